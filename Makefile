@@ -1,0 +1,52 @@
+# PolicyKB developer commands. `make run` and `make test` are the README's quick start.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-khm tesseract-ocr-eng fonts-khmeros chromium
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install system-deps run serve ingest-sample test test-quick lint bench clean
+
+install: $(VENV)/.installed
+
+# torch is installed first and pinned: an unpinned torch pulls gigabytes of CUDA wheels.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "torch==2.13.0"
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# Debian packages: poppler (Khmer-safe PDF text), tesseract with Khmer+English (OCR),
+# Khmer OS fonts (rendering) and Chromium (the web page's end-to-end tests).
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: install system-deps
+	$(VENV)/bin/policykb serve --ingest-sample
+
+serve: install
+	$(VENV)/bin/policykb serve
+
+test: install system-deps
+	$(PY) -m pytest -q
+
+test-quick: install
+	$(PY) -m pytest -q -m "not slow"
+
+lint: install
+	$(VENV)/bin/ruff check policykb ingest index api evaluation tests
+	$(VENV)/bin/mypy policykb ingest index api --ignore-missing-imports
+
+bench: install system-deps
+	$(VENV)/bin/policykb bench
+
+clean:
+	rm -rf $(VENV) data test-output

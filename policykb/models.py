@@ -1,0 +1,109 @@
+"""Plain data models shared by loaders, the chunker, the index and the API.
+
+Loaders produce ``ParsedDocument`` objects (pages of original text plus metadata); the chunker
+turns them into llama-index ``TextNode`` objects. Original text is kept verbatim everywhere:
+only the search key derived from it is normalised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class DocType(StrEnum):
+    POLICY = "policy"
+    LAW = "law_regulation"
+    MEETING = "meeting_record"
+    NEWS = "news"
+    PLAN = "plan_draft"
+    OTHER = "other"
+
+
+class Language(StrEnum):
+    KHMER = "km"
+    ENGLISH = "en"
+    MIXED = "mixed"
+    OTHER = "other"
+
+
+@dataclass
+class Page:
+    """One page of a document (non-paginated formats have a single page 1)."""
+
+    number: int
+    text: str
+    #: which extractor produced the text: "pypdf", "pdftotext", "pdfium", "ocr", "text", ...
+    method: str = "text"
+
+
+@dataclass
+class ParsedDocument:
+    """What a loader returns for one logical document.
+
+    ``suffix`` distinguishes several documents read from one file (the seed headline format
+    yields one record per headline): the document id is the file's relative path plus suffix.
+    ``metadata`` holds what the loader could read from the file itself (title, date, author,
+    language, doc_type, issuing_body, period); the metadata module fills in the rest.
+    """
+
+    pages: list[Page]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    suffix: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.pages)
+
+    @property
+    def ocr_pages(self) -> list[int]:
+        return [p.number for p in self.pages if p.method == "ocr"]
+
+
+# -- what the catalog stores -------------------------------------------------------------
+
+
+@dataclass
+class DocumentRecord:
+    doc_id: str
+    source: str
+    root: str
+    file_hash: str
+    title: str
+    doc_type: str
+    language: str
+    issuing_body: str | None = None
+    date: str | None = None
+    period: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    n_pages: int = 0
+    n_chunks: int = 0
+    ocr_pages: list[int] = field(default_factory=list)
+    ingested_at: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class PageRecord:
+    doc_id: str
+    page: int
+    text: str
+    method: str
+
+
+@dataclass
+class ChunkRecord:
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    page: int
+    start: int
+    end: int
+    heading: str
+    language: str
+    text: str
+    search_key: str

