@@ -1,0 +1,103 @@
+"""Khmer word segmentation, and tokenisation of mixed Khmer/Latin text.
+
+Khmer is written without spaces between words (spaces mark phrases), so lexical search needs
+a word segmenter. khmer-nltk's CRF model is used, but only through ``segment_khmer`` so that
+another segmenter (anything matching ``Segmenter``) can replace it without touching callers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+
+from ingest.khmer.normalize import ZERO_WIDTH
+
+__all__ = ["Segmenter", "segment_khmer", "tokenize_mixed"]
+
+logger = logging.getLogger(__name__)
+
+Segmenter = Callable[[str], list[str]]
+
+#: Lines up to this length are memoised: queries and short lines repeat a lot.
+_CACHE_MAX_CHARS = 256
+
+_ZERO_WIDTH_TABLE = str.maketrans(dict.fromkeys(ZERO_WIDTH))
+_SPACES_RE = re.compile(r"\s+")
+
+# A Khmer run may contain inner spaces (phrase breaks) so the segmenter sees whole phrases;
+# it never starts or ends with a space.
+_KHMER_RUN_RE = re.compile("[\u1780-\u17ff\u19e0-\u19ff]+(?:\\s+[\u1780-\u17ff\u19e0-\u19ff]+)*")
+# khmer-nltk glues numbers to the next word ("៥ឆ្នាំ"); Latin digits are split off, so are these.
+_KHMER_DIGITS_RE = re.compile("[\u17e0-\u17e9]+|[^\u17e0-\u17e9]+")
+# A word outside Khmer: letters, digits, underscore, plus combining accents (decomposed é).
+_WORD_RE = re.compile(
+    r"(?:\w|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+"
+)
+
+
+@lru_cache(maxsize=1)
+def _khmernltk_word_tokenize() -> Segmenter:
+    """Import khmer-nltk on first use only: import plus model load take about a second."""
+    from khmernltk import word_tokenize  # type: ignore[import-untyped]
+
+    # khmer-nltk sets its own logger to DEBUG with a stream handler at import and logs
+    # "Loaded model" at INFO on first use; keep its warnings, drop the noise.
+    logging.getLogger("khmer-nltk").setLevel(logging.WARNING)
+    logger.debug("khmer-nltk loaded")
+    return word_tokenize
+
+
+def _word_tokenize(line: str) -> list[str]:
+    return [token for token in _khmernltk_word_tokenize()(line) if not token.isspace()]
+
+
+@lru_cache(maxsize=20_000)
+def _word_tokenize_cached(line: str) -> tuple[str, ...]:
+    return tuple(_word_tokenize(line))
+
+
+def segment_khmer(text: str) -> list[str]:
+    """Split Khmer text into words with khmer-nltk, dropping whitespace tokens.
+
+    khmer-nltk silently deletes newlines (gluing the words on either side together) and
+    treats zero-width spaces as hard cluster breaks, and it keeps tabs inside tokens; so the
+    text is cut into lines, zero-width characters are removed and whitespace is collapsed
+    before each line is tokenised. Punctuation such as ``។`` comes back as its own token.
+    """
+    tokens: list[str] = []
+    for raw_line in text.splitlines():
+        line = _SPACES_RE.sub(" ", raw_line.translate(_ZERO_WIDTH_TABLE)).strip()
+        if not line:
+            continue
+        if len(line) <= _CACHE_MAX_CHARS:
+            tokens.extend(_word_tokenize_cached(line))
+        else:
+            tokens.extend(_word_tokenize(line))
+    return tokens
+
+
+def _has_word_content(token: str) -> bool:
+    """True unless the token is only punctuation or symbols (។, ៖, ៗ, ៛, ...)."""
+    return any(unicodedata.category(ch)[0] in "LMN" for ch in token)
+
+
+def tokenize_mixed(text: str, segmenter: Segmenter = segment_khmer) -> list[str]:
+    """Split text into raw word tokens: Khmer runs via ``segmenter``, the rest on non-word chars.
+
+    Used by the BM25 analyser, which does its own casing, stemming and stop words. Tokens that
+    are pure punctuation (Khmer ``។`` or ``៖`` included) are dropped, as they are for Latin text,
+    and Khmer digits are split from the word they are glued to, as Latin digits are.
+    """
+    text = text.translate(_ZERO_WIDTH_TABLE)  # a soft hyphen must not split a Latin word
+    tokens: list[str] = []
+    pos = 0
+    for match in _KHMER_RUN_RE.finditer(text):
+        tokens.extend(_WORD_RE.findall(text, pos, match.start()))
+        for token in segmenter(match.group()):
+            tokens.extend(t for t in _KHMER_DIGITS_RE.findall(token) if _has_word_content(t))
+        pos = match.end()
+    tokens.extend(_WORD_RE.findall(text, pos))
+    return tokens
