@@ -1,0 +1,1 @@
+"""Document loaders: one module per input format, each returning ParsedDocument objects."""
