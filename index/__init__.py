@@ -1,0 +1,1 @@
+"""Embedding, storage and retrieval: everything that turns chunks into an answerable index."""

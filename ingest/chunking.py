@@ -1,0 +1,184 @@
+"""Structure-aware chunking that fits the embedder's window and keeps exact page offsets.
+
+Chunks never cross pages (citations name one page); headings and numbered items start new
+chunks; size is measured with the embedding model's own tokenizer plus a character cap,
+because MiniLM turns a whole Khmer phrase into one [UNK] and would undercount it badly.
+Every chunk is an exact slice ``page.text[start:end]``: quotes and highlights stay faithful.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ingest.structure import HeadingPath, classify_line
+from policykb.models import Page
+
+SentenceSplitter = Callable[[str], list[tuple[int, int]]]
+TokenCounter = Callable[[str], int]
+
+
+@dataclass(frozen=True)
+class ChunkSpan:
+    page: int
+    start: int
+    end: int
+    heading: str
+    text: str
+
+
+@dataclass
+class _Unit:
+    page: int
+    start: int
+    end: int
+    tokens: int
+    kind: str  # heading | item | text
+    heading: str  # heading path in force at this unit
+
+
+def _default_splitter() -> SentenceSplitter:
+    from ingest.sentences import split_sentences
+
+    return split_sentences
+
+
+class StructureAwareChunker:
+    """Turns a document's pages into chunk spans."""
+
+    def __init__(
+        self,
+        count_tokens: TokenCounter,
+        *,
+        max_tokens: int = 200,
+        max_chars: int = 1200,
+        overlap_sentences: int = 1,
+        split_sentences: SentenceSplitter | None = None,
+    ) -> None:
+        self.count_tokens = count_tokens
+        self.max_tokens = max_tokens
+        self.max_chars = max_chars
+        self.overlap = overlap_sentences
+        self.split_sentences = split_sentences or _default_splitter()
+
+    def chunk(self, pages: Sequence[Page]) -> list[ChunkSpan]:
+        path = HeadingPath()
+        spans: list[ChunkSpan] = []
+        for page in pages:
+            units = list(self._units(page, path))
+            spans.extend(self._pack(page, units))
+        return spans
+
+    # -- units: headings, and sentences tagged with whether a numbered item starts there --
+
+    def _units(self, page: Page, path: HeadingPath) -> list[_Unit]:
+        text = page.text
+        units: list[_Unit] = []
+        para_start: int | None = None
+        para_kind = "text"
+        offset = 0
+
+        def flush(end: int) -> None:
+            nonlocal para_start, para_kind
+            if para_start is None:
+                return
+            first = True
+            for s, e in self.split_sentences(text[para_start:end]):
+                for ws, we in self._windows(para_start + s, para_start + e, text):
+                    units.append(
+                        _Unit(page.number, ws, we, self.count_tokens(text[ws:we]),
+                              para_kind if first else "text", str(path))
+                    )
+                    first = False
+            para_start, para_kind = None, "text"
+
+        for line in text.splitlines(keepends=True):
+            line_start, line_end = offset, offset + len(line.rstrip("\r\n"))
+            offset += len(line)
+            role = classify_line(line)
+            if role.kind == "blank":
+                flush(line_start)
+                continue
+            if role.kind == "heading":
+                flush(line_start)
+                path.push(role.level, role.title)
+                lead = len(line) - len(line.lstrip())
+                units.append(
+                    _Unit(page.number, line_start + lead, line_end,
+                          self.count_tokens(line), "heading", str(path))
+                )
+                continue
+            if role.kind == "item":
+                flush(line_start)
+            if para_start is None:
+                para_start = line_start + (len(line) - len(line.lstrip()))
+                para_kind = role.kind
+        flush(len(text))
+        return [u for u in units if u.end > u.start]
+
+    def _windows(self, start: int, end: int, text: str) -> list[tuple[int, int]]:
+        """Split one over-long sentence at spaces so no unit exceeds the character cap."""
+        limit = self.max_chars
+        out = []
+        while end - start > limit:
+            cut = text.rfind(" ", start + limit // 2, start + limit)
+            cut = cut if cut > start else start + limit
+            out.append((start, cut))
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+        if end > start:
+            out.append((start, end))
+        return out
+
+    # -- packing units into chunks ---------------------------------------------------------
+
+    def _pack(self, page: Page, units: list[_Unit]) -> list[ChunkSpan]:
+        chunks: list[list[_Unit]] = []
+        current: list[_Unit] = []
+        tokens = 0
+
+        def has_body(group: list[_Unit]) -> bool:
+            return any(u.kind != "heading" for u in group)
+
+        for unit in units:
+            start_new = False
+            if current:
+                chars = unit.end - current[0].start
+                if unit.kind == "heading" and has_body(current):
+                    start_new = True
+                elif unit.kind == "item" and has_body(current) and tokens >= self.max_tokens // 4:
+                    start_new = True
+                elif tokens + unit.tokens > self.max_tokens or chars > self.max_chars:
+                    start_new = True
+            if start_new:
+                chunks.append(current)
+                carry = self._overlap(current, unit)
+                current, tokens = carry, sum(u.tokens for u in carry)
+            current.append(unit)
+            tokens += unit.tokens
+        if current:
+            chunks.append(current)
+
+        return [
+            ChunkSpan(
+                page=page.number,
+                start=group[0].start,
+                end=group[-1].end,
+                heading=group[0].heading,
+                text=page.text[group[0].start : group[-1].end],
+            )
+            for group in chunks
+        ]
+
+    def _overlap(self, previous: list[_Unit], incoming: _Unit) -> list[_Unit]:
+        """Repeat the last sentences of a chunk split for size, never across structure."""
+        if self.overlap == 0 or incoming.kind != "text":
+            return []
+        tail = [u for u in previous[-self.overlap :] if u.kind == "text"]
+        if len(tail) >= len(previous):
+            return []
+        budget = self.max_tokens // 3
+        if sum(u.tokens for u in tail) + incoming.tokens > budget * 2:
+            return []
+        return tail

@@ -1,0 +1,157 @@
+"""Wires the concrete components together from the settings; the CLI and the API use this.
+
+Components are built lazily: listing documents should not pay eight seconds to load torch.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from policykb.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from index.glossary import Glossary
+    from index.reranker import CrossEncoderReranker
+    from index.searcher import Searcher
+    from index.sparse import SparseIndexHolder
+    from index.catalog import Catalog
+    from index.embedder import SentenceTransformerEmbedder
+    from index.vector_store import ChromaVectorStore
+    from ingest.pipeline import Ingestor
+
+logger = logging.getLogger(__name__)
+
+
+def embedder_name(settings: Settings) -> str:
+    return Path(settings.embedder_path).name if settings.embedder_path else "all-MiniLM-L6-v2"
+
+
+class Services:
+    """The application's object graph for one settings object."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        from index.catalog import Catalog
+
+        return Catalog(self.settings.catalog_path)
+
+    @cached_property
+    def embedder(self) -> SentenceTransformerEmbedder:
+        from index.embedder import build_embedder
+
+        return build_embedder(self.settings)
+
+    @cached_property
+    def store(self) -> ChromaVectorStore:
+        from index.vector_store import ChromaVectorStore
+
+        return ChromaVectorStore.open(
+            self.settings.chroma_dir,
+            self.settings.collection,
+            url=self.settings.chroma_url,
+            token=self.settings.chroma_token,
+            embedder_name=embedder_name(self.settings),
+        )
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        from ingest.chunking import StructureAwareChunker
+        from ingest.analysis import analyze_to_key
+        from ingest.language import detect_language
+        from ingest.loaders.ocr import TesseractOcr
+        from ingest.loaders.pdf import PdfLoader
+        from ingest.loaders.registry import default_registry
+        from ingest.metadata import infer_metadata, load_manifest, load_sidecar
+        from ingest.pipeline import Ingestor
+
+        s = self.settings
+        ocr = None
+        if s.ocr_enabled:
+            ocr = TesseractOcr(
+                s.cache_dir / "ocr", languages=s.ocr_languages, dpi=s.ocr_dpi,
+                timeout_s=s.ocr_timeout_s,
+            )
+        pdf = PdfLoader(ocr=ocr, max_pages=s.max_pdf_pages, max_bytes=s.max_file_mb * 2**20)
+        chunker = StructureAwareChunker(
+            self.embedder.count_tokens,
+            max_tokens=min(s.chunk_tokens, self.embedder.max_tokens - 16),
+            max_chars=s.chunk_max_chars,
+            overlap_sentences=s.chunk_overlap_sentences,
+        )
+        fingerprint = f"{s.chunk_tokens}|{s.chunk_max_chars}|{s.chunk_overlap_sentences}|{s.ocr_enabled}"
+        return Ingestor(
+            loader=default_registry(pdf.load),
+            chunker=chunker,
+            embedder=self.embedder,
+            store=self.store,
+            catalog=self.catalog,
+            lock_path=s.data_dir / ".ingest.lock",
+            infer_metadata=infer_metadata,
+            load_sidecar=load_sidecar,
+            load_manifest=load_manifest,
+            detect_language=lambda text: str(detect_language(text)),
+            search_key=analyze_to_key,
+            fingerprint=fingerprint,
+            batch_chunks=max(s.embed_batch_size * 2, 64),
+            on_indexed=self.index_changed,
+        )
+
+    @cached_property
+    def sparse(self) -> SparseIndexHolder:
+        from index.sparse import SparseIndexHolder, SparseRow
+
+        def rows() -> Iterator[SparseRow]:
+            for chunk_id, terms, doc_id, lang, doc_lang, doc_type, body, date in self.catalog.sparse_rows():
+                digits = (date or "").replace("-", "")[:8].ljust(8, "0")
+                yield SparseRow(chunk_id, terms, doc_id, lang, doc_lang, doc_type, body,
+                                int(digits) if digits.isdigit() else 0)
+
+        return SparseIndexHolder(self.settings.index_dir / "bm25", self.catalog.generation, rows)
+
+    @cached_property
+    def glossary(self) -> Glossary | None:
+        from index.glossary import Glossary
+        from ingest.khmer.normalize import search_key
+
+        path = self.settings.glossary_path
+        if not path.exists():
+            logger.warning("no glossary at %s: Khmer and English queries will not meet", path)
+            return None
+        return Glossary.load(path, key=search_key)
+
+    @cached_property
+    def reranker(self) -> CrossEncoderReranker | None:
+        if not self.settings.reranker_path:
+            return None
+        from index.reranker import CrossEncoderReranker
+
+        return CrossEncoderReranker(self.settings.reranker_path, device=self.settings.device)
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        from index.searcher import Searcher
+
+        glossary = self.glossary
+        return Searcher(
+            embedder=self.embedder,
+            store=self.store,
+            catalog=self.catalog,
+            sparse=self.sparse.current,
+            translate=glossary.translations if glossary else None,
+            reranker=self.reranker,
+            rerank_top=self.settings.rerank_top,
+        )
+
+    def index_changed(self) -> None:
+        """After documents changed: move the generation on and rebuild the sparse index now,
+        so API workers load it instead of each rebuilding it on their next query."""
+        self.catalog.bump_generation()
+        self.sparse.current()
