@@ -1,0 +1,32 @@
+"""Read access to the indexed documents and their page texts (the source a citation opens)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import ServicesDep
+from api.schemas import DocumentDetail, DocumentSummary, PageText
+from policykb.errors import DocumentNotFoundError
+
+router = APIRouter(tags=["documents"])
+
+
+@router.get("/documents", response_model=list[DocumentSummary])
+def list_documents(services: ServicesDep) -> list[DocumentSummary]:
+    return [DocumentSummary(**d.to_dict()) for d in services.catalog.documents()]
+
+
+@router.get("/documents/{doc_id:path}/pages/{page}", response_model=PageText)
+def page_text(doc_id: str, page: int, services: ServicesDep) -> PageText:
+    record = services.catalog.page(doc_id, page)
+    if record is None:
+        raise DocumentNotFoundError(f"{doc_id}#page={page}")
+    return PageText(doc_id=record.doc_id, page=record.page, text=record.text, method=record.method)
+
+
+@router.get("/documents/{doc_id:path}", response_model=DocumentDetail)
+def get_document(doc_id: str, services: ServicesDep) -> DocumentDetail:
+    doc = services.catalog.get_document(doc_id)
+    if doc is None:
+        raise DocumentNotFoundError(doc_id)
+    return DocumentDetail(**doc.to_dict())

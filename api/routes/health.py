@@ -1,0 +1,18 @@
+"""Liveness and a one-line view of what is indexed."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import ServicesDep
+from api.schemas import Health
+from policykb import __version__
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health)
+def health(services: ServicesDep) -> Health:
+    stats = services.catalog.stats()
+    return Health(status="ok", documents=stats["documents"], chunks=stats["chunks"],
+                  version=__version__)

@@ -1,0 +1,48 @@
+"""Search and related passages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+
+from api.deps import ServicesDep
+from api.schemas import RelatedRequestIn, SearchRequestIn, SearchResponseOut
+from index.search_types import SearchFilters
+from policykb.errors import DocumentNotFoundError
+
+router = APIRouter(tags=["search"])
+
+
+@router.post("/search", response_model=SearchResponseOut)
+def search(body: SearchRequestIn, services: ServicesDep) -> SearchResponseOut:
+    """Hybrid search in Khmer or English; hits come from both languages."""
+    response = services.searcher.search(
+        body.query, k=body.k, per_doc=body.per_doc, rerank=body.rerank,
+        filters=SearchFilters(**body.filters.model_dump()),
+    )
+    return SearchResponseOut(**response.to_dict())
+
+
+@router.post("/related", response_model=SearchResponseOut)
+def related(body: RelatedRequestIn, services: ServicesDep) -> SearchResponseOut:
+    """Passages of other documents related to a pasted draft, or to a page of a document."""
+    text = body.text
+    exclude = None
+    if body.doc_id:
+        exclude = body.doc_id
+        if body.page is not None:
+            page = services.catalog.page(body.doc_id, body.page)
+            if page is None:
+                raise DocumentNotFoundError(f"{body.doc_id}#page={body.page}")
+            text = page.text
+        else:
+            pages = services.catalog.pages_of(body.doc_id)
+            if not pages:
+                raise DocumentNotFoundError(body.doc_id)
+            text = "\n\n".join(p.text for p in pages)
+    if not text or not text.strip():
+        raise HTTPException(status_code=422, detail="give `text`, or `doc_id` (and `page`)")
+    response = services.searcher.related(
+        text, k=body.k, per_doc=body.per_doc, exclude_doc_id=exclude,
+        filters=SearchFilters(**body.filters.model_dump()),
+    )
+    return SearchResponseOut(**response.to_dict())

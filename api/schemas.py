@@ -1,0 +1,123 @@
+"""Request and response models of the HTTP API (separate from the storage records)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Health(BaseModel):
+    status: str
+    documents: int
+    chunks: int
+    version: str
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    doc_type: str
+    language: str
+    issuing_body: str | None = None
+    date: str | None = None
+    period: str | None = None
+    n_pages: int
+    n_chunks: int
+    ocr_pages: list[int] = Field(default_factory=list)
+
+
+class DocumentDetail(DocumentSummary):
+    source: str
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class PageText(BaseModel):
+    doc_id: str
+    page: int
+    text: str
+    method: str
+
+
+class ErrorBody(BaseModel):
+    error: str
+    detail: str
+
+
+class SearchFiltersIn(BaseModel):
+    languages: list[str] | None = Field(None, description="Passage languages: km, en, mixed.")
+    doc_types: list[str] | None = Field(
+        None, description="policy, law_regulation, meeting_record, news, plan_draft, other.")
+    issuing_bodies: list[str] | None = None
+    date_from: str | None = Field(None, description="ISO date or year, inclusive.",
+                                  pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    date_to: str | None = Field(None, description="ISO date or year, inclusive.",
+                                pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    doc_ids: list[str] | None = None
+
+
+class SearchRequestIn(BaseModel):
+    query: str = Field(..., min_length=1, max_length=2000, description="Khmer or English.")
+    k: int = Field(10, ge=1, le=100)
+    per_doc: int = Field(2, ge=1, le=50, description="At most this many passages per document.")
+    filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)
+    rerank: bool | None = Field(None, description="Use the configured reranker (default: if any).")
+
+
+class RelatedRequestIn(BaseModel):
+    text: str | None = Field(None, max_length=50_000, description="A draft paragraph, any length.")
+    doc_id: str | None = Field(None, description="Or: an indexed document ...")
+    page: int | None = Field(None, ge=1, description="... and its page.")
+    k: int = Field(10, ge=1, le=100)
+    per_doc: int = Field(2, ge=1, le=50)
+    filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)
+
+
+class ScoresOut(BaseModel):
+    fused: float
+    sparse: float | None = None
+    sparse_rank: int | None = None
+    sparse_translated: float | None = None
+    sparse_translated_rank: int | None = None
+    dense: float | None = None
+    dense_rank: int | None = None
+    rerank: float | None = None
+
+
+class TwinOut(BaseModel):
+    doc_id: str
+    chunk_id: str
+    title: str
+    language: str
+    page: int
+    snippet: str
+
+
+class HitOut(BaseModel):
+    chunk_id: str
+    doc_id: str
+    title: str
+    doc_type: str
+    language: str
+    doc_language: str
+    date: str | None
+    issuing_body: str | None
+    page: int
+    start: int = Field(..., description="Character offset of the passage in the page text.")
+    end: int
+    heading: str
+    text: str
+    snippet: str
+    highlights: list[tuple[int, int]] = Field(..., description="Spans inside `snippet`.")
+    scores: ScoresOut
+    twins: list[TwinOut] = Field(default_factory=list)
+    more_in_document: int = 0
+
+
+class SearchResponseOut(BaseModel):
+    query: str
+    language: str
+    expansions: list[str]
+    hits: list[HitOut]
+    took_ms: float
+    dense_used: bool

@@ -1,0 +1,306 @@
+"""The `policykb` command line: a thin edge over the services; every flag overrides a setting."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from policykb.errors import PolicyKBError
+from policykb.services import Services
+from policykb.settings import Settings
+
+app = typer.Typer(help="PolicyKB: search Cambodian digital policies in Khmer and English.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+
+class _State:
+    data_dir: Path | None = None
+
+
+def _settings(**overrides: object) -> Settings:
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if _State.data_dir is not None:
+        values["data_dir"] = _State.data_dir
+    try:
+        return Settings(**values)  # type: ignore[arg-type]
+    except Exception as exc:  # pydantic ValidationError: name the setting, no traceback
+        err.print(f"[red]invalid settings:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}")
+    return typer.Exit(1)
+
+
+@app.callback()
+def main(
+    data_dir: Annotated[Optional[Path], typer.Option(envvar="POLICYKB_DATA_DIR",
+                        help="Index directory (POLICYKB_DATA_DIR).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    _State.data_dir = data_dir
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders to ingest.")],
+    prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
+    ocr: Annotated[Optional[bool], typer.Option("--ocr/--no-ocr", help="OCR pages without text.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest files and folders; unchanged files are skipped, changed ones replaced."""
+    services = Services(_settings(ocr_enabled=ocr))
+    try:
+        ingestor = services.ingestor
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, disable=json_out or not err.is_terminal) as bar:
+            task = bar.add_task("ingesting", total=None)
+
+            def on_progress(name: str, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, description=name[-50:] or "done")
+
+            report = ingestor.ingest(paths, prune=prune, progress=on_progress)
+    except PolicyKBError as exc:
+        raise _fail(exc) from exc
+    summary = report.summary()
+    if json_out:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(summary)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: dict) -> None:
+    console.print(
+        f"[bold]{summary['documents']}[/bold] documents, {summary['pages']} pages, "
+        f"{summary['chunks']} chunks indexed from {summary['files_indexed']} files; "
+        f"{summary['skipped_unchanged']} unchanged, {summary['removed']} removed, "
+        f"{summary['ignored']} ignored, {len(summary['failed'])} failed "
+        f"({summary['seconds']['total']:.1f} s: parse {summary['seconds']['parse']:.1f}, "
+        f"chunk {summary['seconds']['chunk']:.1f}, embed {summary['seconds']['embed']:.1f}, "
+        f"store {summary['seconds']['store']:.1f})"
+    )
+    for source, pages in summary["ocr_pages"].items():
+        console.print(f"  OCR: {source} pages {', '.join(map(str, pages))}")
+    for failure in summary["failed"]:
+        err.print(f"  [red]failed[/red] {failure['reason']}")
+
+
+@app.command()
+def documents(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the indexed documents."""
+    docs = Services(_settings()).catalog.documents()
+    if json_out:
+        print(json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=2, default=str))
+        return
+    rows = [(d.doc_id, d.title[:60], d.doc_type, d.language, d.date or "", str(d.n_pages),
+             str(d.n_chunks)) for d in docs]
+    header = ("doc_id", "title", "type", "lang", "date", "pages", "chunks")
+    if not console.is_terminal:  # pipes and scripts get plain tab-separated lines
+        for row in [header, *rows]:
+            print("\t".join(row))
+        return
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+@app.command()
+def delete(doc_ids: Annotated[list[str], typer.Argument(help="Document ids to remove.")]) -> None:
+    """Remove documents from the index."""
+    services = Services(_settings())
+    missing = [d for d in doc_ids if services.catalog.get_document(d) is None]
+    if missing:
+        raise _fail(PolicyKBError(f"no indexed document with id {', '.join(map(repr, missing))}"))
+    try:
+        services.ingestor.delete(doc_ids)
+    except PolicyKBError as exc:
+        raise _fail(exc) from exc
+    console.print(f"deleted {len(doc_ids)} document(s)")
+
+
+@app.command()
+def status(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """What is indexed, where, and with which embedder."""
+    from policykb.services import embedder_name
+
+    services = Services(_settings())
+    stats = services.catalog.stats()
+    stats.update({"data_dir": str(services.settings.data_dir.resolve()),
+                  "embedder": embedder_name(services.settings),
+                  "vector_store": services.settings.chroma_url or str(services.settings.chroma_dir),
+                  "vectors": services.store.count()})
+    if json_out:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    for key, value in stats.items():
+        console.print(f"{key:>12}: {value}")
+
+
+def _filters(lang: list[str] | None, doc_type: list[str] | None, body: list[str] | None,
+             date_from: str | None, date_to: str | None, doc_id: list[str] | None):  # noqa: ANN202
+    from index.search_types import SearchFilters
+
+    return SearchFilters(languages=lang or None, doc_types=doc_type or None,
+                         issuing_bodies=body or None, date_from=date_from, date_to=date_to,
+                         doc_ids=doc_id or None)
+
+
+def _print_hits(response: dict) -> None:
+    expansions = f" (also searched: {', '.join(response['expansions'][:8])})" if response["expansions"] else ""
+    console.print(f"[dim]{len(response['hits'])} hits, query language {response['language']}"
+                  f"{expansions}, {response['took_ms']:.0f} ms[/dim]")
+    for rank, hit in enumerate(response["hits"], 1):
+        snippet = hit["snippet"]
+        parts, last = [], 0
+        for start, end in hit["highlights"]:
+            parts += [escape(snippet[last:start]), f"[bold yellow]{escape(snippet[start:end])}[/bold yellow]"]
+            last = end
+        parts.append(escape(snippet[last:]))
+        s = hit["scores"]
+        console.print(f"[bold]{rank}. {hit['title']}[/bold] — {hit['doc_id']} p.{hit['page']} "
+                      f"[dim]({hit['language']}; fused {s['fused']:.4f}, sparse {s['sparse']}, "
+                      f"dense {s['dense']})[/dim]")
+        if hit["heading"]:
+            console.print(f"   [italic]{hit['heading']}[/italic]")
+        console.print("   " + "".join(parts).replace("\n", " "))
+        for twin in hit["twins"]:
+            console.print(f"   [dim]same item: {twin['doc_id']} p.{twin['page']} ({twin['language']})[/dim]")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Question or keywords, Khmer or English.")],
+    k: Annotated[int, typer.Option("-k", help="How many hits.")] = 10,
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", help="km, en or mixed (repeatable).")] = None,
+    doc_type: Annotated[Optional[list[str]], typer.Option("--type", help="Document type (repeatable).")] = None,
+    body: Annotated[Optional[list[str]], typer.Option("--body", help="Issuing body (repeatable).")] = None,
+    date_from: Annotated[Optional[str], typer.Option("--from", help="From date or year.")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="To date or year.")] = None,
+    doc_id: Annotated[Optional[list[str]], typer.Option("--doc", help="Only these documents.")] = None,
+    per_doc: Annotated[int, typer.Option(help="At most this many passages per document.")] = 2,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Hybrid search over everything indexed, in both languages."""
+    services = Services(_settings())
+    try:
+        response = services.searcher.search(
+            query, k=k, per_doc=per_doc,
+            filters=_filters(lang, doc_type, body, date_from, date_to, doc_id)).to_dict()
+    except PolicyKBError as exc:
+        raise _fail(exc) from exc
+    if json_out:
+        print(json.dumps(response, ensure_ascii=False, indent=2))
+    else:
+        _print_hits(response)
+
+
+@app.command()
+def related(
+    text_file: Annotated[Optional[Path], typer.Argument(help="A file with draft text ('-' for stdin).")] = None,
+    doc: Annotated[Optional[str], typer.Option("--doc", help="Or an indexed document id ...")] = None,
+    page: Annotated[Optional[int], typer.Option("--page", help="... and a page of it.")] = None,
+    k: Annotated[int, typer.Option("-k")] = 10,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Passages of other documents related to a draft paragraph or a document page."""
+    services = Services(_settings())
+    if doc:
+        pages = [p for p in services.catalog.pages_of(doc) if page is None or p.page == page]
+        if not pages:
+            raise _fail(PolicyKBError(f"no indexed document page {doc!r} {page or ''}"))
+        text = "\n\n".join(p.text for p in pages)
+    elif text_file is not None:
+        text = sys.stdin.read() if str(text_file) == "-" else text_file.read_text(encoding="utf-8")
+    else:
+        raise _fail(PolicyKBError("give a text file, '-' for stdin, or --doc"))
+    response = services.searcher.related(text, k=k, exclude_doc_id=doc).to_dict()
+    if json_out:
+        print(json.dumps(response, ensure_ascii=False, indent=2))
+    else:
+        _print_hits(response)
+
+
+@app.command("eval")
+def eval_command(
+    queries: Annotated[Path, typer.Option("--queries", help="Queries JSONL.")] = Path("evaluation/dev/queries.jsonl"),
+    qrels: Annotated[Path, typer.Option("--qrels", help="BEIR qrels TSV.")] = Path("evaluation/dev/qrels.tsv"),
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="Write results here.")] = None,
+    baselines: Annotated[bool, typer.Option(help="Also run plain bm25s and LlamaIndex's VectorStoreIndex.")] = False,
+) -> None:
+    """nDCG@10, recall@10, MRR@10 (and page recall) of the full search path on a query set."""
+    from evaluation.harness import policykb_search, relative_gain, score
+
+    services = Services(_settings())
+    if not services.catalog.stats()["chunks"]:
+        raise _fail(PolicyKBError("the index is empty: ingest the evaluation corpus first"))
+    try:
+        result = score(policykb_search(services.searcher), queries, qrels)
+    except (OSError, ValueError) as exc:
+        raise _fail(PolicyKBError(str(exc))) from exc
+    systems = {"PolicyKB": result}
+    if baselines:
+        from evaluation.baselines import LlamaIndexBaseline, PlainBM25Baseline
+
+        chunks = list(services.catalog.iter_chunks())
+        pages = [p for d in services.catalog.documents() for p in services.catalog.pages_of(d.doc_id)]
+        for baseline in (PlainBM25Baseline(chunks), LlamaIndexBaseline(pages, services.embedder)):
+            systems[baseline.name] = score(lambda q, b=baseline: b.search(q, 20), queries, qrels)
+        result["baselines"] = {name: r for name, r in systems.items() if name != "PolicyKB"}
+    table = Table("system", "group", "nDCG@10", "recall@10", "MRR@10", "page recall@10", "vs best baseline")
+    for name, res in systems.items():
+        for group, values in [("overall", res["overall"]), *res["by_kind"].items()]:
+            gain = ""
+            if name == "PolicyKB" and baselines:
+                others = [r["overall"] if group == "overall" else r["by_kind"].get(group, {})
+                          for n, r in systems.items() if n != "PolicyKB"]
+                best = max((o.get("ndcg@10") or 0.0) for o in others)
+                rel = relative_gain(values["ndcg@10"], best)
+                gain = f"{rel:+.0%}" if rel is not None else "n/a"
+            table.add_row(name, group, *[f"{values[m]:.3f}" if values.get(m) is not None else "-"
+                                         for m in ("ndcg@10", "recall@10", "mrr@10", "page_recall@10")], gain)
+    console.print(table)
+    lat = result["latency_ms"]
+    console.print(f"PolicyKB latency in-process: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms")
+    if json_path:
+        json_path.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(envvar="POLICYKB_HOST")] = None,
+    port: Annotated[Optional[int], typer.Option(envvar="POLICYKB_PORT")] = None,
+    ingest_sample: Annotated[bool, typer.Option(help="Ingest the sample corpus first.")] = False,
+) -> None:
+    """Start the API server (and the web page)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(host=host, port=port)
+    services = Services(settings)
+    if ingest_sample:
+        report = services.ingestor.ingest([settings.sample_corpus])
+        _print_summary(report.summary())
+    uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port,
+                log_level="info")
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    sys.exit(app())

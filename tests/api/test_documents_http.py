@@ -1,0 +1,31 @@
+"""The API over real HTTP: health, document listing, page text, clean errors."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import httpx
+
+from api.app import create_app
+
+
+def test_health_and_documents_over_http(tmp_path, settings, services, live_server):
+    folder = tmp_path / "docs"
+    (folder / "policies").mkdir(parents=True)
+    (folder / "policies" / "plan.md").write_text(
+        "---\ntitle: ICT Plan\n---\n# Mechanism 1\n\nTrain staff in cybersecurity.\n", encoding="utf-8")
+    services.ingestor.ingest([folder])
+    with live_server(create_app(settings, services)) as base:
+        health = httpx.get(f"{base}/health").json()
+        assert health["status"] == "ok" and health["documents"] == 1 and health["chunks"] >= 1
+        docs = httpx.get(f"{base}/documents").json()
+        assert [d["doc_id"] for d in docs] == ["policies/plan.md"]
+        assert docs[0]["title"] == "ICT Plan"
+        detail = httpx.get(f"{base}/documents/{quote('policies/plan.md')}").json()
+        assert detail["source"] == "policies/plan.md"
+        page = httpx.get(f"{base}/documents/{quote('policies/plan.md')}/pages/1").json()
+        assert "cybersecurity" in page["text"]
+        missing = httpx.get(f"{base}/documents/nope.md")
+        assert missing.status_code == 404 and "nope.md" in missing.json()["detail"]
+        openapi = httpx.get(f"{base}/openapi.json").json()
+        assert "/documents" in openapi["paths"]
