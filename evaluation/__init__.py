@@ -1,0 +1,1 @@
+"""Evaluation sets and retrieval metrics for PolicyKB."""

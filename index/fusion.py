@@ -1,0 +1,56 @@
+"""Weighted reciprocal-rank fusion of several ranked lists.
+
+RRF needs no score calibration between BM25 (unbounded) and cosine similarity, which is
+why it is the default; the weights say how much each list is trusted for this query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class RankedList:
+    name: str
+    keys: Sequence[Hashable]
+    weight: float
+
+
+def reciprocal_rank_fusion(lists: Sequence[RankedList], k: int = RRF_K) -> dict[Hashable, float]:
+    fused: dict[Hashable, float] = {}
+    for ranked in lists:
+        if ranked.weight <= 0:
+            continue
+        for rank, key in enumerate(ranked.keys, start=1):
+            fused[key] = fused.get(key, 0.0) + ranked.weight / (k + rank)
+    return fused
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    sparse: float
+    sparse_translated: float
+    dense: float
+
+
+def weights_for(query_language: str, embedder_languages: frozenset[str],
+                has_translation: bool) -> FusionWeights:
+    """Trust dense search only in languages the embedder knows.
+
+    A Khmer query against an English-only MiniLM is embedded through its glossary translation
+    (the English terms), so dense still helps, but less than the exact-term evidence.
+    """
+    covers = query_language in embedder_languages or (
+        query_language == "mixed" and "en" in embedder_languages
+    )
+    if query_language == "km" and not covers:
+        return FusionWeights(sparse=1.0, sparse_translated=0.8 if has_translation else 0.0,
+                             dense=0.6 if has_translation else 0.0)
+    return FusionWeights(sparse=1.0, sparse_translated=0.5 if has_translation else 0.0,
+                         dense=1.0 if covers else 0.3)

@@ -1,0 +1,85 @@
+"""Snippets with the matched terms highlighted, as character spans into the original text.
+
+The display text is never normalised; matches are found by analysing each original word
+(English) or by searching Khmer terms in a zero-width-free view mapped back to the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from ingest.khmer.normalize import ZERO_WIDTH
+
+_LATIN_WORD = re.compile(r"[^\W\u1780-\u17ff]+", re.UNICODE)
+_KHMER = re.compile("[\u1780-\u17ff]")
+
+
+def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str], list[str]]) -> list[tuple[int, int]]:
+    """Spans of ``text`` whose analysed form is one of ``terms``."""
+    term_set = {t for t in terms if t}
+    spans: list[tuple[int, int]] = []
+    for match in _LATIN_WORD.finditer(text):
+        analysed = analyze_word(match.group())
+        if analysed and analysed[0] in term_set:
+            spans.append(match.span())
+    khmer_terms = sorted({t for t in term_set if _KHMER.match(t)}, key=len, reverse=True)
+    if khmer_terms:
+        stripped, positions = _strip_zero_width(text)
+        taken = [False] * len(stripped)
+        for term in khmer_terms:
+            start = stripped.find(term)
+            while start >= 0:
+                end = start + len(term)
+                if not any(taken[start:end]):
+                    taken[start:end] = [True] * (end - start)
+                    spans.append((positions[start], positions[end - 1] + 1))
+                start = stripped.find(term, end)
+    return _merge(sorted(spans))
+
+
+def _strip_zero_width(text: str) -> tuple[str, list[int]]:
+    chars, positions = [], []
+    for i, ch in enumerate(text):
+        if ch not in ZERO_WIDTH:
+            chars.append(ch)
+            positions.append(i)
+    return "".join(chars), positions
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def make_snippet(text: str, highlights: list[tuple[int, int]], width: int = 320) -> tuple[str, list[tuple[int, int]], int]:
+    """A window of about ``width`` characters around the densest highlights.
+
+    Returns the snippet, its highlight spans relative to it, and its offset in ``text``.
+    """
+    if len(text) <= width:
+        return text, highlights, 0
+    best_start, best_count = 0, -1
+    for start, _ in highlights or [(0, 0)]:
+        window_start = max(0, start - width // 4)
+        count = sum(1 for s, e in highlights if s >= window_start and e <= window_start + width)
+        if count > best_count:
+            best_start, best_count = window_start, count
+    end = min(len(text), best_start + width)
+    best_start = max(0, end - width)
+    # widen to whitespace so words are not cut in half
+    while best_start > 0 and not text[best_start - 1].isspace() and best_start > end - width - 40:
+        best_start -= 1
+    while end < len(text) and not text[end].isspace() and end < best_start + width + 40:
+        end += 1
+    inside = [(s - best_start, e - best_start) for s, e in highlights if s >= best_start and e <= end]
+    prefix = "…" if best_start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix)
+    return (prefix + text[best_start:end] + suffix,
+            [(s + shift, e + shift) for s, e in inside], best_start - shift)

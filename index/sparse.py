@@ -1,0 +1,159 @@
+"""BM25 over the analysed search keys (bm25s), persisted beside the vector store.
+
+bm25s cannot add or remove documents in place, so the index is rebuilt from the catalog's
+stored terms whenever the catalog's generation moves on; terms are analysed once at ingest
+(segmenting Khmer is the expensive part) and never again. Every process checks the
+generation before a query, so several API workers stay in step with one ingest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class SparseRow:
+    """One chunk as the sparse index sees it: its terms and what filters look at."""
+
+    chunk_id: str
+    terms: str
+    doc_id: str
+    language: str
+    doc_language: str
+    doc_type: str
+    issuing_body: str
+    date: int  # yyyymmdd, 0 when unknown
+
+
+class SparseIndex:
+    """An immutable BM25 index over chunk terms, with per-chunk filter columns."""
+
+    def __init__(self, retriever: object | None, rows: list[SparseRow], generation: str) -> None:
+        self._retriever = retriever
+        self.rows = rows
+        self.generation = generation
+        self.chunk_ids = [r.chunk_id for r in rows]
+        self._vocab: dict[str, int] = getattr(retriever, "vocab_dict", {}) or {}
+        self.columns = {
+            "doc_id": np.array([r.doc_id for r in rows], dtype=object),
+            "language": np.array([r.language for r in rows], dtype=object),
+            "doc_language": np.array([r.doc_language for r in rows], dtype=object),
+            "doc_type": np.array([r.doc_type for r in rows], dtype=object),
+            "issuing_body": np.array([r.issuing_body for r in rows], dtype=object),
+            "date": np.array([r.date for r in rows], dtype=np.int64),
+        }
+
+    @classmethod
+    def build(cls, rows: Iterable[SparseRow], generation: str) -> SparseIndex:
+        import bm25s
+
+        rows = list(rows)
+        if not rows:
+            return cls(None, [], generation)
+        retriever = bm25s.BM25()
+        retriever.index([r.terms.split() for r in rows], show_progress=False)
+        return cls(retriever, rows, generation)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def document_frequency(self, term: str) -> int:
+        """How many chunks contain ``term`` (used to weight glossary expansions)."""
+        if self._retriever is None or term not in self._vocab:
+            return 0
+        scores = self._retriever.get_scores([term])  # type: ignore[attr-defined]
+        return int(np.count_nonzero(scores))
+
+    def search(self, terms: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top ``k`` (row, score) pairs; rows outside ``mask`` never appear."""
+        known = [t for t in terms if t in self._vocab]
+        if self._retriever is None or not known or k <= 0:
+            return []
+        scores = np.asarray(self._retriever.get_scores(known), dtype=np.float32)  # type: ignore[attr-defined]
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, int(np.count_nonzero(scores)))
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top]
+
+    # -- persistence ----------------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        """Write to a temporary sibling, then swap it in: readers never see half an index."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=folder.parent))
+        try:
+            if self._retriever is not None:
+                self._retriever.save(str(tmp / "bm25"), show_progress=False)  # type: ignore[attr-defined]
+            with (tmp / "rows.json").open("w", encoding="utf-8") as handle:
+                json.dump({"generation": self.generation,
+                           "rows": [r.__dict__ for r in self.rows]}, handle, ensure_ascii=False)
+            old = folder.with_name(folder.name + ".old")
+            if folder.exists():
+                os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> SparseIndex | None:
+        try:
+            with (folder / "rows.json").open(encoding="utf-8") as handle:
+                data = json.load(handle)
+            rows = [SparseRow(**r) for r in data["rows"]]
+            retriever = None
+            if rows:
+                import bm25s
+
+                retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+            return cls(retriever, rows, str(data["generation"]))
+        except (OSError, ValueError, KeyError) as exc:
+            logger.info("no usable sparse index at %s (%s); it will be rebuilt", folder, exc)
+            return None
+
+
+class SparseIndexHolder:
+    """Keeps the process's sparse index in step with the catalog's generation."""
+
+    def __init__(self, folder: Path, generation: Callable[[], str],
+                 rows: Callable[[], Iterable[SparseRow]]) -> None:
+        self.folder = folder
+        self._generation = generation
+        self._rows = rows
+        self._lock = threading.Lock()
+        self._index: SparseIndex | None = None
+
+    def current(self) -> SparseIndex:
+        wanted = self._generation()
+        index = self._index
+        if index is not None and index.generation == wanted:
+            return index
+        with self._lock:
+            if self._index is not None and self._index.generation == wanted:
+                return self._index
+            loaded = SparseIndex.load(self.folder)
+            if loaded is None or loaded.generation != wanted:
+                loaded = SparseIndex.build(self._rows(), wanted)
+                try:
+                    loaded.save(self.folder)
+                except OSError as exc:  # a read-only data dir can still serve from memory
+                    logger.warning("could not persist the sparse index: %s", exc)
+            self._index = loaded
+            return loaded
