@@ -77,8 +77,6 @@ class ScoresOut(BaseModel):
     fused: float
     sparse: float | None = None
     sparse_rank: int | None = None
-    sparse_translated: float | None = None
-    sparse_translated_rank: int | None = None
     dense: float | None = None
     dense_rank: int | None = None
     rerank: float | None = None
@@ -121,3 +119,5 @@ class SearchResponseOut(BaseModel):
     hits: list[HitOut]
     took_ms: float
     dense_used: bool
+    glossary_coverage: float = Field(0.0, description="Share of the question the glossary "
+                                     "could carry into the other language (0-1).")

@@ -28,6 +28,8 @@ def reciprocal_rank_fusion(lists: Sequence[RankedList], k: int = RRF_K) -> dict[
         if ranked.weight <= 0:
             continue
         for rank, key in enumerate(ranked.keys, start=1):
+            if key is None:  # a placeholder that keeps the ranks of the others
+                continue
             fused[key] = fused.get(key, 0.0) + ranked.weight / (k + rank)
     return fused
 
@@ -41,16 +43,17 @@ class FusionWeights:
 
 def weights_for(query_language: str, embedder_languages: frozenset[str],
                 has_translation: bool) -> FusionWeights:
-    """Trust dense search only in languages the embedder knows.
+    """How much each kind of evidence counts for this query.
 
-    A Khmer query against an English-only MiniLM is embedded through its glossary translation
-    (the English terms), so dense still helps, but less than the exact-term evidence.
+    Dense search is trusted fully in languages the embedder reads. A Khmer query against an
+    English-only model is embedded through its glossary translation, so its dense list is
+    cross-language evidence and counts for less; its translated terms count fully, because
+    the English passages can only be reached through them.
     """
-    covers = query_language in embedder_languages or (
-        query_language == "mixed" and "en" in embedder_languages
-    )
-    if query_language == "km" and not covers:
-        return FusionWeights(sparse=1.0, sparse_translated=0.8 if has_translation else 0.0,
+    reads_query = query_language in embedder_languages or (
+        query_language == "mixed" and "en" in embedder_languages)
+    if query_language == "km" and not reads_query:
+        return FusionWeights(sparse=1.0, sparse_translated=1.0 if has_translation else 0.0,
                              dense=0.6 if has_translation else 0.0)
     return FusionWeights(sparse=1.0, sparse_translated=0.5 if has_translation else 0.0,
-                         dense=1.0 if covers else 0.3)
+                         dense=1.0)

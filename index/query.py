@@ -3,13 +3,55 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from ingest.analysis import analyze
+from ingest.analysis import ENGLISH_STOP_WORDS, analyze
+from ingest.khmer.normalize import search_key
 from ingest.language import detect_language
 
-Translator = Callable[[str, str], list[str]]  # (text, source_lang) -> phrases in the other language
+
+@dataclass(frozen=True)
+class Translation:
+    """Other-language phrases for a text, and how much of the text they account for."""
+
+    phrases: list[str]
+    coverage: float  # 0..1: share of the text's content the glossary recognised
+
+
+class Translator(Protocol):
+    def __call__(self, text: str, source_lang: str) -> Translation: ...
+
+
+_KHMER_LETTERS = re.compile("[\u1780-\u17b3]")
+_EN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def glossary_translator(glossary: Any) -> Translator:
+    """Adapts the glossary to the searcher: phrases plus coverage.
+
+    Coverage lets fusion trust the translated evidence as much as the translation deserves:
+    a question whose every concept is in the glossary can lean on English passages; one
+    where only "province" was recognised must not be swamped by them.
+    """
+
+    def translate(text: str, source_lang: str) -> Translation:
+        matches = glossary.translate(text, source_lang)
+        phrases = list(dict.fromkeys(p for m in matches for p in m.equivalents))
+        keyed = search_key(text)
+        covered = [False] * len(keyed)
+        for match in matches:
+            start, end = match.span
+            covered[start:end] = [True] * (end - start)
+        if source_lang == "km":
+            letters = [m.start() for m in _KHMER_LETTERS.finditer(keyed)]
+            total, hit = len(letters), sum(covered[i] for i in letters)
+        else:
+            words = [m for m in _EN_WORD.finditer(keyed.lower()) if m.group() not in ENGLISH_STOP_WORDS]
+            total, hit = len(words), sum(covered[m.start()] for m in words)
+        return Translation(phrases, hit / total if total else 0.0)
+
+    return translate
 
 _KHMER = re.compile("[\u1780-\u17ff]")
 _LATIN = re.compile("[A-Za-z]")
@@ -23,6 +65,7 @@ class AnalyzedQuery:
     translations: list[str] = field(default_factory=list)
     translated_terms: list[str] = field(default_factory=list)
     dense_text: str | None = None
+    coverage: float = 0.0
 
 
 def analyze_query(text: str, translate: Translator | None, embedder_languages: frozenset[str]) -> AnalyzedQuery:
@@ -31,11 +74,14 @@ def analyze_query(text: str, translate: Translator | None, embedder_languages: f
         language = "km" if _KHMER.search(text) else "en"
     terms = analyze(text)
     translations: list[str] = []
+    coverage = 0.0
     if translate is not None:
-        if _KHMER.search(text):
-            translations += translate(text, "km")
-        if _LATIN.search(text):
-            translations += translate(text, "en")
+        for source, script in (("km", _KHMER), ("en", _LATIN)):
+            if script.search(text):
+                result = translate(text, source)
+                translations += result.phrases
+                if source == language or (language == "mixed" and source == "km"):
+                    coverage = result.coverage
     seen: set[str] = set(terms)
     translated_terms: list[str] = []
     for phrase in dict.fromkeys(translations):
@@ -45,7 +91,7 @@ def analyze_query(text: str, translate: Translator | None, embedder_languages: f
                 translated_terms.append(term)
     dense_text = _dense_text(text, language, translations, embedder_languages)
     return AnalyzedQuery(text, language, terms, list(dict.fromkeys(translations)),
-                         translated_terms, dense_text)
+                         translated_terms, dense_text, coverage)
 
 
 def _dense_text(text: str, language: str, translations: list[str],

@@ -25,8 +25,6 @@ class ScoreBreakdown:
     fused: float
     sparse: float | None = None
     sparse_rank: int | None = None
-    sparse_translated: float | None = None
-    sparse_translated_rank: int | None = None
     dense: float | None = None
     dense_rank: int | None = None
     rerank: float | None = None
@@ -77,6 +75,7 @@ class SearchResponse:
     hits: list[Hit]
     took_ms: float
     dense_used: bool = True
+    glossary_coverage: float = 0.0  # share of the question the glossary carried across
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -12,18 +12,17 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from index.fusion import RankedList, reciprocal_rank_fusion, weights_for
+from index.fusion import FusionWeights, RankedList, reciprocal_rank_fusion, weights_for
 from index.query import AnalyzedQuery, Translator, analyze_query
 from index.search_types import Hit, ScoreBreakdown, SearchFilters, SearchResponse, Twin
 from index.snippets import find_highlights, make_snippet
 from index.sparse import SparseIndex
-from ingest.analysis import analyze
+from ingest.analysis import analyze_word
 from policykb.models import ChunkRecord, DocumentRecord
 
 logger = logging.getLogger(__name__)
 
 CANDIDATES = 100
-MERGE = False
 
 
 class QueryEmbedder(Protocol):
@@ -58,6 +57,7 @@ class Searcher:
         self.translate = translate
         self.reranker = reranker
         self.rerank_top = rerank_top
+        self._vector_cache: dict[str, np.ndarray] = {}
 
     # -- public ---------------------------------------------------------------------------
 
@@ -69,25 +69,15 @@ class Searcher:
         index = self.sparse()
         mask = _mask(index, filters)
         weights = weights_for(q.language, self.embedder.languages, bool(q.translated_terms))
-
-        if MERGE:
-            sparse_hits = index.search(q.terms + q.translated_terms, CANDIDATES, mask)
-            translated_hits = []
-        else:
-            sparse_hits = index.search(q.terms, CANDIDATES, mask)
-            translated_hits = index.search(q.translated_terms, CANDIDATES, mask) if q.translated_terms else []
+        sparse_hits = index.top(self._bilingual_scores(index, q.terms, q.translated_terms,
+                                                       weights.sparse_translated), CANDIDATES, mask)
         dense_hits = self._dense([q.dense_text] if q.dense_text and weights.dense > 0 else [], filters)
-        lists = [
-            RankedList("sparse", [index.chunk_ids[i] for i, _ in sparse_hits], weights.sparse),
-            RankedList("sparse_translated", [index.chunk_ids[i] for i, _ in translated_hits],
-                       weights.sparse_translated),
-            RankedList("dense", [h.chunk_id for h in dense_hits], weights.dense),
-        ]
-        explain = _Explain(index, sparse_hits, translated_hits, dense_hits)
+        lists = self._lists(index, sparse_hits, [dense_hits], weights)
+        explain = _Explain(index, sparse_hits, dense_hits)
         hits = self._assemble(q, lists, explain, k, per_doc, rerank)
         return SearchResponse(query=query, language=q.language, expansions=q.translations,
                               hits=hits, took_ms=(time.perf_counter() - started) * 1000,
-                              dense_used=bool(dense_hits))
+                              dense_used=bool(dense_hits), glossary_coverage=round(q.coverage, 3))
 
     def related(self, text: str, *, k: int = 10, filters: SearchFilters | None = None,
                 per_doc: int = 2, exclude_doc_id: str | None = None) -> SearchResponse:
@@ -116,26 +106,65 @@ class Searcher:
             hits = self.store.query(vector, CANDIDATES, _where(filters))
             dense_lists.append([h for h in hits if _visible(h.metadata.get("doc_id", ""), filters)])
         weights = weights_for(q.language, self.embedder.languages, bool(translated))
-        sparse_hits = index.search(terms, CANDIDATES, mask)
-        translated_hits = index.search(translated, CANDIDATES, mask) if translated else []
-        lists = [RankedList("sparse", [index.chunk_ids[i] for i, _ in sparse_hits], weights.sparse),
-                 RankedList("sparse_translated", [index.chunk_ids[i] for i, _ in translated_hits],
-                            weights.sparse_translated)]
-        lists += [RankedList("dense", [h.chunk_id for h in hl], weights.dense / max(1, len(dense_lists)) * 1.5)
-                  for hl in dense_lists]
-        flat_dense = [h for hl in dense_lists for h in hl]
-        explain = _Explain(index, sparse_hits, translated_hits, flat_dense)
+        sparse_hits = index.top(self._bilingual_scores(index, terms, translated,
+                                                       weights.sparse_translated), CANDIDATES, mask)
+        lists = self._lists(index, sparse_hits, dense_lists, weights)
+        explain = _Explain(index, sparse_hits, [h for hl in dense_lists for h in hl])
         hits = self._assemble(q, lists, explain, k, per_doc, rerank=False)
         return SearchResponse(query=text[:200], language=q.language, expansions=q.translations,
                               hits=hits, took_ms=(time.perf_counter() - started) * 1000,
-                              dense_used=bool(flat_dense))
+                              dense_used=any(dense_lists))
 
     # -- steps ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _bilingual_scores(index: SparseIndex, terms: list[str], translated: list[str],
+                          translated_weight: float) -> np.ndarray:
+        """One BM25 ranking over both languages: the user's terms and their glossary
+        translations, each normalised by its own weight, so a Khmer passage matching the
+        Khmer question and an English passage matching its translation compete fairly.
+        Separate per-language lists fused by rank cannot do that: there the best English
+        chunk always ties the best Khmer one, however poor its match."""
+        scores = index.normalized_scores(terms)
+        if translated and translated_weight > 0:
+            scores = scores + translated_weight * index.normalized_scores(translated)
+        return scores
+
+    def _lists(self, index: SparseIndex, sparse_hits: list[tuple[int, float]],
+               dense_lists: list[list], weights: FusionWeights) -> list[RankedList]:
+        """Ranked lists for fusion. Chunks in a language the embedder cannot read have no
+        meaningful vector (MiniLM sees Khmer as [UNK]): they are dropped from the dense lists
+        and their sparse rank stands in for the dense evidence they cannot have, so they are
+        not outranked merely for being Khmer."""
+        readable = self.embedder.languages
+        sparse_ids = [index.chunk_ids[i] for i, _ in sparse_hits]
+        lists = [RankedList("sparse", sparse_ids, weights.sparse)]
+        dense_weight = weights.dense / max(1, len(dense_lists)) if len(dense_lists) > 1 else weights.dense
+        for hits in dense_lists:
+            kept = [h.chunk_id for h in hits if h.metadata.get("language") in readable]
+            lists.append(RankedList("dense", kept, dense_weight))
+        if weights.dense > 0 and any(dense_lists):
+            languages = index.columns["language"]
+            lists.append(RankedList("dense_stand_in", [
+                index.chunk_ids[i] if languages[i] not in readable else None for i, _ in sparse_hits
+            ], weights.dense))
+        return lists
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        """Query embeddings are cached: the chat page searches the same question for /ask
+        and /search, and drafters re-run queries while refining filters."""
+        vector = self._vector_cache.get(text)
+        if vector is None:
+            vector = self.embedder.embed_batch([text], kind="query")[0]
+            if len(self._vector_cache) >= 2048:
+                self._vector_cache.pop(next(iter(self._vector_cache)))
+            self._vector_cache[text] = vector
+        return vector
 
     def _dense(self, texts: list[str], filters: SearchFilters) -> list:
         if not texts:
             return []
-        vector = self.embedder.embed_batch(texts, kind="query")[0]
+        vector = self._query_vector(texts[0])
         hits = self.store.query(vector, CANDIDATES, _where(filters))
         return [h for h in hits if _visible(h.metadata.get("doc_id", ""), filters)]
 
@@ -180,7 +209,7 @@ class Searcher:
 
     def _hit(self, chunk: ChunkRecord, doc: DocumentRecord, terms: list[str],
              scores: ScoreBreakdown) -> Hit:
-        highlights = find_highlights(chunk.text, terms, analyze)
+        highlights = find_highlights(chunk.text, terms, analyze_word)
         snippet, snippet_spans, _ = make_snippet(chunk.text, highlights)
         return Hit(chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, title=doc.title,
                    doc_type=doc.doc_type, language=chunk.language, doc_language=doc.language,
@@ -189,7 +218,7 @@ class Searcher:
                    snippet=snippet, highlights=snippet_spans, scores=scores)
 
     def _twin(self, chunk: ChunkRecord, doc: DocumentRecord, terms: list[str]) -> Twin:
-        snippet, _, _ = make_snippet(chunk.text, find_highlights(chunk.text, terms, analyze), 200)
+        snippet, _, _ = make_snippet(chunk.text, find_highlights(chunk.text, terms, analyze_word), 200)
         return Twin(doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=doc.title,
                     language=chunk.language, page=chunk.page, snippet=snippet)
 
@@ -197,20 +226,17 @@ class Searcher:
 class _Explain:
     """Per-retriever ranks and scores of each candidate, for the score breakdown."""
 
-    def __init__(self, index: SparseIndex, sparse: list, translated: list, dense: list) -> None:
+    def __init__(self, index: SparseIndex, sparse: list, dense: list) -> None:
         self.sparse = {index.chunk_ids[i]: (r, s) for r, (i, s) in enumerate(sparse, 1)}
-        self.translated = {index.chunk_ids[i]: (r, s) for r, (i, s) in enumerate(translated, 1)}
         self.dense: dict[str, tuple[int, float]] = {}
         for rank, hit in enumerate(dense, 1):
             self.dense.setdefault(hit.chunk_id, (rank, hit.similarity))
 
     def breakdown(self, chunk_id: str, fused: float, rerank: float | None) -> ScoreBreakdown:
-        sp, tr, de = self.sparse.get(chunk_id), self.translated.get(chunk_id), self.dense.get(chunk_id)
+        sp, de = self.sparse.get(chunk_id), self.dense.get(chunk_id)
         return ScoreBreakdown(
             fused=round(fused, 6),
             sparse=round(sp[1], 4) if sp else None, sparse_rank=sp[0] if sp else None,
-            sparse_translated=round(tr[1], 4) if tr else None,
-            sparse_translated_rank=tr[0] if tr else None,
             dense=round(de[1], 4) if de else None, dense_rank=de[0] if de else None,
             rerank=round(rerank, 4) if rerank is not None else None,
         )

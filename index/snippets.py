@@ -7,7 +7,7 @@ The display text is never normalised; matches are found by analysing each origin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from ingest.khmer.normalize import ZERO_WIDTH
 
@@ -15,14 +15,16 @@ _LATIN_WORD = re.compile(r"[^\W\u1780-\u17ff]+", re.UNICODE)
 _KHMER = re.compile("[\u1780-\u17ff]")
 
 
-def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str], list[str]]) -> list[tuple[int, int]]:
+def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str], Sequence[str]]) -> list[tuple[int, int]]:
     """Spans of ``text`` whose analysed form is one of ``terms``."""
     term_set = {t for t in terms if t}
     spans: list[tuple[int, int]] = []
-    for match in _LATIN_WORD.finditer(text):
-        analysed = analyze_word(match.group())
-        if analysed and analysed[0] in term_set:
-            spans.append(match.span())
+    latin_terms = {t for t in term_set if not _KHMER.match(t)}
+    if latin_terms:
+        for match in _LATIN_WORD.finditer(text):
+            analysed = analyze_word(match.group())
+            if analysed and analysed[0] in latin_terms:
+                spans.append(match.span())
     khmer_terms = sorted({t for t in term_set if _KHMER.match(t)}, key=len, reverse=True)
     if khmer_terms:
         stripped, positions = _strip_zero_width(text)
@@ -38,7 +40,9 @@ def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str
     return _merge(sorted(spans))
 
 
-def _strip_zero_width(text: str) -> tuple[str, list[int]]:
+def _strip_zero_width(text: str) -> tuple[str, list[int] | range]:
+    if not any(ch in text for ch in ZERO_WIDTH):
+        return text, range(len(text))
     chars, positions = [], []
     for i, ch in enumerate(text):
         if ch not in ZERO_WIDTH:
@@ -65,9 +69,13 @@ def make_snippet(text: str, highlights: list[tuple[int, int]], width: int = 320)
     if len(text) <= width:
         return text, highlights, 0
     best_start, best_count = 0, -1
-    for start, _ in highlights or [(0, 0)]:
+    ends = [e for _, e in highlights]
+    right = 0
+    for left, (start, _) in enumerate(highlights or [(0, 0)]):
         window_start = max(0, start - width // 4)
-        count = sum(1 for s, e in highlights if s >= window_start and e <= window_start + width)
+        while right < len(ends) and ends[right] <= window_start + width:
+            right += 1
+        count = right - left
         if count > best_count:
             best_start, best_count = window_start, count
     end = min(len(text), best_start + width)

@@ -70,6 +70,11 @@ class SparseIndex:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def row_of(self, chunk_id: str) -> int | None:
+        if not hasattr(self, "_row_by_id"):
+            self._row_by_id = {cid: i for i, cid in enumerate(self.chunk_ids)}
+        return self._row_by_id.get(chunk_id)
+
     def document_frequency(self, term: str) -> int:
         """How many chunks contain ``term`` (used to weight glossary expansions)."""
         if self._retriever is None or term not in self._vocab:
@@ -77,12 +82,56 @@ class SparseIndex:
         scores = self._retriever.get_scores([term])  # type: ignore[attr-defined]
         return int(np.count_nonzero(scores))
 
+    def normalized_scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 scores divided by the query's own weight (the sum of its terms' idf).
+
+        A chunk that contains every query term once scores about 1 whatever the language or
+        the number of terms, so scores from a Khmer query and from its English translation
+        can be compared directly.
+        """
+        scores = np.zeros(len(self.rows), dtype=np.float32)
+        if self._retriever is None:
+            return scores
+        reference = 0.0
+        n = len(self.rows)
+        for term in dict.fromkeys(t for t in terms if t in self._vocab):
+            term_scores = np.asarray(self._retriever.get_scores([term]), dtype=np.float32)  # type: ignore[attr-defined]
+            df = int(np.count_nonzero(term_scores))
+            if df == 0:
+                continue
+            scores += term_scores
+            reference += float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+        return scores / reference if reference > 0 else scores
+
+    def top(self, scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, int(np.count_nonzero(scores)))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top]
+
     def search(self, terms: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top ``k`` (row, score) pairs; rows outside ``mask`` never appear."""
-        known = [t for t in terms if t in self._vocab]
-        if self._retriever is None or not known or k <= 0:
+        return self.search_weighted([(terms, 1.0)], k, mask)
+
+    def search_weighted(self, groups: list[tuple[list[str], float]], k: int,
+                        mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """BM25 where each group of terms counts with its own weight.
+
+        One bilingual query (the user's terms at full weight, their glossary translations at
+        less) keeps BM25 scores comparable across languages, which separate per-language lists
+        fused by rank cannot: there, the best English chunk always ties the best Khmer one.
+        """
+        if self._retriever is None or k <= 0:
             return []
-        scores = np.asarray(self._retriever.get_scores(known), dtype=np.float32)  # type: ignore[attr-defined]
+        scores = np.zeros(len(self.rows), dtype=np.float32)
+        for terms, weight in groups:
+            known = list(dict.fromkeys(t for t in terms if t in self._vocab))
+            if known and weight > 0:
+                scores += weight * np.asarray(self._retriever.get_scores(known), dtype=np.float32)  # type: ignore[attr-defined]
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         k = min(k, int(np.count_nonzero(scores)))

@@ -111,12 +111,12 @@ class ChromaVectorStore:
     def query(
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[VectorHit]:
-        total = self.count()
-        if total == 0 or n <= 0:
+        if n <= 0:
             return []
+        # chromadb 1.5 returns fewer results when asked for more than it holds: no count() call.
         result = self._collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=min(n, total),
+            n_results=n,
             where=where or None,
             include=["distances", "metadatas"],
         )

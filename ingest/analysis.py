@@ -16,6 +16,9 @@ from ingest.khmer.segment import Segmenter, segment_khmer, tokenize_mixed
 
 Analyzer = Callable[[str], list[str]]
 
+#: Bump when analysis changes: it is part of every file's ingest fingerprint.
+ANALYZER_VERSION = "2"
+
 ENGLISH_STOP_WORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -27,10 +30,15 @@ ENGLISH_STOP_WORDS = frozenset(
     shall may might must which whose upon within without via etc per""".split()
 )
 
-# Function words that carry no topic; kept short on purpose (Khmer content words are short too).
+# Function words and question words that carry no topic; folded like the text they meet.
+# Question words matter for cross-language search: a Khmer question's "how many" must not
+# make Khmer passages win over the English passage that answers it.
 KHMER_STOP_WORDS = frozenset(
-    """និង នៃ ក្នុង ជា បាន ដែល នេះ នោះ ទៅ មក ពី ដល់ នឹង ក៏ ផង ដោយ សម្រាប់ ចំពោះ លើ ឬ ហើយ
-    គឺ មាន របស់ ទាំង នូវ ត្រូវ ថា ៗ ផងដែរ""".split()
+    search_key(word)
+    for word in """និង នៃ ក្នុង ជា បាន ដែល នេះ នោះ ទៅ មក ពី ដល់ នឹង ក៏ ផង ដោយ សម្រាប់ ចំពោះ លើ ឬ
+    ហើយ គឺ មាន របស់ ទាំង នូវ ត្រូវ ថា ៗ ផងដែរ តើ ណា ខ្លះ អ្វី ហេតុអ្វី ហេតុ បានជា អ្នកណា
+    ប៉ុន្មាន យ៉ាងដូចម្តេច ដូចម្តេច យ៉ាងណា ពេលណា ឯណា ទីណា ដែរ ទេ ឬទេ អំពី គឺជា ដើម្បី ស្តីពី
+    នៅ ទាំងអស់ មួយ ទៀត ដែរឬទេ បែបណា របៀប""".split()
 )
 
 _KHMER_LETTER = "\u1780-\u17ff\u19e0-\u19ff"
@@ -64,6 +72,12 @@ def analyze(text: str, segmenter: Segmenter = segment_khmer) -> list[str]:
             continue
         terms.append(_stem(word) if word.isascii() and word.isalpha() else word)
     return terms
+
+
+@lru_cache(maxsize=100_000)
+def analyze_word(word: str) -> tuple[str, ...]:
+    """``analyze`` for one word, cached: highlighting analyses every word of every snippet."""
+    return tuple(analyze(word))
 
 
 def analyze_to_key(text: str) -> str:

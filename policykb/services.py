@@ -64,7 +64,7 @@ class Services:
     @cached_property
     def ingestor(self) -> Ingestor:
         from ingest.chunking import StructureAwareChunker
-        from ingest.analysis import analyze_to_key
+        from ingest.analysis import ANALYZER_VERSION, analyze_to_key
         from ingest.language import detect_language
         from ingest.loaders.ocr import TesseractOcr
         from ingest.loaders.pdf import PdfLoader
@@ -86,7 +86,8 @@ class Services:
             max_chars=s.chunk_max_chars,
             overlap_sentences=s.chunk_overlap_sentences,
         )
-        fingerprint = f"{s.chunk_tokens}|{s.chunk_max_chars}|{s.chunk_overlap_sentences}|{s.ocr_enabled}"
+        fingerprint = (f"{s.chunk_tokens}|{s.chunk_max_chars}|{s.chunk_overlap_sentences}|"
+                       f"{s.ocr_enabled}|analyzer{ANALYZER_VERSION}")
         return Ingestor(
             loader=default_registry(pdf.load),
             chunker=chunker,
@@ -137,6 +138,7 @@ class Services:
 
     @cached_property
     def searcher(self) -> Searcher:
+        from index.query import glossary_translator
         from index.searcher import Searcher
 
         glossary = self.glossary
@@ -145,7 +147,7 @@ class Services:
             store=self.store,
             catalog=self.catalog,
             sparse=self.sparse.current,
-            translate=glossary.translations if glossary else None,
+            translate=glossary_translator(glossary) if glossary else None,
             reranker=self.reranker,
             rerank_top=self.settings.rerank_top,
         )
