@@ -62,6 +62,7 @@ class Hit:
     scores: ScoreBreakdown
     twins: list[Twin] = field(default_factory=list)
     more_in_document: int = 0
+    twin_key: str = ""  # the doc id with its language marker wildcarded (grouping only)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -22,7 +23,8 @@ from policykb.models import ChunkRecord, DocumentRecord
 
 logger = logging.getLogger(__name__)
 
-CANDIDATES = 100
+CANDIDATES = 100  # sparse candidates per query
+DENSE_CANDIDATES = 50  # nearest neighbours asked of chromadb
 
 
 class QueryEmbedder(Protocol):
@@ -103,7 +105,7 @@ class Searcher:
         dense_lists = []
         vectors = self.embedder.embed_batch(windows[:32], kind="query") if windows else []
         for vector in vectors:
-            hits = self.store.query(vector, CANDIDATES, _where(filters))
+            hits = self.store.query(vector, DENSE_CANDIDATES, _where(filters))
             dense_lists.append([h for h in hits if _visible(h.metadata.get("doc_id", ""), filters)])
         weights = weights_for(q.language, self.embedder.languages, bool(translated))
         sparse_hits = index.top(self._bilingual_scores(index, terms, translated,
@@ -165,7 +167,7 @@ class Searcher:
         if not texts:
             return []
         vector = self._query_vector(texts[0])
-        hits = self.store.query(vector, CANDIDATES, _where(filters))
+        hits = self.store.query(vector, DENSE_CANDIDATES, _where(filters))
         return [h for h in hits if _visible(h.metadata.get("doc_id", ""), filters)]
 
     def _assemble(self, q: AnalyzedQuery, lists: list[RankedList], explain: _Explain, k: int,
@@ -212,6 +214,7 @@ class Searcher:
         highlights = find_highlights(chunk.text, terms, analyze_word)
         snippet, snippet_spans, _ = make_snippet(chunk.text, highlights)
         return Hit(chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, title=doc.title,
+                   twin_key=twin_key(chunk.doc_id),
                    doc_type=doc.doc_type, language=chunk.language, doc_language=doc.language,
                    date=doc.date, issuing_body=doc.issuing_body, page=chunk.page,
                    start=chunk.start, end=chunk.end, heading=chunk.heading, text=chunk.text,
@@ -245,6 +248,7 @@ class _Explain:
 _LANG_MARKERS = re.compile(r"(?<=[_\-/.])(en|km|EN|KM)(?=[_\-/.])")
 
 
+@lru_cache(maxsize=65_536)
 def twin_key(doc_id: str) -> str:
     """Documents that differ only by a language marker in their path are translations."""
     return _LANG_MARKERS.sub("*", doc_id)
@@ -252,11 +256,12 @@ def twin_key(doc_id: str) -> str:
 
 def _find_twin(hits: list[Hit], chunk: ChunkRecord, doc: DocumentRecord) -> Hit | None:
     key = twin_key(doc.doc_id)
+    text = chunk.text.strip()
     for hit in hits:
         if hit.doc_id == chunk.doc_id:
             continue
-        same_item = key != doc.doc_id and twin_key(hit.doc_id) == key
-        if same_item or (hit.text.strip() == chunk.text.strip()):
+        same_item = key != doc.doc_id and hit.twin_key == key
+        if same_item or hit.text.strip() == text:
             return hit
     return None
 

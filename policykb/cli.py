@@ -286,20 +286,23 @@ def eval_command(
 def serve(
     host: Annotated[Optional[str], typer.Option(envvar="POLICYKB_HOST")] = None,
     port: Annotated[Optional[int], typer.Option(envvar="POLICYKB_PORT")] = None,
+    workers: Annotated[Optional[int], typer.Option(envvar="POLICYKB_WORKERS",
+                       help="API worker processes (each loads the model).")] = None,
     ingest_sample: Annotated[bool, typer.Option(help="Ingest the sample corpus first.")] = False,
 ) -> None:
     """Start the API server (and the web page)."""
+    import os
+
     import uvicorn
 
-    from api.app import create_app
-
-    settings = _settings(host=host, port=port)
-    services = Services(settings)
+    settings = _settings(host=host, port=port, workers=workers)
     if ingest_sample:
-        report = services.ingestor.ingest([settings.sample_corpus])
+        report = Services(settings).ingestor.ingest([settings.sample_corpus])
         _print_summary(report.summary())
-    uvicorn.run(create_app(settings, services), host=settings.host, port=settings.port,
-                log_level="info")
+    # Workers are separate processes that read their settings from the environment.
+    os.environ["POLICYKB_DATA_DIR"] = str(settings.data_dir)
+    uvicorn.run("api.app:create_app_for_server", factory=True, host=settings.host,
+                port=settings.port, workers=settings.workers, log_level="info")
 
 
 def run() -> None:  # pragma: no cover - console entry point alias

@@ -71,8 +71,10 @@ class Settings(BaseSettings):
     )
     chroma_token: str | None = Field(None, description="Bearer token for the chroma server.")
 
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
+    host: str = Field("127.0.0.1", description="API host.")
+    port: int = Field(8000, ge=1, le=65535, description="API port.")
+    workers: int = Field(1, ge=1, le=64, description="API worker processes; each loads the "
+                         "embedder (~700 MB), the sparse index follows the catalog in each.")
     sample_corpus: Path = Field(Path("./corpus/sample"), description="What `make run` ingests.")
     log_level: str = "INFO"
 

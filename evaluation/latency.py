@@ -1,0 +1,40 @@
+"""`python -m evaluation.latency --data-dir D`: /search latency over HTTP with 1, 8 and 32
+concurrent clients, next to a bare chromadb query on the same index (the dense floor)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from evaluation.load import ServerProcess, bare_chroma_latency, run_load, search_payloads
+from evaluation.metrics import load_queries
+from policykb.services import Services
+from policykb.settings import Settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--queries", type=Path, default=Path("evaluation/dev/queries.jsonl"))
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--requests", type=int, default=400, help="per concurrency level")
+    args = parser.parse_args()
+    texts = [q.text for q in load_queries(args.queries)]
+    services = Services(Settings(data_dir=args.data_dir))
+    vectors = services.embedder.embed_batch(texts, kind="query")
+    floor = bare_chroma_latency(services.store, list(vectors))
+    results = {"bare_chroma_p50_ms": round(floor, 2), "levels": []}
+    with ServerProcess(args.data_dir) as server:
+        run_load(server.url, search_payloads(texts), 1, len(texts))  # first pass: fills caches
+        for clients in args.clients:
+            res = run_load(server.url, search_payloads(texts), clients,
+                           max(1, args.requests // clients)).summary()
+            res["p95_over_bare_chroma"] = round(res["p95_ms"] / floor, 1) if floor else None
+            results["levels"].append(res)
+        results["server_peak_rss_mb"] = round(server.peak_rss_mb(), 1)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
