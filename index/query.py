@@ -97,7 +97,10 @@ def analyze_query(text: str, translate: Translator | None, embedder_languages: f
 def _dense_text(text: str, language: str, translations: list[str],
                 embedder_languages: frozenset[str]) -> str | None:
     """What to embed: the question itself where the model reads its language, else its
-    English glossary rendering (MiniLM maps every Khmer word to [UNK])."""
+    English glossary rendering (MiniLM maps every Khmer word to [UNK]). Nothing for a blank
+    question: its embedding would rank every passage by noise."""
+    if not text.strip():
+        return None
     if language in embedder_languages or "km" in embedder_languages:
         return text
     latin_part = " ".join(_KHMER.sub(" ", text).split())

@@ -1,18 +1,24 @@
 """Snippets with the matched terms highlighted, as character spans into the original text.
 
 The display text is never normalised; matches are found by analysing each original word
-(English) or by searching Khmer terms in a zero-width-free view mapped back to the original.
+(English) or by searching Khmer terms in a keyed view of the text (zero-width characters
+dropped, syllables canonical, as the index sees it) mapped back to the original.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from itertools import accumulate, chain, repeat
 
-from ingest.khmer.normalize import ZERO_WIDTH
+from ingest.khmer.normalize import ZERO_WIDTH, search_key
 
 _LATIN_WORD = re.compile(r"[^\W\u1780-\u17ff]+", re.UNICODE)
 _KHMER = re.compile("[\u1780-\u17ff]")
+# A Khmer letter with the vowels, signs and subscripts written on it (one keyed unit), or any
+# other single character.
+_UNIT = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]?|[\u17b4-\u17d1\u17d3\u17dd])*|.", re.S)
 
 
 def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str], Sequence[str]]) -> list[tuple[int, int]]:
@@ -27,7 +33,7 @@ def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str
                 spans.append(match.span())
     khmer_terms = sorted({t for t in term_set if _KHMER.match(t)}, key=len, reverse=True)
     if khmer_terms:
-        stripped, positions = _strip_zero_width(text)
+        stripped, positions, ends = _search_view(text)
         taken = [False] * len(stripped)
         for term in khmer_terms:
             start = stripped.find(term)
@@ -35,20 +41,33 @@ def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str
                 end = start + len(term)
                 if not any(taken[start:end]):
                     taken[start:end] = [True] * (end - start)
-                    spans.append((positions[start], positions[end - 1] + 1))
+                    spans.append((positions[start], ends[end - 1]))
                 start = stripped.find(term, end)
     return _merge(sorted(spans))
 
 
-def _strip_zero_width(text: str) -> tuple[str, list[int] | range]:
-    if not any(ch in text for ch in ZERO_WIDTH):
-        return text, range(len(text))
-    chars, positions = [], []
-    for i, ch in enumerate(text):
-        if ch not in ZERO_WIDTH:
-            chars.append(ch)
-            positions.append(i)
-    return "".join(chars), positions
+def _search_view(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    """``text`` keyed the way query terms are (zero-width characters dropped, each Khmer
+    syllable in canonical order with COENG DA and digits folded), plus, for every keyed
+    character, the start and end in ``text`` of the syllable it came from. Without this,
+    a document typed ``ស្រ្តី`` or ``បណ្ដុះបណ្ដាល`` is found but never highlighted."""
+    units = _UNIT.findall(text)
+    keys = list(map(_unit_key, units))
+    keyed = "".join(keys)
+    if keyed == text:  # the common case: already canonical, nothing to map
+        return text, range(len(text)), range(1, len(text) + 1)
+    unit_ends = list(accumulate(map(len, units)))
+    key_lengths = list(map(len, keys))
+    starts = list(chain.from_iterable(map(repeat, [0, *unit_ends[:-1]], key_lengths)))
+    ends = list(chain.from_iterable(map(repeat, unit_ends, key_lengths)))
+    return keyed, starts, ends
+
+
+@lru_cache(maxsize=16384)
+def _unit_key(unit: str) -> str:
+    if unit in ZERO_WIDTH:
+        return ""
+    return search_key(unit) if _KHMER.match(unit) else unit
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -82,6 +82,20 @@ class SparseIndex:
         scores = self._retriever.get_scores([term])  # type: ignore[attr-defined]
         return int(np.count_nonzero(scores))
 
+    def idf(self, term: str) -> float:
+        """Lucene-style idf of a term over chunks; 0 for terms no chunk contains."""
+        cache = self.__dict__.setdefault("_idf_cache", {})
+        if term not in cache:
+            df = self.document_frequency(term)
+            n = len(self.rows)
+            cache[term] = float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0
+        return cache[term]
+
+    def max_idf(self) -> float:
+        """The idf a term would have if one chunk held it: what an unseen word weighs."""
+        n = max(1, len(self.rows))
+        return float(np.log(1 + (n - 1 + 0.5) / 1.5))
+
     def normalized_scores(self, terms: list[str]) -> np.ndarray:
         """BM25 scores divided by the query's own weight (the sum of its terms' idf).
 

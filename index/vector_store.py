@@ -102,6 +102,15 @@ class ChromaVectorStore:
         for start in range(0, len(id_list), 1000):
             self._collection.delete(ids=id_list[start : start + 1000])
 
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id (for scoring a known set of chunks exhaustively)."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), 1000):
+            got = self._collection.get(ids=ids[start:start + 1000], include=["embeddings"])
+            for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True):
+                out[chunk_id] = np.asarray(vector, dtype=np.float32)
+        return out
+
     def all_ids(self) -> set[str]:
         return set(self._collection.get(include=[])["ids"])
 

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -46,3 +52,60 @@ def make_services(embedder):
 @pytest.fixture
 def services(settings, make_services):
     return make_services(settings)
+
+
+@pytest.fixture(scope="session")
+def sample_services(tmp_path_factory, embedder):
+    """The bundled sample corpus, ingested once per test session (read-only for tests)."""
+    import shutil
+
+    from policykb.services import Services
+    from policykb.settings import Settings
+
+    root = tmp_path_factory.mktemp("sample-index")
+    corpus = root / "sample"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    services = Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None))
+    services.__dict__["embedder"] = embedder
+    report = services.ingestor.ingest([corpus])
+    assert not report.failed, report.summary()["failed"]
+    return services
+
+
+# -- a real uvicorn server on 127.0.0.1 for HTTP tests ------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    else:
+        raise RuntimeError("server did not start")
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server() -> Callable:
+    return serve

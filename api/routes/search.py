@@ -15,6 +15,8 @@ router = APIRouter(tags=["search"])
 @router.post("/search", response_model=SearchResponseOut)
 def search(body: SearchRequestIn, services: ServicesDep) -> SearchResponseOut:
     """Hybrid search in Khmer or English; hits come from both languages."""
+    if not body.query.strip():  # min_length lets "   " through; it would match noise
+        raise HTTPException(status_code=422, detail="`query` is blank")
     response = services.searcher.search(
         body.query, k=body.k, per_doc=body.per_doc, rerank=body.rerank,
         filters=SearchFilters(**body.filters.model_dump()),
