@@ -53,7 +53,7 @@ def weights_for(query_language: str, embedder_languages: frozenset[str],
     reads_query = query_language in embedder_languages or (
         query_language == "mixed" and "en" in embedder_languages)
     if query_language == "km" and not reads_query:
-        return FusionWeights(sparse=1.0, sparse_translated=1.0 if has_translation else 0.0,
-                             dense=0.6 if has_translation else 0.0)
-    return FusionWeights(sparse=1.0, sparse_translated=0.5 if has_translation else 0.0,
+        return FusionWeights(sparse=1.0, sparse_translated=1.2 if has_translation else 0.0,
+                             dense=0.4 if has_translation else 0.0)
+    return FusionWeights(sparse=1.0, sparse_translated=0.7 if has_translation else 0.0,
                          dense=1.0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import replace
 from functools import lru_cache
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 CANDIDATES = 100  # sparse candidates per query
 DENSE_CANDIDATES = 50  # nearest neighbours asked of chromadb
+COVERAGE_EXPONENT = 0.5  # translated evidence counts with the square root of coverage
 
 
 class QueryEmbedder(Protocol):
@@ -61,7 +63,20 @@ class Searcher:
         self.rerank_top = rerank_top
         self._vector_cache: dict[str, np.ndarray] = {}
 
+    @property
+    def _readable(self) -> frozenset[str]:
+        """Chunk languages whose vectors mean something ("mixed" chunks carry English)."""
+        languages = self.embedder.languages
+        return languages | {"mixed"} if "en" in languages else languages
+
     # -- public ---------------------------------------------------------------------------
+
+    def analyze(self, query: str) -> AnalyzedQuery:
+        """The question as every retriever sees it (terms, translations, dense text)."""
+        return analyze_query(query, self.translate, self.embedder.languages)
+
+    def query_vector(self, query: AnalyzedQuery) -> np.ndarray | None:
+        return self._query_vector(query.dense_text) if query.dense_text else None
 
     def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None,
                per_doc: int = 2, rerank: bool | None = None) -> SearchResponse:
@@ -71,11 +86,11 @@ class Searcher:
         index = self.sparse()
         mask = _mask(index, filters)
         weights = weights_for(q.language, self.embedder.languages, bool(q.translated_terms))
-        sparse_hits = index.top(self._bilingual_scores(index, q.terms, q.translated_terms,
-                                                       weights.sparse_translated), CANDIDATES, mask)
+        sparse_hits = index.top(self._bilingual_scores(
+            index, q.terms, q.translated_terms, weights.sparse_translated * q.coverage ** COVERAGE_EXPONENT), CANDIDATES, mask)
         dense_hits = self._dense([q.dense_text] if q.dense_text and weights.dense > 0 else [], filters)
         lists = self._lists(index, sparse_hits, [dense_hits], weights)
-        explain = _Explain(index, sparse_hits, dense_hits)
+        explain = _Explain(index, sparse_hits, dense_hits, self._readable)
         hits = self._assemble(q, lists, explain, k, per_doc, rerank)
         return SearchResponse(query=query, language=q.language, expansions=q.translations,
                               hits=hits, took_ms=(time.perf_counter() - started) * 1000,
@@ -85,12 +100,14 @@ class Searcher:
                 per_doc: int = 2, exclude_doc_id: str | None = None) -> SearchResponse:
         """Passages of other documents that say related things to a (long) text.
 
-        Dense: the text is cut into windows the model reads whole, each window searched and
-        the lists fused, so nothing past the first 256 tokens is ignored. Sparse: the text's
-        most distinctive terms (and their glossary translations) form the BM25 query.
+        Dense: the text is cut into windows the model reads whole, each window searched, and
+        each passage ranked by the window it matches best, so nothing past the first 256
+        tokens is ignored (averaging the windows' lists would let the windows about other
+        things outvote the one about this passage). Sparse: the text's most distinctive terms
+        (and their glossary translations) form the BM25 query.
         """
         started = time.perf_counter()
-        filters = filters or SearchFilters()
+        filters = replace(filters) if filters else SearchFilters()  # the caller's stays as it was
         if exclude_doc_id:
             filters.exclude_doc_ids = [*(filters.exclude_doc_ids or []), exclude_doc_id]
         index = self.sparse()
@@ -102,20 +119,24 @@ class Searcher:
         if q.dense_text:
             windowing = getattr(self.embedder, "token_windows", None)
             windows = windowing(q.dense_text) if windowing else [q.dense_text]
-        dense_lists = []
         vectors = self.embedder.embed_batch(windows[:32], kind="query") if windows else []
+        best: dict[str, Any] = {}
         for vector in vectors:
-            hits = self.store.query(vector, DENSE_CANDIDATES, _where(filters))
-            dense_lists.append([h for h in hits if _visible(h.metadata.get("doc_id", ""), filters)])
+            for hit in self.store.query(vector, DENSE_CANDIDATES, _where(filters)):
+                if _visible(hit.metadata.get("doc_id", ""), filters) and (
+                        hit.chunk_id not in best or hit.similarity > best[hit.chunk_id].similarity):
+                    best[hit.chunk_id] = hit
+        dense = sorted(best.values(), key=lambda h: -h.similarity)
+        dense_lists = [dense] if dense else []
         weights = weights_for(q.language, self.embedder.languages, bool(translated))
-        sparse_hits = index.top(self._bilingual_scores(index, terms, translated,
-                                                       weights.sparse_translated), CANDIDATES, mask)
+        sparse_hits = index.top(self._bilingual_scores(
+            index, terms, translated, weights.sparse_translated * q.coverage ** COVERAGE_EXPONENT), CANDIDATES, mask)
         lists = self._lists(index, sparse_hits, dense_lists, weights)
-        explain = _Explain(index, sparse_hits, [h for hl in dense_lists for h in hl])
+        explain = _Explain(index, sparse_hits, dense, self._readable)
         hits = self._assemble(q, lists, explain, k, per_doc, rerank=False)
         return SearchResponse(query=text[:200], language=q.language, expansions=q.translations,
                               hits=hits, took_ms=(time.perf_counter() - started) * 1000,
-                              dense_used=any(dense_lists))
+                              dense_used=bool(dense))
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -124,7 +145,9 @@ class Searcher:
                           translated_weight: float) -> np.ndarray:
         """One BM25 ranking over both languages: the user's terms and their glossary
         translations, each normalised by its own weight, so a Khmer passage matching the
-        Khmer question and an English passage matching its translation compete fairly.
+        Khmer question and an English passage matching its translation compete fairly. The
+        caller scales the translation by how much of the question the glossary recognised:
+        a passage matching "province" is no answer to a question about a collapsed riverbank.
         Separate per-language lists fused by rank cannot do that: there the best English
         chunk always ties the best Khmer one, however poor its match."""
         scores = index.normalized_scores(terms)
@@ -138,7 +161,7 @@ class Searcher:
         meaningful vector (MiniLM sees Khmer as [UNK]): they are dropped from the dense lists
         and their sparse rank stands in for the dense evidence they cannot have, so they are
         not outranked merely for being Khmer."""
-        readable = self.embedder.languages
+        readable = self._readable
         sparse_ids = [index.chunk_ids[i] for i, _ in sparse_hits]
         lists = [RankedList("sparse", sparse_ids, weights.sparse)]
         dense_weight = weights.dense / max(1, len(dense_lists)) if len(dense_lists) > 1 else weights.dense
@@ -194,7 +217,16 @@ class Searcher:
                 continue
             twin_of = _find_twin(hits, chunk, doc)
             if twin_of is not None:
-                twin_of.twins.append(self._twin(chunk, doc, terms))
+                if chunk.language == q.language != twin_of.language:
+                    # the same item in the question's language leads; the other follows it
+                    lead = self._hit(chunk, doc, terms, explain.breakdown(
+                        chunk.chunk_id, fused[chunk_id], rerank_scores.get(chunk.chunk_id)))
+                    lead.twins = [_as_twin(twin_of), *twin_of.twins]
+                    hits[hits.index(twin_of)] = lead
+                    per_doc_count[twin_of.doc_id] -= 1
+                    per_doc_count[chunk.doc_id] = per_doc_count.get(chunk.doc_id, 0) + 1
+                else:
+                    twin_of.twins.append(self._twin(chunk, doc, terms))
                 continue
             if per_doc_count.get(chunk.doc_id, 0) >= per_doc:
                 for hit in hits:
@@ -226,14 +258,24 @@ class Searcher:
                     language=chunk.language, page=chunk.page, snippet=snippet)
 
 
-class _Explain:
-    """Per-retriever ranks and scores of each candidate, for the score breakdown."""
+def _as_twin(hit: Hit) -> Twin:
+    return Twin(doc_id=hit.doc_id, chunk_id=hit.chunk_id, title=hit.title, language=hit.language,
+                page=hit.page, snippet=hit.snippet)
 
-    def __init__(self, index: SparseIndex, sparse: list, dense: list) -> None:
+
+class _Explain:
+    """Per-retriever ranks and scores of each candidate, for the score breakdown. Dense
+    figures are shown only for chunks the embedder can read: fusion ignores the others'."""
+
+    def __init__(self, index: SparseIndex, sparse: list, dense: list,
+                 readable: frozenset[str] = frozenset({"en", "mixed"})) -> None:
         self.sparse = {index.chunk_ids[i]: (r, s) for r, (i, s) in enumerate(sparse, 1)}
         self.dense: dict[str, tuple[int, float]] = {}
-        for rank, hit in enumerate(dense, 1):
-            self.dense.setdefault(hit.chunk_id, (rank, hit.similarity))
+        rank = 0
+        for hit in dense:
+            if hit.metadata.get("language", "en") in readable and hit.chunk_id not in self.dense:
+                rank += 1
+                self.dense[hit.chunk_id] = (rank, hit.similarity)
 
     def breakdown(self, chunk_id: str, fused: float, rerank: float | None) -> ScoreBreakdown:
         sp, de = self.sparse.get(chunk_id), self.dense.get(chunk_id)

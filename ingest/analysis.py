@@ -17,7 +17,7 @@ from ingest.khmer.segment import Segmenter, segment_khmer, tokenize_mixed
 Analyzer = Callable[[str], list[str]]
 
 #: Bump when analysis changes: it is part of every file's ingest fingerprint.
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 
 ENGLISH_STOP_WORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -44,6 +44,8 @@ KHMER_STOP_WORDS = frozenset(
 _KHMER_LETTER = "\u1780-\u17ff\u19e0-\u19ff"
 _SPACE_INSIDE_KHMER = re.compile(f"(?<=[{_KHMER_LETTER}]) +(?=[{_KHMER_LETTER}])")
 _KHMER_TOKEN = re.compile(f"[{_KHMER_LETTER}]")
+# dotted Khmer abbreviations: ក.ប.ទ. (MPTC), ម.ប.ស. (CTC), គ.ជ.អ.ប.
+_KHMER_ABBREVIATION = re.compile("(?:[\u1780-\u17a2][\u17b6-\u17d3]*\.){2,}(?:[\u1780-\u17a2][\u17b6-\u17d3]*\.?)?")
 
 
 @lru_cache(maxsize=1)
@@ -60,11 +62,14 @@ def _stem(word: str) -> str:
 
 def analyze(text: str, segmenter: Segmenter = segment_khmer) -> list[str]:
     """Index terms for ``text``; queries and documents must go through this same function."""
-    key = _SPACE_INSIDE_KHMER.sub("", search_key(text))
-    terms: list[str] = []
+    key = search_key(text)
+    # an abbreviation is one term; segmented, it would be letters that match everything
+    terms = [m.group().rstrip(".") for m in _KHMER_ABBREVIATION.finditer(key)]
+    key = _SPACE_INSIDE_KHMER.sub("", _KHMER_ABBREVIATION.sub(" ", key))
     for token in tokenize_mixed(key, segmenter):
         if _KHMER_TOKEN.match(token):
-            if token not in KHMER_STOP_WORDS:
+            # a lone letter is segmentation debris, not a word
+            if len(token) > 1 and token not in KHMER_STOP_WORDS:
                 terms.append(token)
             continue
         word = token.lower()
