@@ -1,0 +1,53 @@
+"""What an answer is: sentences, each carrying citations that resolve to an exact page span."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Citation:
+    """[n] in the answer: the exact span ``page_text[start:end] == quote``."""
+
+    id: int
+    doc_id: str
+    title: str
+    page: int
+    start: int
+    end: int
+    quote: str
+    language: str
+    doc_type: str = ""
+
+
+@dataclass
+class AnswerSentence:
+    text: str
+    citations: list[int]
+    language: str
+
+
+@dataclass
+class ClosestDocument:
+    doc_id: str
+    title: str
+    page: int
+
+
+@dataclass
+class Answer:
+    question: str
+    language: str
+    mode: str  # extractive | generative
+    found: bool
+    answer: str  # sentences joined, each followed by its [n] markers
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    note: str | None = None
+    closest_documents: list[ClosestDocument] = field(default_factory=list)
+    dropped_sentences: list[str] = field(default_factory=list)  # generative output without valid citations
+    took_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
