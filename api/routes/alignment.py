@@ -1,0 +1,70 @@
+"""Policy alignment of a plan, meeting record or draft: JSON, Markdown or CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
+
+from api.deps import ServicesDep
+from index.align_service import align_document
+from index.alignment_report import to_csv, to_json, to_markdown
+
+router = APIRouter(tags=["alignment"])
+
+
+class AlignmentRequestIn(BaseModel):
+    doc_id: str | None = Field(None, description="An ingested plan, meeting record or draft ...")
+    text: str | None = Field(None, max_length=200_000, description="... or its pasted text.")
+    format: str = Field("json", pattern="^(json|md|csv)$",
+                        description="json (below), md (a report to paste into a review) or csv.")
+
+
+class EvidenceOut(BaseModel):
+    doc_id: str
+    page: int
+    quote: str
+    start: int
+    end: int
+
+
+class StrategyAlignmentOut(BaseModel):
+    policy: str
+    strategy: str
+    score: float = Field(..., ge=0, le=1)
+    verdict: str = Field(..., pattern="^(strong|partial|none)$")
+    evidence: list[EvidenceOut]
+    note: str | None = None
+
+
+class MechanismOut(BaseModel):
+    label: str
+    text: str
+    gap: bool = Field(..., description="No national strategy in the index supports it.")
+    alignments: list[StrategyAlignmentOut] = Field(..., description="Best first.")
+
+
+class UnaddressedOut(BaseModel):
+    policy: str
+    strategy: str
+
+
+class AlignmentOut(BaseModel):
+    document: str
+    mechanisms: list[MechanismOut]
+    unaddressed: list[UnaddressedOut] = Field(
+        ..., description="National strategies no mechanism of the plan addresses.")
+
+
+@router.post("/alignment", response_model=AlignmentOut,
+             responses={200: {"content": {"text/markdown": {}, "text/csv": {}}}})
+def alignment(body: AlignmentRequestIn, services: ServicesDep) -> Any:
+    """For each mechanism of the plan: the national strategies it serves, with evidence."""
+    report = align_document(services, body.doc_id, body.text)
+    if body.format == "md":
+        return PlainTextResponse(to_markdown(report), media_type="text/markdown; charset=utf-8")
+    if body.format == "csv":
+        return PlainTextResponse(to_csv(report), media_type="text/csv; charset=utf-8")
+    return to_json(report)
