@@ -15,4 +15,4 @@ router = APIRouter(tags=["health"])
 def health(services: ServicesDep) -> Health:
     stats = services.catalog.stats()
     return Health(status="ok", documents=stats["documents"], chunks=stats["chunks"],
-                  version=__version__)
+                  version=__version__, generative=bool(services.settings.llm_url))

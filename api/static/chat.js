@@ -1,0 +1,332 @@
+// The chat: questions, answers streamed sentence by sentence with citation chips, the cited
+// passages in the side panel, copy-with-citations, thumbs up / down feedback.
+
+import { ApiError, pageText, postForJSON, streamAnswer } from "./api.js";
+import { clear, el, icon, langAttr, newId, scrollWithin, spinner } from "./dom.js";
+import { documentInfo, metaLine } from "./docs.js";
+import { getLang, t } from "./i18n.js";
+import { markedText, openSource, passageRange } from "./source.js";
+
+const MODE = "extractive";
+const turns = [];  // {id, question, answer, citations: Map, els: {...}, controller}
+let activeTurn = null;
+let busy = false;
+
+const $ = (id) => document.getElementById(id);
+
+// -- citations side panel ---------------------------------------------------------------------
+
+function citationPassage(citation) {
+  return {
+    docId: citation.doc_id, page: citation.page, start: citation.start, end: citation.end,
+    quote: citation.quote, title: citation.title, language: citation.language,
+    docType: citation.doc_type,
+  };
+}
+
+function citationCard(turn, citation) {
+  const passage = el("blockquote", { class: "cite-passage", lang: langAttr(citation.language) },
+                     el("mark", { class: "cited", text: citation.quote }));
+  const open = (event) => {
+    openSource(citationPassage(citation), event.currentTarget);
+    selectCitation(turn, citation.id);
+  };
+  const card = el("li", {
+    class: "cite-card", id: `cite-${turn.id}-${citation.id}`,
+    dataset: { cite: citation.id, docId: citation.doc_id, page: citation.page },
+  },
+  el("div", { class: "cite-head" },
+    el("span", { class: "cite-num", attrs: { "aria-hidden": "true" }, text: `[${citation.id}]` }),
+    el("button", {
+      type: "button", class: "cite-open linklike", lang: langAttr(documentInfo(citation.doc_id)?.language),
+      onclick: open, text: citation.title,
+      attrs: { "aria-describedby": `cite-${turn.id}-${citation.id}-meta` },
+    })),
+  el("p", { class: "cite-meta", id: `cite-${turn.id}-${citation.id}-meta` },
+    metaLine({ docId: citation.doc_id, docType: citation.doc_type, page: citation.page,
+               language: citation.language })),
+  passage);
+  passage.addEventListener("click", () => card.querySelector(".cite-open").click());
+  // the quote highlighted within its passage: a window of the page text around [start, end)
+  pageText(citation.doc_id, citation.page).then(({ text }) => {
+    const range = passageRange(text, citationPassage(citation));
+    if (range) passage.replaceChildren(markedText(text, range, { context: 180 }));
+  }).catch(() => { /* the quote alone stays */ });
+  return card;
+}
+
+function renderCitations(turn) {
+  const list = clear($("citation-list"));
+  $("citations-empty").hidden = Boolean(turn && turn.citations.size);
+  if (!turn) return;
+  for (const citation of [...turn.citations.values()].sort((a, b) => a.id - b.id)) {
+    list.append(citationCard(turn, citation));
+  }
+}
+
+function setActive(turn) {
+  if (activeTurn === turn) return;
+  activeTurn = turn;
+  for (const other of turns) other.els.answer.classList.toggle("active", other === turn);
+  renderCitations(turn);
+}
+
+function selectCitation(turn, id) {
+  setActive(turn);
+  for (const card of $("citation-list").children) {
+    card.classList.toggle("current", card.dataset.cite === String(id));
+  }
+  scrollWithin($("citations-panel"), $(`cite-${turn.id}-${id}`), { align: "start" });
+}
+
+function addCitation(turn, citation) {
+  if (turn.citations.has(citation.id)) return;
+  turn.citations.set(citation.id, citation);
+  if (activeTurn === turn) {
+    $("citations-empty").hidden = true;
+    $("citation-list").append(citationCard(turn, citation));
+  }
+}
+
+function chip(turn, citation) {
+  return el("button", {
+    type: "button", class: "chip", text: `[${citation.id}]`,
+    dataset: { cite: citation.id },
+    attrs: { "data-i18n-aria-label": "sourceLabel",
+             "data-i18n-vars": JSON.stringify({ n: citation.id, title: citation.title, page: citation.page }),
+             "aria-label": t("sourceLabel", { n: citation.id, title: citation.title, page: citation.page }) },
+    onclick: (event) => {
+      openSource(citationPassage(turn.citations.get(citation.id) || citation), event.currentTarget);
+      selectCitation(turn, citation.id);  // after: opening the source resizes the list
+    },
+  });
+}
+
+// -- one answer -------------------------------------------------------------------------------
+
+function cleanQuote(quote) {
+  return quote.replace(/^\s*(?:[-*•]|#+)\s+/, "").replace(/\s+/g, " ").trim();
+}
+
+export function answerWithReferences(answer) {
+  const refs = answer.citations.map((c) => `[${c.id}] ${c.title}, ${t("pageShort", { n: c.page })} — ${cleanQuote(c.quote)}`);
+  return refs.length ? `${answer.answer}\n\n${refs.join("\n")}` : answer.answer;
+}
+
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  const area = el("textarea", { value: text, attrs: { readonly: "", "aria-hidden": "true" }, class: "offscreen" });
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand("copy");
+  area.remove();
+  if (!ok) throw new Error("copy failed");
+}
+
+function feedbackControls(turn) {
+  const status = el("span", { class: "feedback-status", attrs: { role: "status" } });
+  const comment = el("textarea", { id: `comment-${turn.id}`, rows: 2, maxLength: 2000, class: "comment" });
+  const commentForm = el("form", { class: "comment-form", hidden: true },
+    el("label", { for: `comment-${turn.id}`, i18n: "commentLabel", text: t("commentLabel") }),
+    comment,
+    el("button", { type: "submit", class: "secondary", i18n: "commentSend", text: t("commentSend") }));
+  const buttons = {};
+  const send = async (rating, withComment) => {
+    // within the server's field limits (it refuses, rather than cuts, oversized fields)
+    const body = {
+      id: turn.feedbackId, question: turn.question.slice(0, 2000),
+      answer: turn.answer.answer.slice(0, 20_000), mode: MODE, rating, ui_language: getLang(),
+      citations: turn.answer.citations.slice(0, 50).map((c) => ({
+        id: c.id, doc_id: c.doc_id, title: c.title.slice(0, 500), page: c.page, start: c.start,
+        end: c.end, quote: c.quote.slice(0, 2000), language: c.language,
+      })),
+    };
+    if (withComment && comment.value.trim()) body.comment = comment.value.trim();
+    try {
+      await postForJSON("/feedback", body);
+      turn.rating = rating;
+      for (const [name, button] of Object.entries(buttons)) {
+        button.setAttribute("aria-pressed", String(name === rating));
+      }
+      status.setAttribute("data-i18n", withComment ? "commentSaved" : "feedbackThanks");
+      status.textContent = t(withComment ? "commentSaved" : "feedbackThanks");
+      status.className = "feedback-status ok";
+      commentForm.hidden = false;
+    } catch (err) {
+      status.removeAttribute("data-i18n");
+      status.textContent = `${t("feedbackFailed")} ${err.message}`;
+      status.className = "feedback-status error";
+    }
+  };
+  for (const [rating, key] of [["up", "helpful"], ["down", "notHelpful"]]) {
+    buttons[rating] = el("button", {
+      type: "button", class: `thumb thumb-${rating}`,
+      attrs: { "aria-pressed": "false", "data-i18n-aria-label": key, "aria-label": t(key),
+               "data-i18n-title": key, title: t(key) },
+      onclick: () => send(rating, false),
+    }, icon(rating));
+  }
+  commentForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    send(turn.rating || "down", true);
+  });
+  return el("div", { class: "feedback" }, buttons.up, buttons.down, status, commentForm);
+}
+
+function finish(turn, answer) {
+  turn.answer = answer;
+  const { answer: box, status, sentences } = turn.els;
+  status.remove();
+  box.removeAttribute("aria-busy");
+  for (const citation of answer.citations) addCitation(turn, citation);
+  if (!answer.found) {
+    box.classList.add("not-found");
+    if (!sentences.textContent.trim()) {
+      sentences.append(el("span", { class: "sentence", i18n: "notFound", text: t("notFound") }));
+    }
+    if (answer.closest_documents && answer.closest_documents.length) {
+      const list = el("ul", { class: "closest" });
+      for (const doc of answer.closest_documents) {
+        list.append(el("li", {},
+          el("button", {
+            type: "button", class: "linklike", lang: langAttr(documentInfo(doc.doc_id)?.language),
+            text: `${doc.title} (${t("pageShort", { n: doc.page })})`,
+            onclick: (event) => openSource({ docId: doc.doc_id, page: doc.page, title: doc.title },
+                                           event.currentTarget),
+          })));
+      }
+      box.append(el("div", { class: "closest-docs" },
+        el("p", { i18n: "closestDocuments", text: t("closestDocuments") }), list));
+    }
+  }
+  const copyStatus = el("span", { class: "copy-status", attrs: { role: "status" } });
+  const copy = el("button", {
+    type: "button", class: "secondary copy", i18n: "copyAnswer", text: t("copyAnswer"),
+    onclick: async () => {
+      try {
+        await copyText(answerWithReferences(answer));
+        copyStatus.setAttribute("data-i18n", "copied");
+        copyStatus.textContent = t("copied");
+      } catch {
+        copyStatus.setAttribute("data-i18n", "copyFailed");
+        copyStatus.textContent = t("copyFailed");
+      }
+    },
+  });
+  box.append(el("div", { class: "answer-actions" }, copy, copyStatus, feedbackControls(turn)));
+}
+
+function fail(turn, err) {
+  const { answer: box, status } = turn.els;
+  status.remove();
+  box.removeAttribute("aria-busy");
+  box.classList.add("failed");
+  const message = err instanceof ApiError ? err.message : `${t("errorIncomplete")} ${err.message || ""}`;
+  box.append(el("div", { class: "error", attrs: { role: "alert" } },
+    el("p", { text: message }),
+    el("button", {
+      type: "button", class: "retry", i18n: "retry", text: t("retry"),
+      onclick: () => {
+        box.remove();
+        turns.splice(turns.indexOf(turn), 1);
+        if (activeTurn === turn) { activeTurn = null; renderCitations(null); }
+        ask(turn.question, turn.els.question);
+      },
+    })));
+}
+
+async function ask(question, questionBubble = null) {
+  if (busy) return;
+  busy = true;
+  $("ask-send").disabled = true;
+  $("conversation-empty")?.remove();
+  const log = $("conversation");
+  const turn = {
+    id: newId().slice(0, 10), feedbackId: newId(), question, answer: null,
+    citations: new Map(), controller: new AbortController(),
+  };
+  const qBubble = questionBubble || el("div", { class: "msg question" },
+    el("span", { class: "who", i18n: "you", text: t("you") }),
+    el("p", { class: "q-text", dir: "auto", text: question }));
+  const status = el("p", { class: "status", attrs: { role: "status" } },
+    spinner(), el("span", { i18n: "searching", text: t("searching") }));
+  const sentences = el("p", { class: "sentences" });
+  const box = el("article", { class: "msg answer", attrs: { "aria-busy": "true" } },
+    el("span", { class: "who", i18n: "assistant", text: t("assistant") }), status, sentences);
+  turn.els = { question: qBubble, answer: box, status, sentences };
+  if (!questionBubble) log.append(qBubble);
+  qBubble.after(box);
+  turns.push(turn);
+  setActive(turn);
+  scrollWithin(log, box);
+
+  try {
+    const answer = await streamAnswer({ question, mode: MODE }, {
+      signal: turn.controller.signal,
+      onEvent(type, data) {
+        if (type === "start") {
+          if (langAttr(data.language)) box.lang = data.language;
+        } else if (type === "note" && data.text) {
+          box.insertBefore(el("p", { class: "note" },
+            el("strong", { i18n: "note", text: t("note") }), " ", el("span", { text: data.text })),
+          sentences);
+        } else if (type === "sentence") {
+          if (sentences.childNodes.length) sentences.append(" ");
+          sentences.append(el("span", { class: "sentence", text: data.text }));
+          for (const citation of data.citations || []) {
+            const full = typeof citation === "object" ? citation : turn.citations.get(citation);
+            if (!full) continue;
+            addCitation(turn, full);
+            sentences.append(" ", chip(turn, full));
+          }
+          scrollWithin(log, box);
+        }
+      },
+    });
+    finish(turn, answer);
+  } catch (err) {
+    if (err && err.name === "AbortError") return;  // reset while streaming
+    fail(turn, err);
+  } finally {
+    if (turns.includes(turn) || !turn.controller.signal.aborted) {
+      busy = false;
+      $("ask-send").disabled = false;
+    }
+  }
+}
+
+function reset() {
+  for (const turn of turns) turn.controller.abort();
+  turns.length = 0;
+  activeTurn = null;
+  busy = false;
+  $("ask-send").disabled = false;
+  clear($("conversation")).append(el("p", {
+    id: "conversation-empty", class: "empty", i18n: "emptyConversation", text: t("emptyConversation"),
+  }));
+  renderCitations(null);
+  $("question").value = "";
+  $("question").focus();
+}
+
+export function initChat() {
+  const form = $("ask-form");
+  const input = $("question");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const question = input.value.trim();
+    if (!question || busy) return;
+    input.value = "";
+    ask(question);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  $("reset").addEventListener("click", reset);
+}

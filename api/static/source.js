@@ -1,0 +1,163 @@
+// The source viewer: the page a citation / result / evidence comes from, with the cited span
+// [start, end) highlighted and scrolled into view; PDFs also open in the browser's viewer at
+// #page=N (an iframe here, and a link to a new tab).
+
+import { documentDetail, pageText } from "./api.js";
+import { clear, cpToIndex, docPath, el, langAttr, scrollWithin, spinner } from "./dom.js";
+import { documentInfo, isPdf, metaLine } from "./docs.js";
+import { t } from "./i18n.js";
+
+const panel = () => document.getElementById("source-panel");
+const body = () => document.getElementById("source-body");
+let opener = null;
+let generation = 0;
+
+/** Where `quote` sits in `text`: exact first, then ignoring differences in whitespace. */
+export function locate(text, quote) {
+  if (!quote) return null;
+  const exact = text.indexOf(quote);
+  if (exact >= 0) return [exact, exact + quote.length];
+  const words = quote.trim().split(/\s+/).filter(Boolean).slice(0, 60);
+  if (!words.length) return null;
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const match = new RegExp(escaped.join("\\s+")).exec(text);
+  return match ? [match.index, match.index + match[0].length] : null;
+}
+
+/**
+ * The [start, end) string indices of a passage in its page text: the API's code-point offsets
+ * when they agree with the quote (or there is no quote), else wherever the quote is found.
+ */
+export function passageRange(text, { start, end, quote }) {
+  if (Number.isInteger(start) && Number.isInteger(end) && end > start) {
+    const s = cpToIndex(text, start);
+    const e = cpToIndex(text, end);
+    if (!quote || text.slice(s, e) === quote) return [s, e];
+  }
+  return locate(text, quote);
+}
+
+/** Passage text with `range` marked, as nodes: the whole text, or a window of `context` chars. */
+export function markedText(text, range, { context = null, markId = null } = {}) {
+  const frag = document.createDocumentFragment();
+  if (!range) {
+    frag.append(context ? text.slice(0, context * 2) + (text.length > context * 2 ? "…" : "") : text);
+    return frag;
+  }
+  let [s, e] = range;
+  let from = 0;
+  let to = text.length;
+  if (context) {
+    from = Math.max(0, s - context);
+    to = Math.min(text.length, e + context);
+    // do not cut words (or Khmer clusters) in half at the window's edges
+    while (from > 0 && !/\s/.test(text[from - 1]) && s - from < context + 40) from -= 1;
+    while (to < text.length && !/\s/.test(text[to]) && to - e < context + 40) to += 1;
+  }
+  if (from > 0) frag.append("…");
+  frag.append(text.slice(from, s));
+  frag.append(el("mark", { class: "cited", id: markId, text: text.slice(s, e) }));
+  frag.append(text.slice(e, to));
+  if (to < text.length) frag.append("…");
+  return frag;
+}
+
+/**
+ * Open a passage: {docId, page, start, end, quote, title, language, docType, date}.
+ * `from` is the element that opened it (focus returns there on close).
+ */
+export async function openSource(passage, from = null) {
+  const mine = ++generation;
+  opener = from;
+  const { docId, page } = passage;
+  const info = documentInfo(docId) || {};
+  const title = passage.title || info.title || docId;
+  const section = panel();
+  section.hidden = false;
+  section.classList.add("open");
+  document.getElementById("source-empty").hidden = true;
+  const target = clear(body());
+  const heading = el("h3", { class: "source-title", lang: langAttr(info.language), text: title });
+  const links = el("p", { class: "source-links" });
+  const status = el("p", { class: "status", attrs: { role: "status" } },
+                    spinner(), el("span", { i18n: "loading", text: t("loading") }));
+  const pageBox = el("div", {
+    class: "page-text", lang: langAttr(passage.language || info.language),
+    attrs: { tabindex: "0", role: "region", "aria-label": `${title} — ${t("page", { n: page })}` },
+  });
+  target.append(
+    heading,
+    el("p", {}, metaLine({ docId, docType: passage.docType, date: passage.date, page,
+                          language: passage.language })),
+    links,
+    status,
+    pageBox,
+  );
+  target.dataset.docId = docId;
+  target.dataset.page = String(page);
+
+  const focusHeading = () => document.getElementById("source-heading").focus({ preventScroll: true });
+  let detail = null;
+  try {
+    detail = await documentDetail(docId);
+  } catch { /* the links are optional; the page text below still shows the passage */ }
+  if (mine !== generation) return;
+  const fileUrl = `${docPath(docId)}/file`;
+  if (isPdf(docId, detail)) {
+    const pdfUrl = `${fileUrl}#page=${encodeURIComponent(page)}`;
+    links.append(el("a", {
+      href: pdfUrl, target: "_blank", rel: "noopener", class: "source-pdf-link",
+      i18n: "openPdf", i18nVars: { n: page }, text: t("openPdf", { n: page }),
+    }));
+    target.insertBefore(el("iframe", {
+      class: "pdf-frame", src: pdfUrl, title: `${title} — ${t("page", { n: page })}`,
+      attrs: { loading: "lazy" },
+    }), status);
+  } else if (detail) {
+    // Non-PDF originals (HTML, DOCX, …) are offered as a download, never rendered on this
+    // origin: an ingested HTML file could carry scripts.
+    links.append(el("a", {
+      href: fileUrl, download: "", class: "source-file-link",
+      i18n: "openOriginal", text: t("openOriginal"),
+    }));
+  }
+
+  let text;
+  try {
+    text = (await pageText(docId, page)).text;
+  } catch (err) {
+    if (mine !== generation) return;
+    status.replaceChildren(el("span", { class: "error", attrs: { role: "alert" }, text: err.message }));
+    return;
+  }
+  if (mine !== generation) return;
+  const range = passageRange(text, passage);
+  status.remove();
+  if (!range && (passage.quote || Number.isInteger(passage.start))) {
+    pageBox.before(el("p", { class: "hint", i18n: "passageNotLocated", text: t("passageNotLocated") }));
+  }
+  pageBox.append(markedText(text, range, { markId: "source-mark" }));
+  focusHeading();
+  const mark = document.getElementById("source-mark");
+  if (window.matchMedia("(max-width: 900px)").matches) {
+    section.scrollIntoView({ block: "start" });  // the panel is below the content on a phone
+  }
+  // scroll the page box (not the whole window on a wide screen) so the mark is centred
+  if (mark) scrollWithin(pageBox, mark, { align: "center" });
+}
+
+export function closeSource() {
+  generation += 1;
+  clear(body());
+  document.getElementById("source-empty").hidden = false;
+  panel().classList.remove("open");
+  if (opener && opener.isConnected) opener.focus();
+  opener = null;
+}
+
+export function initSource() {
+  document.getElementById("source-close").addEventListener("click", closeSource);
+  panel().addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && panel().classList.contains("open")) closeSource();
+  });
+}
