@@ -9,7 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.routes import documents, health, search
+from api.routes import alignment, ask, documents, feedback, files, health, pages, search
+from api.routes import policies as policy_routes
+from index.align_service import NoMechanismsError
 from policykb import __version__
 from policykb.errors import (
     DocumentNotFoundError,
@@ -23,6 +25,7 @@ from policykb.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 _STATUS = {
+    NoMechanismsError: 422,
     DocumentNotFoundError: 404,
     DocumentParseError: 422,
     IndexUnavailableError: 503,
@@ -54,8 +57,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                             content={"error": type(exc).__name__, "detail": str(exc)})
 
     app.include_router(health.router)
+    app.include_router(files.router)
     app.include_router(documents.router)
     app.include_router(search.router)
+    app.include_router(ask.router)
+    app.include_router(alignment.router)
+    app.include_router(policy_routes.router)
+    app.include_router(feedback.router)
+    app.include_router(pages.router)  # the web page: `/`, after every JSON API route
+    app.mount("/static", pages.static_app(), name="static")
     return app
 
 

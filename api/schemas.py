@@ -12,6 +12,8 @@ class Health(BaseModel):
     documents: int
     chunks: int
     version: str
+    generative: bool = Field(False, description="Whether POST /ask accepts mode=generative "
+                             "(an OpenAI-compatible endpoint is configured).")
 
 
 class DocumentSummary(BaseModel):
@@ -121,3 +123,52 @@ class SearchResponseOut(BaseModel):
     dense_used: bool
     glossary_coverage: float = Field(0.0, description="Share of the question the glossary "
                                      "could carry into the other language (0-1).")
+
+
+# -- answers --------------------------------------------------------------------------------
+
+
+class AskRequestIn(BaseModel):
+    question: str = Field(..., min_length=1, max_length=2000, description="Khmer or English.")
+    mode: str = Field("extractive", pattern="^(extractive|generative)$",
+                      description="`generative` needs POLICYKB_LLM_URL.")
+    filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)
+
+
+class CitationOut(BaseModel):
+    id: int
+    doc_id: str
+    title: str
+    page: int
+    start: int = Field(..., description="Offset of the quote in the page text.")
+    end: int
+    quote: str = Field(..., description="Exactly page_text[start:end].")
+    language: str
+    doc_type: str = ""
+
+
+class AnswerSentenceOut(BaseModel):
+    text: str
+    citations: list[int]
+    language: str
+
+
+class ClosestDocumentOut(BaseModel):
+    doc_id: str
+    title: str
+    page: int
+
+
+class AnswerOut(BaseModel):
+    question: str
+    language: str
+    mode: str
+    found: bool
+    answer: str = Field(..., description="The sentences, each followed by its [n] markers.")
+    sentences: list[AnswerSentenceOut]
+    citations: list[CitationOut]
+    note: str | None = None
+    closest_documents: list[ClosestDocumentOut]
+    dropped_sentences: list[str] = Field(
+        default_factory=list, description="Generated sentences dropped for lacking a valid citation.")
+    took_ms: float

@@ -44,6 +44,16 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _index_services() -> Services:
+    """Services over an index that exists: searching must not create one, or a mistyped
+    --data-dir would answer "no hits" from a new, empty index instead of an error."""
+    settings = _settings()
+    if not settings.catalog_path.is_file():
+        raise _fail(PolicyKBError(f"no index at {settings.data_dir}: run `policykb ingest` first, "
+                                  "or point --data-dir (POLICYKB_DATA_DIR) at an index"))
+    return Services(settings)
+
+
 @app.callback()
 def main(
     data_dir: Annotated[Optional[Path], typer.Option(envvar="POLICYKB_DATA_DIR",
@@ -153,6 +163,53 @@ def status(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
         console.print(f"{key:>12}: {value}")
 
 
+def _pages(node: dict) -> str:
+    if node["page_start"] is None:
+        return ""
+    first, last = node["page_start"], node["page_end"]
+    text = f"p. {first}" if first == last else f"pp. {first}-{last}"
+    for a, b in node["extra_pages"]:
+        text += f", {a}" if a == b else f", {a}-{b}"
+    return f" [dim]({text})[/dim]"
+
+
+@app.command()
+def policies(
+    json_out: Annotated[bool, typer.Option("--json", help="The whole registry as JSON.")] = False,
+    measures: Annotated[bool, typer.Option("--measures", help="List the measures too.")] = False,
+) -> None:
+    """The policy registry: policies -> goals -> strategies, with page ranges."""
+    from rich.tree import Tree
+
+    services = _index_services()
+    try:
+        registry = services.registry.current().to_dict()
+    except ValueError as exc:
+        raise _fail(PolicyKBError(str(exc))) from exc
+    if json_out:
+        print(json.dumps(registry, ensure_ascii=False, indent=2))
+        return
+    for policy in registry["policies"]:
+        c = policy["counts"]
+        source = policy["doc_id"] or (policy["note"] or "no indexed text")
+        tree = Tree(f"[bold]{escape(policy['title'])}[/bold] [dim]({policy['id']}; "
+                    f"{c['goals']} goals, {c['strategies']} strategies, {c['measures']} measures; "
+                    f"{escape(source)})[/dim]")
+        for warning in policy["warnings"]:
+            tree.add(f"[yellow]! {escape(warning)}[/yellow]")
+        for goal in policy["goals"]:
+            branch = tree.add(f"{escape(goal['label'])}: {escape(goal['title'])}{_pages(goal)}")
+            for node in goal["children"]:
+                n = sum(1 for m in node["children"] if m["level"] == "measure")
+                counted = (f" [dim]- {n} measure{'' if n == 1 else 's'}[/dim]"
+                           if node["level"] == "strategy" else "")
+                leaf = branch.add(f"{escape(node['label'])}: {escape(node['title'])}"
+                                  f"{_pages(node)}{counted}")
+                for m in node["children"] if measures else []:
+                    leaf.add(f"{escape(m['label'])}: {escape(m['title'])}{_pages(m)}")
+        console.print(tree)
+
+
 def _filters(lang: list[str] | None, doc_type: list[str] | None, body: list[str] | None,
              date_from: str | None, date_to: str | None, doc_id: list[str] | None):  # noqa: ANN202
     from index.search_types import SearchFilters
@@ -198,7 +255,9 @@ def search(
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Hybrid search over everything indexed, in both languages."""
-    services = Services(_settings())
+    if not query.strip():
+        raise _fail(PolicyKBError("the query is empty: give a question or keywords"))
+    services = _index_services()
     try:
         response = services.searcher.search(
             query, k=k, per_doc=per_doc,
@@ -220,21 +279,96 @@ def related(
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Passages of other documents related to a draft paragraph or a document page."""
-    services = Services(_settings())
-    if doc:
-        pages = [p for p in services.catalog.pages_of(doc) if page is None or p.page == page]
-        if not pages:
-            raise _fail(PolicyKBError(f"no indexed document page {doc!r} {page or ''}"))
-        text = "\n\n".join(p.text for p in pages)
-    elif text_file is not None:
-        text = sys.stdin.read() if str(text_file) == "-" else text_file.read_text(encoding="utf-8")
-    else:
-        raise _fail(PolicyKBError("give a text file, '-' for stdin, or --doc"))
-    response = services.searcher.related(text, k=k, exclude_doc_id=doc).to_dict()
+    services = _index_services()
+    try:
+        if doc:
+            pages = [p for p in services.catalog.pages_of(doc) if page is None or p.page == page]
+            if not pages:
+                raise PolicyKBError(f"no indexed document page {doc!r} {page or ''}")
+            text = "\n\n".join(p.text for p in pages)
+        elif text_file is not None:
+            text = sys.stdin.read() if str(text_file) == "-" else text_file.read_text(encoding="utf-8")
+        else:
+            raise PolicyKBError("give a text file, '-' for stdin, or --doc")
+        if not text.strip():
+            raise PolicyKBError("the draft text is empty")
+        response = services.searcher.related(text, k=k, exclude_doc_id=doc).to_dict()
+    except PolicyKBError as exc:
+        raise _fail(exc) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(PolicyKBError(f"cannot read {text_file}: {exc}")) from exc
     if json_out:
         print(json.dumps(response, ensure_ascii=False, indent=2))
     else:
         _print_hits(response)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in Khmer or English.")],
+    mode: Annotated[str, typer.Option(help="extractive (default) or generative (needs POLICYKB_LLM_URL).")] = "extractive",
+    lang: Annotated[Optional[list[str]], typer.Option("--lang", help="Only evidence in km/en.")] = None,
+    doc_type: Annotated[Optional[list[str]], typer.Option("--type", help="Only these document types.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="The answer with its citations as JSON.")] = False,
+) -> None:
+    """An answer whose every sentence cites a passage (document, page, exact quote)."""
+    services = Services(_settings())
+    filters = _filters(lang, doc_type, None, None, None, None)
+    try:
+        if mode == "generative":
+            if services.generator is None:
+                raise PolicyKBError("generative mode needs POLICYKB_LLM_URL (an OpenAI-compatible endpoint)")
+            answer = services.generator.answer(question, filters)
+        elif mode == "extractive":
+            answer = services.answerer.answer(question, filters)
+        else:
+            raise PolicyKBError(f"--mode must be extractive or generative, not {mode!r}")
+    except PolicyKBError as exc:
+        raise _fail(exc) from exc
+    if json_out:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if answer.note:
+        console.print(f"[italic]{escape(answer.note)}[/italic]")
+    console.print(escape(answer.answer))
+    for c in answer.citations:
+        console.print(f"  [dim][{c.id}] {escape(c.title)} — {c.doc_id} p.{c.page} "
+                      f"(chars {c.start}-{c.end})[/dim]")
+    for d in answer.closest_documents:
+        console.print(f"  [dim]closest: {escape(d.title)} — {d.doc_id} p.{d.page}[/dim]")
+
+
+@app.command()
+def align(
+    target: Annotated[str, typer.Argument(help="An ingested document id, or a text/Markdown file.")],
+    format: Annotated[str, typer.Option("--format", help="md (default), csv or json.")] = "md",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Which national strategy each mechanism of a plan serves, with evidence; gaps; strategies
+    the plan does not address."""
+    from index.align_service import align_document
+    from index.alignment_report import to_csv, to_json, to_markdown
+
+    if format not in ("md", "csv", "json"):
+        raise _fail(PolicyKBError(f"--format must be md, csv or json, not {format!r}"))
+    services = Services(_settings())
+    try:
+        if services.catalog.get_document(target) is not None:
+            report = align_document(services, doc_id=target)
+        elif Path(target).is_file():
+            report = align_document(services, text=Path(target).read_text(encoding="utf-8"))
+            report.document = target
+        else:
+            raise PolicyKBError(f"{target!r} is neither an indexed document id nor a readable file")
+    except (PolicyKBError, ValueError, UnicodeDecodeError) as exc:
+        raise _fail(exc) from exc
+    rendered = (to_markdown(report) if format == "md" else to_csv(report) if format == "csv"
+                else json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n")
+    if output:
+        output.write_text(rendered, encoding="utf-8")
+        console.print(f"wrote {output}")
+    else:
+        sys.stdout.write(rendered)
 
 
 @app.command("eval")

@@ -15,7 +15,11 @@ from policykb.settings import Settings
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from index.alignment import Aligner
+    from index.answerer import ExtractiveAnswerer
+    from index.generative import GenerativeAnswerer
     from index.glossary import Glossary
+    from index.registry import RegistryCache
     from index.reranker import CrossEncoderReranker
     from index.searcher import Searcher
     from index.sparse import SparseIndexHolder
@@ -151,6 +155,48 @@ class Services:
             reranker=self.reranker,
             rerank_top=self.settings.rerank_top,
         )
+
+    @cached_property
+    def answerer(self) -> ExtractiveAnswerer:
+        from index.answerer import ExtractiveAnswerer
+        from ingest.sentences import split_sentences
+
+        embedder = self.embedder
+        return ExtractiveAnswerer(
+            self.searcher, self.sparse.current,
+            lambda texts: embedder.embed_batch(texts, kind="passage"), split_sentences)
+
+    @cached_property
+    def generator(self) -> GenerativeAnswerer | None:
+        """Generative answers, when an OpenAI-compatible endpoint is configured."""
+        if not self.settings.llm_url:
+            return None
+        from index.generative import GenerativeAnswerer, llama_index_chat
+        from ingest.sentences import split_sentences
+
+        s = self.settings
+        chat, stream = llama_index_chat(s.llm_url, s.llm_model, s.llm_api_key, s.llm_timeout_s)
+        return GenerativeAnswerer(self.answerer, chat, stream, split_sentences)
+
+    # -- policy registry ---------------------------------------------------------------
+    @cached_property
+    def registry(self) -> RegistryCache:
+        """The policy registry (``services.registry.current()``): policies -> goals ->
+        strategies -> measures, rebuilt when the catalog's generation or the reviewed file
+        (``settings.registry_path``) changes."""
+        from index.registry import RegistryCache
+
+        return RegistryCache(self.catalog, self.settings.registry_path)
+
+    @cached_property
+    def aligner(self) -> Aligner:
+        from index.alignment import Aligner
+        from ingest.sentences import split_sentences
+
+        embedder = self.embedder
+        return Aligner(self.searcher, self.sparse.current,
+                       lambda texts: embedder.embed_batch(texts, kind="passage"), split_sentences,
+                       self.catalog, self.store)
 
     def index_changed(self) -> None:
         """After documents changed: move the generation on and rebuild the sparse index now,

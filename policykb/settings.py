@@ -60,10 +60,23 @@ class Settings(BaseSettings):
         Path(__file__).resolve().parents[1] / "corpus" / "glossary" / "km_en.tsv",
         description="Khmer-English glossary used to carry a query into the other language.",
     )
+    registry_path: Path = Field(
+        Path(__file__).resolve().parents[1] / "corpus" / "registry" / "policies.yaml",
+        description="The reviewed policy registry: which indexed documents are national "
+        "policies, corrections to their extracted goals/strategies/measures, expected counts, "
+        "and policies entered by hand (format in corpus/registry/README.md).",
+    )
     reranker_path: str | None = Field(
         None, description="Local path of a sentence-transformers cross-encoder; empty = no reranking."
     )
     rerank_top: int = Field(30, ge=1, le=200, description="How many fused candidates the reranker reorders.")
+
+    llm_url: str | None = Field(
+        None, description="Base URL of an OpenAI-compatible chat endpoint (llama.cpp, vLLM, "
+        "Ollama: e.g. http://127.0.0.1:8080/v1) for generative answers; empty = extractive only.")
+    llm_model: str = Field("local-model", description="Model name sent to that endpoint.")
+    llm_api_key: str | None = Field(None, description="API key for that endpoint, if it wants one.")
+    llm_timeout_s: float = Field(120.0, gt=0, description="Time limit for one generation.")
 
     collection: str = Field("policykb", description="chromadb collection name.")
     chroma_url: str | None = Field(
