@@ -49,7 +49,8 @@ def free_port() -> int:
 class ServerProcess:
     """`policykb serve` in a child process on a free loopback port."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, workers: int = 1) -> None:
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._env = {**os.environ, "POLICYKB_DATA_DIR": str(data_dir), **(env or {})}
@@ -59,7 +60,8 @@ class ServerProcess:
     def __enter__(self) -> ServerProcess:
         self.started_at = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "policykb", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [sys.executable, "-m", "policykb", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(self.workers)],
             env=self._env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -80,20 +82,36 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
 
-    def rss_mb(self) -> float:
-        """Current resident memory of the server process (Linux /proc)."""
+    def _pids(self) -> list[int]:
+        """The server and its worker processes."""
         assert self.proc is not None
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        pids, queue = [], [self.proc.pid]
+        while queue:
+            pid = queue.pop()
+            pids.append(pid)
+            children = Path(f"/proc/{pid}/task/{pid}/children")
+            if children.exists():
+                queue += [int(c) for c in children.read_text().split()]
+        return pids
+
+    def _status_mb(self, field: str) -> float:
+        total = 0.0
+        for pid in self._pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith(field):
+                        total += int(line.split()[1]) / 1024
+            except OSError:
+                continue
+        return total
+
+    def rss_mb(self) -> float:
+        """Current resident memory of the server and its workers (Linux /proc)."""
+        return self._status_mb("VmRSS:")
 
     def peak_rss_mb(self) -> float:
-        assert self.proc is not None
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        """Sum of each process's peak resident memory."""
+        return self._status_mb("VmHWM:")
 
 
 def run_load(url: str, payloads: list[tuple[str, dict[str, Any]]], clients: int,

@@ -54,6 +54,6 @@ def weights_for(query_language: str, embedder_languages: frozenset[str],
         query_language == "mixed" and "en" in embedder_languages)
     if query_language == "km" and not reads_query:
         return FusionWeights(sparse=1.0, sparse_translated=1.2 if has_translation else 0.0,
-                             dense=0.4 if has_translation else 0.0)
+                             dense=0.2 if has_translation else 0.0)
     return FusionWeights(sparse=1.0, sparse_translated=0.7 if has_translation else 0.0,
                          dense=1.0)

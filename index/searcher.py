@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import replace
 from functools import lru_cache
 from collections.abc import Callable, Sequence
@@ -53,7 +55,8 @@ class Searcher:
 
     def __init__(self, *, embedder: QueryEmbedder, store: DenseStore, catalog: ChunkCatalog,
                  sparse: Callable[[], SparseIndex], translate: Translator | None = None,
-                 reranker: Reranker | None = None, rerank_top: int = 30) -> None:
+                 reranker: Reranker | None = None, rerank_top: int = 30,
+                 result_cache_size: int = 512) -> None:
         self.embedder = embedder
         self.store = store
         self.catalog = catalog
@@ -62,6 +65,9 @@ class Searcher:
         self.reranker = reranker
         self.rerank_top = rerank_top
         self._vector_cache: dict[str, np.ndarray] = {}
+        self._result_cache: OrderedDict[tuple, SearchResponse] = OrderedDict()
+        self._result_cache_size = result_cache_size
+        self._cache_lock = threading.Lock()
 
     @property
     def _readable(self) -> frozenset[str]:
@@ -80,10 +86,31 @@ class Searcher:
 
     def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None,
                per_doc: int = 2, rerank: bool | None = None) -> SearchResponse:
+        """Hybrid search. Results are cached per index generation: the same question asked
+        again (the chat page searches before it answers; drafters re-run queries) costs a
+        dictionary lookup, and any ingest or delete invalidates the cache."""
         started = time.perf_counter()
         filters = filters or SearchFilters()
-        q = analyze_query(query, self.translate, self.embedder.languages)
         index = self.sparse()
+        key = (index.generation, query, k, per_doc, rerank, repr(filters))
+        if self._result_cache_size:
+            with self._cache_lock:
+                cached = self._result_cache.get(key)
+                if cached is not None:
+                    self._result_cache.move_to_end(key)
+            if cached is not None:
+                return replace(cached, took_ms=(time.perf_counter() - started) * 1000)
+        response = self._search(query, index, k, filters, per_doc, rerank, started)
+        if self._result_cache_size:
+            with self._cache_lock:
+                self._result_cache[key] = response
+                while len(self._result_cache) > self._result_cache_size:
+                    self._result_cache.popitem(last=False)
+        return response
+
+    def _search(self, query: str, index: SparseIndex, k: int, filters: SearchFilters,
+                per_doc: int, rerank: bool | None, started: float) -> SearchResponse:
+        q = analyze_query(query, self.translate, self.embedder.languages)
         mask = _mask(index, filters)
         weights = weights_for(q.language, self.embedder.languages, bool(q.translated_terms))
         sparse_hits = index.top(self._bilingual_scores(

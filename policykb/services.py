@@ -154,6 +154,7 @@ class Services:
             translate=glossary_translator(glossary) if glossary else None,
             reranker=self.reranker,
             rerank_top=self.settings.rerank_top,
+            result_cache_size=self.settings.search_cache_size,
         )
 
     @cached_property

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     reranker_path: str | None = Field(
         None, description="Local path of a sentence-transformers cross-encoder; empty = no reranking."
     )
+    search_cache_size: int = Field(
+        512, ge=0, description="Search results kept per index generation (0 = no cache).")
     rerank_top: int = Field(30, ge=1, le=200, description="How many fused candidates the reranker reorders.")
 
     llm_url: str | None = Field(

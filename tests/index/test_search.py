@@ -403,3 +403,21 @@ def test_changed_document_is_searchable_by_its_new_text(tmp_path: Path, embedder
     assert page.text[top.start : top.end] == top.text
     stale = services.searcher.search("quarterly report on incidents", k=50, per_doc=50)
     assert not any(re.search(r"quarterly\s+report", h.text) for h in stale.hits)
+
+
+def test_result_cache_serves_repeats_and_follows_the_index(tmp_path, make_services):
+    from policykb.settings import Settings
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Plan\n\nTrain officials in cybersecurity every year.\n", encoding="utf-8")
+    (folder / "b.md").write_text("# Note\n\nCybersecurity drills for provincial officials.\n", encoding="utf-8")
+    services = make_services(Settings(data_dir=tmp_path / "data", ocr_enabled=False, _env_file=None))
+    services.ingestor.ingest([folder])
+    first = services.searcher.search("cybersecurity officials")
+    again = services.searcher.search("cybersecurity officials")
+    assert [h.chunk_id for h in again.hits] == [h.chunk_id for h in first.hits]
+    assert {h.doc_id for h in first.hits} == {"a.md", "b.md"}
+    services.ingestor.delete(["b.md"])  # the generation moves on: the cached answer is stale
+    after = services.searcher.search("cybersecurity officials")
+    assert {h.doc_id for h in after.hits} == {"a.md"}
