@@ -210,31 +210,26 @@ class Catalog:
         row = self._conn().execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return _doc_from_row(row) if row else None
 
-    def documents_by_ids(self, doc_ids: Iterable[str]) -> dict[str, DocumentRecord]:
-        ids = list(set(doc_ids))
-        out: dict[str, DocumentRecord] = {}
+    def _rows_in(self, table: str, column: str, values: Iterable[str]) -> list[sqlite3.Row]:
+        """Rows whose ``column`` is one of ``values``, in batches SQLite accepts."""
+        ids = list(dict.fromkeys(values))
+        rows: list[sqlite3.Row] = []
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
-            rows = self._conn().execute(
-                f"SELECT * FROM documents WHERE doc_id IN ({','.join('?' * len(part))})", part
+            rows += self._conn().execute(
+                f"SELECT * FROM {table} WHERE {column} IN ({','.join('?' * len(part))})", part
             ).fetchall()
-            out.update({r["doc_id"]: _doc_from_row(r) for r in rows})
-        return out
+        return rows
+
+    def documents_by_ids(self, doc_ids: Iterable[str]) -> dict[str, DocumentRecord]:
+        return {r["doc_id"]: _doc_from_row(r) for r in self._rows_in("documents", "doc_id", doc_ids)}
 
     def documents_under_root(self, root: str) -> list[DocumentRecord]:
         rows = self._conn().execute("SELECT * FROM documents WHERE root=?", (root,)).fetchall()
         return [_doc_from_row(r) for r in rows]
 
     def chunks_by_ids(self, chunk_ids: Iterable[str]) -> dict[str, ChunkRecord]:
-        ids = list(chunk_ids)
-        out: dict[str, ChunkRecord] = {}
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            rows = self._conn().execute(
-                f"SELECT * FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})", part
-            ).fetchall()
-            out.update({r["chunk_id"]: ChunkRecord(**dict(r)) for r in rows})
-        return out
+        return {r["chunk_id"]: ChunkRecord(**dict(r)) for r in self._rows_in("chunks", "chunk_id", chunk_ids)}
 
     def chunks_of(self, doc_id: str) -> list[ChunkRecord]:
         rows = self._conn().execute(

@@ -111,9 +111,7 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"unknown embedder family {self.family!r}; one of {sorted(PREFIXES)}")
         self.prefixes = PREFIXES[self.family]
         self.languages = languages or infer_languages(str(path))
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dimension = int(get_dim() or 0)
         self.max_tokens = int(self._model.max_seq_length)
         self.batch_size = batch_size

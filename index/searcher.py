@@ -9,9 +9,9 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
-from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import numpy as np

@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -56,7 +56,7 @@ def _index_services() -> Services:
 
 @app.callback()
 def main(
-    data_dir: Annotated[Optional[Path], typer.Option(envvar="POLICYKB_DATA_DIR",
+    data_dir: Annotated[Path | None, typer.Option(envvar="POLICYKB_DATA_DIR",
                         help="Index directory (POLICYKB_DATA_DIR).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
@@ -69,7 +69,7 @@ def main(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to ingest.")],
     prune: Annotated[bool, typer.Option(help="Remove documents whose files are gone.")] = False,
-    ocr: Annotated[Optional[bool], typer.Option("--ocr/--no-ocr", help="OCR pages without text.")] = None,
+    ocr: Annotated[bool | None, typer.Option("--ocr/--no-ocr", help="OCR pages without text.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest files and folders; unchanged files are skipped, changed ones replaced."""
@@ -245,12 +245,12 @@ def _print_hits(response: dict) -> None:
 def search(
     query: Annotated[str, typer.Argument(help="Question or keywords, Khmer or English.")],
     k: Annotated[int, typer.Option("-k", help="How many hits.")] = 10,
-    lang: Annotated[Optional[list[str]], typer.Option("--lang", help="km, en or mixed (repeatable).")] = None,
-    doc_type: Annotated[Optional[list[str]], typer.Option("--type", help="Document type (repeatable).")] = None,
-    body: Annotated[Optional[list[str]], typer.Option("--body", help="Issuing body (repeatable).")] = None,
-    date_from: Annotated[Optional[str], typer.Option("--from", help="From date or year.")] = None,
-    date_to: Annotated[Optional[str], typer.Option("--to", help="To date or year.")] = None,
-    doc_id: Annotated[Optional[list[str]], typer.Option("--doc", help="Only these documents.")] = None,
+    lang: Annotated[list[str] | None, typer.Option("--lang", help="km, en or mixed (repeatable).")] = None,
+    doc_type: Annotated[list[str] | None, typer.Option("--type", help="Document type (repeatable).")] = None,
+    body: Annotated[list[str] | None, typer.Option("--body", help="Issuing body (repeatable).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="From date or year.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="To date or year.")] = None,
+    doc_id: Annotated[list[str] | None, typer.Option("--doc", help="Only these documents.")] = None,
     per_doc: Annotated[int, typer.Option(help="At most this many passages per document.")] = 2,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -272,9 +272,9 @@ def search(
 
 @app.command()
 def related(
-    text_file: Annotated[Optional[Path], typer.Argument(help="A file with draft text ('-' for stdin).")] = None,
-    doc: Annotated[Optional[str], typer.Option("--doc", help="Or an indexed document id ...")] = None,
-    page: Annotated[Optional[int], typer.Option("--page", help="... and a page of it.")] = None,
+    text_file: Annotated[Path | None, typer.Argument(help="A file with draft text ('-' for stdin).")] = None,
+    doc: Annotated[str | None, typer.Option("--doc", help="Or an indexed document id ...")] = None,
+    page: Annotated[int | None, typer.Option("--page", help="... and a page of it.")] = None,
     k: Annotated[int, typer.Option("-k")] = 10,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -307,8 +307,8 @@ def related(
 def ask(
     question: Annotated[str, typer.Argument(help="A question in Khmer or English.")],
     mode: Annotated[str, typer.Option(help="extractive (default) or generative (needs POLICYKB_LLM_URL).")] = "extractive",
-    lang: Annotated[Optional[list[str]], typer.Option("--lang", help="Only evidence in km/en.")] = None,
-    doc_type: Annotated[Optional[list[str]], typer.Option("--type", help="Only these document types.")] = None,
+    lang: Annotated[list[str] | None, typer.Option("--lang", help="Only evidence in km/en.")] = None,
+    doc_type: Annotated[list[str] | None, typer.Option("--type", help="Only these document types.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="The answer with its citations as JSON.")] = False,
 ) -> None:
     """An answer whose every sentence cites a passage (document, page, exact quote)."""
@@ -342,7 +342,7 @@ def ask(
 def align(
     target: Annotated[str, typer.Argument(help="An ingested document id, or a text/Markdown file.")],
     format: Annotated[str, typer.Option("--format", help="md (default), csv or json.")] = "md",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Which national strategy each mechanism of a plan serves, with evidence; gaps; strategies
     the plan does not address."""
@@ -375,7 +375,7 @@ def align(
 def eval_command(
     queries: Annotated[Path, typer.Option("--queries", help="Queries JSONL.")] = Path("evaluation/dev/queries.jsonl"),
     qrels: Annotated[Path, typer.Option("--qrels", help="BEIR qrels TSV.")] = Path("evaluation/dev/qrels.tsv"),
-    json_path: Annotated[Optional[Path], typer.Option("--json", help="Write results here.")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write results here.")] = None,
     baselines: Annotated[bool, typer.Option(help="Also run plain bm25s and LlamaIndex's VectorStoreIndex.")] = False,
 ) -> None:
     """nDCG@10, recall@10, MRR@10 (and page recall) of the full search path on a query set."""
@@ -418,9 +418,9 @@ def eval_command(
 
 @app.command()
 def serve(
-    host: Annotated[Optional[str], typer.Option(envvar="POLICYKB_HOST")] = None,
-    port: Annotated[Optional[int], typer.Option(envvar="POLICYKB_PORT")] = None,
-    workers: Annotated[Optional[int], typer.Option(envvar="POLICYKB_WORKERS",
+    host: Annotated[str | None, typer.Option(envvar="POLICYKB_HOST")] = None,
+    port: Annotated[int | None, typer.Option(envvar="POLICYKB_PORT")] = None,
+    workers: Annotated[int | None, typer.Option(envvar="POLICYKB_WORKERS",
                        help="API worker processes (each loads the model).")] = None,
     ingest_sample: Annotated[bool, typer.Option(help="Ingest the sample corpus first.")] = False,
 ) -> None:

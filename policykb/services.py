@@ -17,14 +17,14 @@ if TYPE_CHECKING:
 
     from index.alignment import Aligner
     from index.answerer import ExtractiveAnswerer
+    from index.catalog import Catalog
+    from index.embedder import SentenceTransformerEmbedder
     from index.generative import GenerativeAnswerer
     from index.glossary import Glossary
     from index.registry import RegistryCache
     from index.reranker import CrossEncoderReranker
     from index.searcher import Searcher
     from index.sparse import SparseIndexHolder
-    from index.catalog import Catalog
-    from index.embedder import SentenceTransformerEmbedder
     from index.vector_store import ChromaVectorStore
     from ingest.pipeline import Ingestor
 
@@ -67,8 +67,8 @@ class Services:
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        from ingest.chunking import StructureAwareChunker
         from ingest.analysis import ANALYZER_VERSION, analyze_to_key
+        from ingest.chunking import StructureAwareChunker
         from ingest.language import detect_language
         from ingest.loaders.ocr import TesseractOcr
         from ingest.loaders.pdf import PdfLoader

@@ -5,8 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 EN_POLICY = """---
 title: Test Digital Skills Policy
 date: 2023-05-01
