@@ -114,7 +114,7 @@ def _print_summary(summary: dict) -> None:
 @app.command()
 def documents(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the indexed documents."""
-    docs = Services(_settings()).catalog.documents()
+    docs = _index_services().catalog.documents()
     if json_out:
         print(json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=2, default=str))
         return
@@ -134,7 +134,7 @@ def documents(json_out: Annotated[bool, typer.Option("--json")] = False) -> None
 @app.command()
 def delete(doc_ids: Annotated[list[str], typer.Argument(help="Document ids to remove.")]) -> None:
     """Remove documents from the index."""
-    services = Services(_settings())
+    services = _index_services()
     missing = [d for d in doc_ids if services.catalog.get_document(d) is None]
     if missing:
         raise _fail(PolicyKBError(f"no indexed document with id {', '.join(map(repr, missing))}"))
@@ -150,7 +150,7 @@ def status(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What is indexed, where, and with which embedder."""
     from policykb.services import embedder_name
 
-    services = Services(_settings())
+    services = _index_services()
     stats = services.catalog.stats()
     stats.update({"data_dir": str(services.settings.data_dir.resolve()),
                   "embedder": embedder_name(services.settings),
@@ -312,7 +312,7 @@ def ask(
     json_out: Annotated[bool, typer.Option("--json", help="The answer with its citations as JSON.")] = False,
 ) -> None:
     """An answer whose every sentence cites a passage (document, page, exact quote)."""
-    services = Services(_settings())
+    services = _index_services()
     filters = _filters(lang, doc_type, None, None, None, None)
     try:
         if mode == "generative":
@@ -351,7 +351,7 @@ def align(
 
     if format not in ("md", "csv", "json"):
         raise _fail(PolicyKBError(f"--format must be md, csv or json, not {format!r}"))
-    services = Services(_settings())
+    services = _index_services()
     try:
         if services.catalog.get_document(target) is not None:
             report = align_document(services, doc_id=target)
@@ -381,7 +381,7 @@ def eval_command(
     """nDCG@10, recall@10, MRR@10 (and page recall) of the full search path on a query set."""
     from evaluation.harness import policykb_search, relative_gain, score
 
-    services = Services(_settings())
+    services = _index_services()
     if not services.catalog.stats()["chunks"]:
         raise _fail(PolicyKBError("the index is empty: ingest the evaluation corpus first"))
     try:
