@@ -417,6 +417,24 @@ def eval_command(
 
 
 @app.command()
+def bench(
+    quick: Annotated[bool, typer.Option("--quick", help="Sample corpus, no OCR, 1x and 10x, few requests (< 3 min).")] = False,
+    corpus: Annotated[Path, typer.Option("--corpus", help="Corpus to ingest and grow.")] = Path("../shared/corpus"),
+    out: Annotated[Path, typer.Option("--out", help="Markdown report; charts go to <its folder>/bench/.")] = Path("docs/benchmarks.md"),
+) -> None:
+    """Speed, scale and memory benchmark side by side with bm25s, LlamaIndex and bare chromadb."""
+    from evaluation.bench import run as run_bench
+
+    def log(message: str) -> None:
+        err.print(message, markup=False, highlight=False)
+
+    try:
+        run_bench(corpus, out, quick=quick, log=log)
+    except (OSError, PolicyKBError, RuntimeError) as exc:
+        raise _fail(exc) from exc
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(envvar="POLICYKB_HOST")] = None,
     port: Annotated[int | None, typer.Option(envvar="POLICYKB_PORT")] = None,
