@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from ingest.loaders.ocr import TesseractOcr, page_fingerprint
 from ingest.loaders.pdf import PdfLoader
 from policykb.errors import DocumentParseError
+from tests.ingest.test_pdf_loader import cer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 
@@ -24,20 +25,6 @@ needs_tesseract = pytest.mark.skipif(
 )
 
 
-def cer(reference: str, hypothesis: str) -> float:
-    """Character error rate ignoring whitespace (same definition as test_pdf_loader.cer)."""
-    ref = "".join(reference.split())
-    hyp = "".join(hypothesis.split())
-    prev = list(range(len(hyp) + 1))
-    for i, rc in enumerate(ref, 1):
-        cur = [i]
-        for j, hc in enumerate(hyp, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (rc != hc)))
-        prev = cur
-    return prev[-1] / max(len(ref), 1)
-
-
-@needs_tesseract
 def test_available_checks_language_packs(tmp_path: Path) -> None:
     assert TesseractOcr(tmp_path).available()
     assert TesseractOcr(tmp_path, languages="eng").available()
