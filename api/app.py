@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from api.auth import RequireReader
 from api.routes import alignment, ask, documents, feedback, files, health, pages, search
 from api.routes import policies as policy_routes
 from index.align_service import NoMechanismsError
@@ -56,14 +57,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return JSONResponse(status_code=status,
                             content={"error": type(exc).__name__, "detail": str(exc)})
 
-    app.include_router(health.router)
-    app.include_router(files.router)
-    app.include_router(documents.router)
-    app.include_router(search.router)
-    app.include_router(ask.router)
-    app.include_router(alignment.router)
-    app.include_router(policy_routes.router)
-    app.include_router(feedback.router)
+    # Access is decided here, per router, so no route can be added without a requirement.
+    app.include_router(health.router)  # open: load balancers and the sign-in page probe it
+    for router in (files.router, documents.router, search.router, ask.router,
+                   alignment.router, policy_routes.router, feedback.router):
+        app.include_router(router, dependencies=[RequireReader])
     app.include_router(pages.router)  # the web page: `/`, after every JSON API route
     app.mount("/static", pages.static_app(), name="static")
     return app

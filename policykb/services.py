@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from index.sparse import SparseIndexHolder
     from index.vector_store import ChromaVectorStore
     from ingest.pipeline import Ingestor
+    from policykb.keys import KeyStore
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,12 @@ class Services:
         from index.catalog import Catalog
 
         return Catalog(self.settings.catalog_path)
+
+    @cached_property
+    def keys(self) -> KeyStore:
+        from policykb.keys import KeyStore
+
+        return KeyStore(self.settings.keys_path)
 
     @cached_property
     def embedder(self) -> SentenceTransformerEmbedder:

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EmbedderFamily = Literal["auto", "plain", "e5", "bge", "granite", "nomic"]
+ReadAccess = Literal["auto", "open", "keys"]
 
 
 class Settings(BaseSettings):
@@ -91,6 +92,26 @@ class Settings(BaseSettings):
     workers: int = Field(1, ge=1, le=64, description="API worker processes; each loads the "
                          "embedder (~700 MB), the sparse index follows the catalog in each.")
     sample_corpus: Path = Field(Path("./corpus/sample"), description="What `make run` ingests.")
+
+    # -- access control and limits (docs/deployment.md) ---------------------------------
+    read_access: ReadAccess = Field(
+        "auto",
+        description="Who may search, ask and read documents without a key: 'open' (anyone), "
+        "'keys' (reader keys only), or 'auto' (open while no API key exists, keys once one "
+        "does). Writes always need an editor or admin key.")
+    cors_origins: str = Field(
+        "", description="Comma-separated origins allowed to call the API from a browser; empty "
+        "= none (CORS closed: the web page is served from the API's own origin).")
+    max_body_kb: int = Field(
+        256, ge=1, description="Largest JSON request body accepted (uploads have their own limit).")
+    max_upload_mb: int = Field(50, ge=1, description="Largest file accepted by POST /documents.")
+    max_query_chars: int = Field(
+        1000, ge=10, description="Longest question or search query accepted.")
+    rate_limit_per_minute: int = Field(
+        600, ge=0, description="Requests per minute per API key (or per client address without "
+        "a key); 0 = unlimited. Over the limit: 429 with Retry-After.")
+    rate_limit_burst: int = Field(
+        60, ge=1, description="Requests a key may make at once before the per-minute rate applies.")
     log_level: str = "INFO"
 
     @field_validator("embedder_path", "reranker_path")
@@ -124,6 +145,20 @@ class Settings(BaseSettings):
     @property
     def catalog_path(self) -> Path:
         return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def keys_path(self) -> Path:
+        """API keys (hashed); kept beside, not inside, the index so an index restore keeps them."""
+        return self.data_dir / "keys.sqlite3"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Files received by POST /documents: the document store for uploaded originals."""
+        return self.data_dir / "uploads"
+
+    @property
+    def jobs_path(self) -> Path:
+        return self.data_dir / "jobs.sqlite3"
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,92 @@
+"""Who is calling and what they may do: ``Authorization: Bearer KEY`` checked against the
+key store, then the role the route needs.
+
+Routers are given their requirement where the app includes them (``api/app.py``), so a new
+route cannot be added to a router without it. Reading without a key is allowed only when
+``settings.read_access`` says so; writing always needs a key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from api.deps import ServicesDep
+from policykb.keys import Role
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated key (``key_id`` None for an anonymous reader)."""
+
+    key_id: str | None
+    role: Role | None
+    client: str  # the remote address: the rate-limit bucket for anonymous callers
+
+    @property
+    def bucket(self) -> str:
+        return f"key:{self.key_id}" if self.key_id else f"ip:{self.client}"
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=detail,
+                         headers={"WWW-Authenticate": 'Bearer realm="policykb"'})
+
+
+def identify(request: Request, services: ServicesDep) -> Caller:
+    """The caller behind the request; a presented key that is not valid is always a 401
+    (never silently treated as anonymous)."""
+    cached = getattr(request.state, "caller", None)
+    if cached is not None:
+        return cached
+    client = request.client.host if request.client else "unknown"
+    header = request.headers.get("authorization", "")
+    caller = Caller(None, None, client)
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise _unauthorized("the Authorization header must read 'Bearer <API key>'")
+        key = services.keys.verify(token.strip())
+        if key is None:
+            raise _unauthorized("unknown or revoked API key")
+        caller = Caller(key.key_id, key.role, client)
+    request.state.caller = caller
+    return caller
+
+
+def reads_are_open(services: ServicesDep) -> bool:
+    mode = services.settings.read_access
+    if mode == "open":
+        return True
+    if mode == "keys":
+        return False
+    return not services.keys.any_active()
+
+
+def require(needed: Role):
+    """A dependency that lets the request through only for a key of role ``needed`` or
+    above (or anyone, for reads, when reads are open)."""
+
+    def check(request: Request, services: ServicesDep) -> Caller:
+        caller = identify(request, services)
+        if caller.role is None:
+            if needed is Role.reader and reads_are_open(services):
+                return caller
+            raise _unauthorized(f"this needs an API key with role {needed.value} or above")
+        if not caller.role.allows(needed):
+            raise HTTPException(status_code=403, detail=f"this needs role {needed.value}; "
+                                f"key {caller.key_id} has role {caller.role.value}")
+        return caller
+
+    check.__name__ = f"require_{needed.value}"
+    return check
+
+
+RequireReader = Depends(require(Role.reader))
+RequireEditor = Depends(require(Role.editor))
+RequireAdmin = Depends(require(Role.admin))
+ReaderDep = Annotated[Caller, RequireReader]
+EditorDep = Annotated[Caller, RequireEditor]
+AdminDep = Annotated[Caller, RequireAdmin]
