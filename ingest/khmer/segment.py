@@ -46,8 +46,25 @@ def _khmernltk_word_tokenize() -> Segmenter:
     # khmer-nltk sets its own logger to DEBUG with a stream handler at import and logs
     # "Loaded model" at INFO on first use; keep its warnings, drop the noise.
     logging.getLogger("khmer-nltk").setLevel(logging.WARNING)
+    word_tokenize("ខ្មែរ")  # loads the CRF model and opens its tagger
+    _drop_model_tempfile()
     logger.debug("khmer-nltk loaded")
     return word_tokenize
+
+
+def _drop_model_tempfile() -> None:
+    """Unpickling khmer-nltk's sklearn-crfsuite model writes a 17 MB copy to a temp file that
+    is only removed by a finaliser, which never runs at interpreter exit or after a kill: one
+    leaked file per process. crfsuite reads the whole file into memory when the tagger opens,
+    so it can go as soon as that has happened."""
+    import sys
+
+    # ``khmernltk.word_tokenize`` names both a module and the function the package exports.
+    module = sys.modules.get("khmernltk.word_tokenize")
+    model = getattr(module, "crf_model", None)
+    resource = getattr(model, "modelfile", None)
+    if getattr(model, "_tagger", None) is not None and hasattr(resource, "cleanup"):
+        resource.cleanup()
 
 
 def _word_tokenize(line: str) -> list[str]:

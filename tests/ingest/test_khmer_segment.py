@@ -99,3 +99,18 @@ def test_tokenize_mixed_zero_width_and_accents_do_not_split_words() -> None:
     ]
     assert tokenize_mixed("ខ្មែរ\u200bភាសា") == tokenize_mixed("ខ្មែរភាសា")
     assert tokenize_mixed("") == []
+
+
+def test_loading_khmer_nltk_leaves_no_model_copy_in_the_temp_dir(tmp_path):
+    """sklearn-crfsuite writes a 17 MB temp copy of the model per process; we remove it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from ingest.khmer.segment import segment_khmer; "
+            "assert segment_khmer('ក្រសួងមហាផ្ទៃ') == ['ក្រសួង', 'មហាផ្ទៃ']")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120,
+                   cwd=Path(__file__).resolve().parents[2])
+    assert list(tmp_path.iterdir()) == []
