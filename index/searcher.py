@@ -208,6 +208,8 @@ class Searcher:
         vector = self._vector_cache.get(text)
         if vector is None:
             vector = self.embedder.embed_batch([text], kind="query")[0]
+            if not self._result_cache_size:  # caching off means every request is computed
+                return vector
             if len(self._vector_cache) >= 2048:
                 self._vector_cache.pop(next(iter(self._vector_cache)))
             self._vector_cache[text] = vector

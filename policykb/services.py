@@ -56,9 +56,12 @@ class Services:
 
     @cached_property
     def embedder(self) -> SentenceTransformerEmbedder:
+        """The model behind one inference thread (``index/inference.py``): concurrent
+        queries are batched together and only one forward pass runs at a time."""
         from index.embedder import build_embedder
+        from index.inference import InferenceQueue
 
-        return build_embedder(self.settings)
+        return InferenceQueue(build_embedder(self.settings))  # type: ignore[return-value]
 
     @cached_property
     def store(self) -> ChromaVectorStore:
@@ -70,6 +73,7 @@ class Services:
             url=self.settings.chroma_url,
             token=self.settings.chroma_token,
             embedder_name=embedder_name(self.settings),
+            generation=self.catalog.generation,  # embedded: see other processes' writes
         )
 
     @cached_property
