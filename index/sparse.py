@@ -38,37 +38,47 @@ class SparseRow:
     date: int  # yyyymmdd, 0 when unknown
 
 
-class SparseIndex:
-    """An immutable BM25 index over chunk terms, with per-chunk filter columns."""
+_TEXT_COLUMNS = ("doc_id", "language", "doc_language", "doc_type", "issuing_body")
+_FORMAT = 2  # columns without terms; format 1 (a list of rows with their terms) is rebuilt
 
-    def __init__(self, retriever: object | None, rows: list[SparseRow], generation: str) -> None:
+
+class SparseIndex:
+    """An immutable BM25 index over chunk terms, with per-chunk filter columns.
+
+    Only the retriever and the filter columns are kept (not the terms: bm25s holds what it
+    needs), so loading the index at start-up reads a few columns rather than every term of
+    every chunk again (178,800 chunks: 154 MB of JSON before, a fraction now).
+    """
+
+    def __init__(self, retriever: object | None, chunk_ids: list[str],
+                 columns: dict[str, np.ndarray], generation: str) -> None:
         self._retriever = retriever
-        self.rows = rows
         self.generation = generation
-        self.chunk_ids = [r.chunk_id for r in rows]
+        self.chunk_ids = chunk_ids
         self._vocab: dict[str, int] = getattr(retriever, "vocab_dict", {}) or {}
-        self.columns = {
-            "doc_id": np.array([r.doc_id for r in rows], dtype=object),
-            "language": np.array([r.language for r in rows], dtype=object),
-            "doc_language": np.array([r.doc_language for r in rows], dtype=object),
-            "doc_type": np.array([r.doc_type for r in rows], dtype=object),
-            "issuing_body": np.array([r.issuing_body for r in rows], dtype=object),
-            "date": np.array([r.date for r in rows], dtype=np.int64),
-        }
+        self.columns = columns
+
+    @staticmethod
+    def _columns(rows: list[SparseRow]) -> dict[str, np.ndarray]:
+        columns = {name: np.array([getattr(r, name) for r in rows], dtype=object)
+                   for name in _TEXT_COLUMNS}
+        columns["date"] = np.array([r.date for r in rows], dtype=np.int64)
+        return columns
 
     @classmethod
     def build(cls, rows: Iterable[SparseRow], generation: str) -> SparseIndex:
         import bm25s
 
         rows = list(rows)
+        chunk_ids = [r.chunk_id for r in rows]
         if not rows:
-            return cls(None, [], generation)
+            return cls(None, chunk_ids, cls._columns(rows), generation)
         retriever = bm25s.BM25()
         retriever.index([r.terms.split() for r in rows], show_progress=False)
-        return cls(retriever, rows, generation)
+        return cls(retriever, chunk_ids, cls._columns(rows), generation)
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.chunk_ids)
 
     def row_of(self, chunk_id: str) -> int | None:
         if not hasattr(self, "_row_by_id"):
@@ -87,13 +97,13 @@ class SparseIndex:
         cache = self.__dict__.setdefault("_idf_cache", {})
         if term not in cache:
             df = self.document_frequency(term)
-            n = len(self.rows)
+            n = len(self.chunk_ids)
             cache[term] = float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else 0.0
         return cache[term]
 
     def max_idf(self) -> float:
         """The idf a term would have if one chunk held it: what an unseen word weighs."""
-        n = max(1, len(self.rows))
+        n = max(1, len(self.chunk_ids))
         return float(np.log(1 + (n - 1 + 0.5) / 1.5))
 
     def normalized_scores(self, terms: list[str]) -> np.ndarray:
@@ -103,11 +113,11 @@ class SparseIndex:
         the number of terms, so scores from a Khmer query and from its English translation
         can be compared directly.
         """
-        scores = np.zeros(len(self.rows), dtype=np.float32)
+        scores = np.zeros(len(self.chunk_ids), dtype=np.float32)
         if self._retriever is None:
             return scores
         reference = 0.0
-        n = len(self.rows)
+        n = len(self.chunk_ids)
         for term in dict.fromkeys(t for t in terms if t in self._vocab):
             term_scores = np.asarray(self._retriever.get_scores([term]), dtype=np.float32)  # type: ignore[attr-defined]
             df = int(np.count_nonzero(term_scores))
@@ -141,7 +151,7 @@ class SparseIndex:
         """
         if self._retriever is None or k <= 0:
             return []
-        scores = np.zeros(len(self.rows), dtype=np.float32)
+        scores = np.zeros(len(self.chunk_ids), dtype=np.float32)
         for terms, weight in groups:
             known = list(dict.fromkeys(t for t in terms if t in self._vocab))
             if known and weight > 0:
@@ -164,9 +174,12 @@ class SparseIndex:
         try:
             if self._retriever is not None:
                 self._retriever.save(str(tmp / "bm25"), show_progress=False)  # type: ignore[attr-defined]
-            with (tmp / "rows.json").open("w", encoding="utf-8") as handle:
-                json.dump({"generation": self.generation,
-                           "rows": [r.__dict__ for r in self.rows]}, handle, ensure_ascii=False)
+            columns = {name: self.columns[name].tolist() for name in _TEXT_COLUMNS}
+            columns["date"] = self.columns["date"].tolist()
+            with (tmp / "columns.json").open("w", encoding="utf-8") as handle:
+                json.dump({"format": _FORMAT, "generation": self.generation,
+                           "chunk_ids": self.chunk_ids, "columns": columns},
+                          handle, ensure_ascii=False)
             old = folder.with_name(folder.name + ".old")
             if folder.exists():
                 os.replace(folder, old)
@@ -178,16 +191,23 @@ class SparseIndex:
     @classmethod
     def load(cls, folder: Path) -> SparseIndex | None:
         try:
-            with (folder / "rows.json").open(encoding="utf-8") as handle:
+            with (folder / "columns.json").open(encoding="utf-8") as handle:
                 data = json.load(handle)
-            rows = [SparseRow(**r) for r in data["rows"]]
+            if data.get("format") != _FORMAT:
+                raise ValueError(f"format {data.get('format')}, not {_FORMAT}")
+            chunk_ids = list(data["chunk_ids"])
+            columns = {name: np.array(data["columns"][name], dtype=object)
+                       for name in _TEXT_COLUMNS}
+            columns["date"] = np.array(data["columns"]["date"], dtype=np.int64)
+            if any(len(column) != len(chunk_ids) for column in columns.values()):
+                raise ValueError("columns of different lengths")
             retriever = None
-            if rows:
+            if chunk_ids:
                 import bm25s
 
                 retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
-            return cls(retriever, rows, str(data["generation"]))
-        except (OSError, ValueError, KeyError) as exc:
+            return cls(retriever, chunk_ids, columns, str(data["generation"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             logger.info("no usable sparse index at %s (%s); it will be rebuilt", folder, exc)
             return None
 
