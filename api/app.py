@@ -69,8 +69,22 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
 def _warm_up(services: Services) -> None:
     """Load the model, the sparse index and the glossary before the first request, so the
-    first user does not wait for them (and cold start is measured honestly)."""
+    first user does not wait for them (and cold start is measured honestly).
+
+    The indexes load in a second thread while the model loads: on two cores the two halves
+    overlap (at 100x the corpus: ~6 s of model, ~3 s of chromadb + sparse index)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def load_indexes() -> None:
+        services.sparse.current()
+        services.store.count()
+        _ = services.glossary
+
     try:
+        with ThreadPoolExecutor(1, thread_name_prefix="policykb-warm-up") as pool:
+            indexes = pool.submit(load_indexes)
+            services.embedder.embed_batch(["warm up"], kind="query")
+            indexes.result()
         services.searcher.search("warm up", k=1)
     except Exception:  # an empty or broken index must not stop the server from starting
         logger.exception("warm-up search failed; the server starts anyway")
