@@ -65,19 +65,34 @@ def reads_are_open(services: ServicesDep) -> bool:
     return not services.keys.any_active()
 
 
+def rate_limit(request: Request, caller: Caller) -> None:
+    """Take one token from the caller's bucket (``app.state.rate_limiter``; None = unlimited),
+    once per request even when several requirements apply; 429 with Retry-After when empty."""
+    limiter = getattr(request.app.state, "rate_limiter", None)
+    if limiter is None or getattr(request.state, "rate_limited", False):
+        return
+    request.state.rate_limited = True
+    wait = limiter.acquire(caller.bucket)
+    if wait is not None:
+        who = f"API key {caller.key_id}" if caller.key_id else f"client {caller.client}"
+        raise HTTPException(status_code=429, headers={"Retry-After": str(wait)},
+                            detail=f"too many requests from {who}; retry in {wait} s "
+                            "(POLICYKB_RATE_LIMIT_PER_MINUTE)")
+
+
 def require(needed: Role):
     """A dependency that lets the request through only for a key of role ``needed`` or
-    above (or anyone, for reads, when reads are open)."""
+    above (or anyone, for reads, when reads are open), within the caller's rate limit."""
 
     def check(request: Request, services: ServicesDep) -> Caller:
         caller = identify(request, services)
         if caller.role is None:
-            if needed is Role.reader and reads_are_open(services):
-                return caller
-            raise _unauthorized(f"this needs an API key with role {needed.value} or above")
-        if not caller.role.allows(needed):
+            if not (needed is Role.reader and reads_are_open(services)):
+                raise _unauthorized(f"this needs an API key with role {needed.value} or above")
+        elif not caller.role.allows(needed):
             raise HTTPException(status_code=403, detail=f"this needs role {needed.value}; "
                                 f"key {caller.key_id} has role {caller.role.value}")
+        rate_limit(request, caller)
         return caller
 
     check.__name__ = f"require_{needed.value}"

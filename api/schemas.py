@@ -59,7 +59,8 @@ class SearchFiltersIn(BaseModel):
 
 
 class SearchRequestIn(BaseModel):
-    query: str = Field(..., min_length=1, max_length=2000, description="Khmer or English.")
+    query: str = Field(..., min_length=1, description="Khmer or English; at most "
+                       "POLICYKB_MAX_QUERY_CHARS characters (the schema's maxLength).")
     k: int = Field(10, ge=1, le=100)
     per_doc: int = Field(2, ge=1, le=50, description="At most this many passages per document.")
     filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)
@@ -129,7 +130,8 @@ class SearchResponseOut(BaseModel):
 
 
 class AskRequestIn(BaseModel):
-    question: str = Field(..., min_length=1, max_length=2000, description="Khmer or English.")
+    question: str = Field(..., min_length=1, description="Khmer or English; at most "
+                          "POLICYKB_MAX_QUERY_CHARS characters (the schema's maxLength).")
     mode: str = Field("extractive", pattern="^(extractive|generative)$",
                       description="`generative` needs POLICYKB_LLM_URL.")
     filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)

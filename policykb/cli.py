@@ -14,12 +14,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from policykb.cli_keys import keys_app
 from policykb.errors import PolicyKBError
 from policykb.services import Services
 from policykb.settings import Settings
 
 app = typer.Typer(help="PolicyKB: search Cambodian digital policies in Khmer and English.",
                   no_args_is_help=True, add_completion=False)
+app.add_typer(keys_app, name="keys")  # policykb keys create|list|revoke (no index needed)
 console = Console()
 err = Console(stderr=True)
 

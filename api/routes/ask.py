@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
 
 from api.deps import ServicesDep
+from api.limits import check_query_length
 from api.schemas import AnswerOut, AskRequestIn
 from index.search_types import SearchFilters
 from policykb.services import Services
@@ -18,6 +19,7 @@ router = APIRouter(tags=["answers"])
 
 
 def _events(services: Services, body: AskRequestIn) -> Iterator[dict[str, Any]]:
+    check_query_length(body.question, "question", services.settings)
     filters = SearchFilters(**body.filters.model_dump())
     if body.mode == "generative":
         if services.generator is None:

@@ -27,7 +27,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
-    "frame-src 'self'",  # the PDF viewer panel shows /documents/{id}/file#page=N
+    # the PDF viewer panel shows /documents/{id}/file#page=N, or (signed in: a frame cannot
+    # send the key) the same file fetched with it, from a blob: URL
+    "frame-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

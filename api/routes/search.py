@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from api.deps import ServicesDep
+from api.limits import check_query_length
 from api.schemas import RelatedRequestIn, SearchRequestIn, SearchResponseOut
 from index.search_types import SearchFilters
 from policykb.errors import DocumentNotFoundError
@@ -15,6 +16,7 @@ router = APIRouter(tags=["search"])
 @router.post("/search", response_model=SearchResponseOut)
 def search(body: SearchRequestIn, services: ServicesDep) -> SearchResponseOut:
     """Hybrid search in Khmer or English; hits come from both languages."""
+    check_query_length(body.query, "query", services.settings)
     if not body.query.strip():  # min_length lets "   " through; it would match noise
         raise HTTPException(status_code=422, detail="`query` is blank")
     response = services.searcher.search(

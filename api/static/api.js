@@ -1,5 +1,6 @@
 // Talking to the PolicyKB JSON API. Errors become ApiError with a readable message.
 
+import { authHeaders, getKey, reportUnauthorized } from "./auth.js";
 import { docPath } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -7,7 +8,9 @@ export class ApiError extends Error {
   constructor(message, { status = 0, kind = "server" } = {}) {
     super(message);
     this.status = status;
-    this.kind = kind;  // "server" (non-2xx), "network", "stream" (SSE error event), "incomplete"
+    // "server" (non-2xx), "auth" (401: sign in), "network", "stream" (SSE error event),
+    // "incomplete"
+    this.kind = kind;
   }
 }
 
@@ -27,13 +30,20 @@ async function errorDetail(response) {
   return body && body.error ? String(body.error) : JSON.stringify(body);
 }
 
-async function checked(promise) {
+/** fetch() with the signed-in key; a 401 asks for a (new) key before it is thrown. */
+async function checked(path, options = {}) {
+  const sentKey = getKey();
   let response;
   try {
-    response = await promise;
+    response = await fetch(path, { ...options, headers: authHeaders(options.headers) });
   } catch (err) {
     if (err && err.name === "AbortError") throw err;
     throw new ApiError(t("errorNetwork"), { kind: "network" });
+  }
+  if (response.status === 401) {
+    const detail = await errorDetail(response);
+    reportUnauthorized({ sentKey, detail });
+    throw new ApiError(t("errorUnauthorized", { detail }), { status: 401, kind: "auth" });
   }
   if (!response.ok) {
     const detail = await errorDetail(response);
@@ -44,17 +54,17 @@ async function checked(promise) {
 }
 
 export async function getJSON(path, { signal } = {}) {
-  const response = await checked(fetch(path, { headers: { accept: "application/json" }, signal }));
+  const response = await checked(path, { headers: { accept: "application/json" }, signal });
   return response.json();
 }
 
 export async function postJSON(path, body, { signal, accept = "application/json" } = {}) {
-  return checked(fetch(path, {
+  return checked(path, {
     method: "POST",
     headers: { "content-type": "application/json", accept },
     body: JSON.stringify(body),
     signal,
-  }));
+  });
 }
 
 export async function postForJSON(path, body, options) {
@@ -63,6 +73,12 @@ export async function postForJSON(path, body, options) {
 
 const pageCache = new Map();
 const detailCache = new Map();
+
+/** Forget what was read with the previous key (sign in / sign out). */
+export function clearCaches() {
+  pageCache.clear();
+  detailCache.clear();
+}
 
 /** The text of page `page` of a document (cached; a citation opens it). */
 export function pageText(docId, page) {
@@ -157,6 +173,26 @@ export async function downloadPost(path, body, filename) {
   const response = await postJSON(path, body, { accept: "*/*" });
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
+  saveAs(url, filename);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * The original file of a document fetched with the signed-in key, as an object URL (a plain
+ * link cannot send the Authorization header). Only a PDF keeps its type, so the browser's
+ * viewer can show it; anything else becomes an opaque download: an object URL has this
+ * page's origin, and an ingested HTML file must never run here. Revoke the URL when done.
+ */
+export async function fileObjectUrl(docId) {
+  const response = await checked(`${docPath(docId)}/file`, { headers: { accept: "*/*" } });
+  const isPdf = (response.headers.get("content-type") || "").startsWith("application/pdf");
+  const blob = await response.blob();
+  const type = isPdf ? "application/pdf" : "application/octet-stream";
+  return { url: URL.createObjectURL(new Blob([blob], { type })), isPdf };
+}
+
+/** Save `url` (an object URL) as `filename`. */
+export function saveAs(url, filename) {
   const link = document.createElement("a");
   link.href = url;
   link.download = filename;
@@ -164,5 +200,4 @@ export async function downloadPost(path, body, filename) {
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

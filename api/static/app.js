@@ -6,6 +6,7 @@ import { loadDocuments } from "./docs.js";
 import { el } from "./dom.js";
 import { applyI18n, getLang, onLangChange, setLang, t } from "./i18n.js";
 import { fillSearchFilters, initSearch } from "./search.js";
+import { initSignIn } from "./signin.js";
 import { initSource } from "./source.js";
 
 const VIEWS = ["ask", "search", "align"];
@@ -65,9 +66,9 @@ function initLanguage() {
   syncLangButtons();
 }
 
-async function initDocuments() {
+async function initDocuments({ force = false } = {}) {
   try {
-    await loadDocuments();
+    await loadDocuments({ force });
     fillSearchFilters();
     fillAlignmentDocuments();
   } catch (err) {
@@ -85,4 +86,11 @@ initSource();
 initChat();
 initSearch();
 initAlignment();
-initDocuments().finally(() => { document.body.dataset.ready = "true"; });
+// after a sign-in: what failed without a key (the document list, filters) loads again
+const signedIn = initSignIn({ onSignedIn: () => {
+  $("global-error").hidden = true;
+  initDocuments({ force: true });
+} });
+Promise.allSettled([signedIn, initDocuments()]).finally(() => {
+  document.body.dataset.ready = "true";
+});

@@ -2,7 +2,8 @@
 // [start, end) highlighted and scrolled into view; PDFs also open in the browser's viewer at
 // #page=N (an iframe here, and a link to a new tab).
 
-import { documentDetail, pageText } from "./api.js";
+import { documentDetail, fileObjectUrl, pageText, saveAs } from "./api.js";
+import { getKey } from "./auth.js";
 import { clear, cpToIndex, docPath, el, langAttr, scrollWithin, spinner } from "./dom.js";
 import { documentInfo, isPdf, metaLine } from "./docs.js";
 import { t } from "./i18n.js";
@@ -11,6 +12,53 @@ const panel = () => document.getElementById("source-panel");
 const body = () => document.getElementById("source-body");
 let opener = null;
 let generation = 0;
+let fileUrlCache = null;  // {docId, key, url}: the signed-in fetch of the open document's file
+
+/**
+ * Where the browser can open a document's original file. Without a key it is the file's own
+ * URL; signed in, a link cannot send the Authorization header, so the file is fetched with it
+ * and shown from an object URL (kept while the same document stays open).
+ */
+async function openableFileUrl(docId) {
+  const key = getKey();
+  if (!key) return `${docPath(docId)}/file`;
+  if (fileUrlCache && fileUrlCache.docId === docId && fileUrlCache.key === key) {
+    return fileUrlCache.url;
+  }
+  const { url } = await fileObjectUrl(docId);
+  forgetFileUrl();
+  fileUrlCache = { docId, key, url };
+  return url;
+}
+
+function forgetFileUrl() {
+  if (fileUrlCache) URL.revokeObjectURL(fileUrlCache.url);
+  fileUrlCache = null;
+}
+
+/** A download link for a non-PDF original; signed in, the click fetches it with the key. */
+function downloadLink(docId) {
+  const fileUrl = `${docPath(docId)}/file`;
+  return el("a", {
+    href: fileUrl, download: "", class: "source-file-link",
+    i18n: "openOriginal", text: t("openOriginal"),
+    onclick: async (event) => {
+      if (!getKey()) return;  // no key: the plain link works
+      event.preventDefault();
+      const link = event.currentTarget;
+      link.setAttribute("aria-busy", "true");
+      try {
+        const { url } = await fileObjectUrl(docId);
+        saveAs(url, docId.split("/").pop() || "document");
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      } catch (err) {
+        link.after(el("span", { class: "error", attrs: { role: "alert" }, text: ` ${err.message}` }));
+      } finally {
+        link.removeAttribute("aria-busy");
+      }
+    },
+  });
+}
 
 /** Where `quote` sits in `text`: exact first, then ignoring differences in whitespace. */
 export function locate(text, quote) {
@@ -102,24 +150,24 @@ export async function openSource(passage, from = null) {
     detail = await documentDetail(docId);
   } catch { /* the links are optional; the page text below still shows the passage */ }
   if (mine !== generation) return;
-  const fileUrl = `${docPath(docId)}/file`;
   if (isPdf(docId, detail)) {
-    const pdfUrl = `${fileUrl}#page=${encodeURIComponent(page)}`;
-    links.append(el("a", {
-      href: pdfUrl, target: "_blank", rel: "noopener", class: "source-pdf-link",
-      i18n: "openPdf", i18nVars: { n: page }, text: t("openPdf", { n: page }),
-    }));
-    target.insertBefore(el("iframe", {
-      class: "pdf-frame", src: pdfUrl, title: `${title} — ${t("page", { n: page })}`,
-      attrs: { loading: "lazy" },
-    }), status);
+    // Signed in, the file is fetched first (openableFileUrl); the page text does not wait.
+    openableFileUrl(docId).then((fileUrl) => {
+      if (mine !== generation) return;
+      const pdfUrl = `${fileUrl}#page=${encodeURIComponent(page)}`;
+      links.append(el("a", {
+        href: pdfUrl, target: "_blank", rel: "noopener", class: "source-pdf-link",
+        i18n: "openPdf", i18nVars: { n: page }, text: t("openPdf", { n: page }),
+      }));
+      links.after(el("iframe", {
+        class: "pdf-frame", src: pdfUrl, title: `${title} — ${t("page", { n: page })}`,
+        attrs: { loading: "lazy" },
+      }));
+    }).catch(() => { /* a 401 asks for a key; the page text below still shows the passage */ });
   } else if (detail) {
     // Non-PDF originals (HTML, DOCX, …) are offered as a download, never rendered on this
     // origin: an ingested HTML file could carry scripts.
-    links.append(el("a", {
-      href: fileUrl, download: "", class: "source-file-link",
-      i18n: "openOriginal", text: t("openOriginal"),
-    }));
+    links.append(downloadLink(docId));
   }
 
   let text;
@@ -148,6 +196,7 @@ export async function openSource(passage, from = null) {
 
 export function closeSource() {
   generation += 1;
+  forgetFileUrl();
   clear(body());
   document.getElementById("source-empty").hidden = false;
   panel().classList.remove("open");

@@ -1,0 +1,76 @@
+"""API keys over HTTP: an admin lists, creates and revokes them (``router``); any caller may
+ask who the server takes them for (``me_router``: the web page checks a pasted key with it).
+
+The secret of a new key is in the POST response only; the store keeps its SHA-256.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from api.auth import identify, reads_are_open
+from api.deps import ServicesDep
+from policykb.keys import ApiKey, KeyNotFoundError, Role
+
+router = APIRouter(prefix="/keys", tags=["keys"])
+me_router = APIRouter(tags=["keys"])
+
+
+class KeyOut(BaseModel):
+    key_id: str = Field(..., description="Public id: in listings, logs and DELETE /keys/{key_id}.")
+    name: str
+    role: Role
+    created_at: str = Field(..., description="UTC, ISO 8601.")
+    revoked_at: str | None = None
+    active: bool
+
+    @classmethod
+    def of(cls, key: ApiKey) -> KeyOut:
+        return cls(key_id=key.key_id, name=key.name, role=key.role, created_at=key.created_at,
+                   revoked_at=key.revoked_at, active=key.active)
+
+
+class KeyCreateIn(BaseModel):
+    role: Role
+    name: str = Field("", max_length=100, description="Who or what holds it (default: role-id).")
+
+
+class KeyCreatedOut(KeyOut):
+    key: str = Field(..., description="The secret, for `Authorization: Bearer`: shown this once, "
+                     "never stored.")
+
+
+class WhoAmIOut(BaseModel):
+    key_id: str | None = Field(..., description="None: no key was sent (reads are open).")
+    role: Role | None
+    reads_open: bool = Field(..., description="Whether reading needs no key right now.")
+
+
+@router.get("", response_model=list[KeyOut])
+def list_keys(services: ServicesDep) -> list[KeyOut]:
+    """Every key, revoked ones included (never a secret)."""
+    return [KeyOut.of(key) for key in services.keys.list()]
+
+
+@router.post("", response_model=KeyCreatedOut, status_code=201)
+def create_key(body: KeyCreateIn, services: ServicesDep) -> KeyCreatedOut:
+    """A new key; its secret is returned once."""
+    record, secret = services.keys.create(body.role, body.name.strip())
+    return KeyCreatedOut(**KeyOut.of(record).model_dump(), key=secret)
+
+
+@router.delete("/{key_id}", response_model=KeyOut)
+def revoke_key(key_id: str, services: ServicesDep) -> KeyOut:
+    """Revoke a key: every worker refuses it from the next request on."""
+    try:
+        return KeyOut.of(services.keys.revoke(key_id))
+    except KeyNotFoundError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@me_router.get("/auth/me", response_model=WhoAmIOut)
+def who_am_i(request: Request, services: ServicesDep) -> WhoAmIOut:
+    """The key this request was made with (401 for an unknown or revoked one)."""
+    caller = identify(request, services)
+    return WhoAmIOut(key_id=caller.key_id, role=caller.role, reads_open=reads_are_open(services))
