@@ -7,11 +7,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from api.auth import RequireReader
-from api.routes import alignment, ask, documents, feedback, files, health, pages, search
+from api.auth import RequireAdmin, RequireEditor, RequireReader
+from api.background import background_jobs
+from api.limits import install_limits
+from api.ratelimit import RateLimiter
+from api.routes import alignment, ask, documents, feedback, files, health, keys, pages, search
+from api.routes import jobs as job_routes
 from api.routes import policies as policy_routes
+from api.routes import uploads as upload_routes
 from index.align_service import NoMechanismsError
 from policykb import __version__
 from policykb.errors import (
@@ -38,9 +44,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     services = services or Services(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app_: FastAPI) -> AsyncIterator[None]:
         _warm_up(services)
-        yield
+        with background_jobs(app_, services):  # uploads and deletes (api/background.py)
+            yield
 
     app = FastAPI(
         lifespan=lifespan,
@@ -50,6 +57,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         "policies, in Khmer and English.",
     )
     app.state.services = services
+    app.state.rate_limiter = RateLimiter.from_settings(settings)  # used by api.auth.require
 
     @app.exception_handler(PolicyKBError)
     async def _policykb_error(_: Request, exc: PolicyKBError) -> JSONResponse:
@@ -60,10 +68,20 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     # Access is decided here, per router, so no route can be added without a requirement.
     app.include_router(health.router)  # open: load balancers and the sign-in page probe it
     for router in (files.router, documents.router, search.router, ask.router,
-                   alignment.router, policy_routes.router, feedback.router):
+                   alignment.router, policy_routes.router, feedback.router, keys.me_router):
         app.include_router(router, dependencies=[RequireReader])
+    app.include_router(keys.router, dependencies=[RequireAdmin])
+    for router in (upload_routes.router, job_routes.router):  # POST/DELETE /documents, /jobs
+        app.include_router(router, dependencies=[RequireEditor])
     app.include_router(pages.router)  # the web page: `/`, after every JSON API route
     app.mount("/static", pages.static_app(), name="static")
+    install_limits(app, settings)  # 413 for large bodies, 422 for long queries (api/limits.py)
+    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+    if origins:  # closed by default: the web page is served from this same origin
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=False,
+                           allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "Accept"],
+                           expose_headers=["Retry-After", "Location"], max_age=600)
     return app
 
 

@@ -125,6 +125,7 @@ class _Prepared:
 
 
 ProgressCallback = Callable[[str, int, int], None]
+EmbedProgress = Callable[[int, int], None]  # (chunks embedded, chunks in the batch)
 MetadataFn = Callable[[str, ParsedDocument, dict | None], dict]
 SidecarFn = Callable[[Path], dict | None]
 
@@ -178,7 +179,7 @@ class Ingestor:
 
     def ingest(
         self, targets: Sequence[Path], *, prune: bool = False,
-        progress: ProgressCallback | None = None,
+        progress: ProgressCallback | None = None, embed_progress: EmbedProgress | None = None,
     ) -> IngestReport:
         report = IngestReport()
         started = time.perf_counter()
@@ -205,9 +206,9 @@ class Ingestor:
                 if prepared is not None:
                     pending.append(prepared)
                 if sum(len(p.chunks) for p in pending) >= self.batch_chunks:
-                    self._commit(pending, report)
+                    self._commit(pending, report, embed_progress)
                     pending = []
-            self._commit(pending, report)
+            self._commit(pending, report, embed_progress)
             if progress:
                 progress("", len(files), len(files))
         report.seconds["total"] = time.perf_counter() - started
@@ -325,13 +326,14 @@ class Ingestor:
         outcome.chunks += len(spans)
         outcome.ocr_pages += doc.ocr_pages
 
-    def _commit(self, batch: list[_Prepared], report: IngestReport) -> None:
+    def _commit(self, batch: list[_Prepared], report: IngestReport,
+                embed_progress: EmbedProgress | None = None) -> None:
         """Embed a batch of files together (throughput), then make each visible in turn."""
         if not batch:
             return
         t0 = time.perf_counter()
         texts = [t for p in batch for t in p.embed_texts]
-        vectors = self.embedder.embed_batch(texts, kind="passage") if texts else np.zeros((0, 0))
+        vectors = self._embed(texts, embed_progress)
         t1 = time.perf_counter()
         report.seconds["embed"] += t1 - t0
         offset = 0
@@ -352,6 +354,21 @@ class Ingestor:
                            f"{prepared.file.path}: could not store: {type(exc).__name__}: {exc}", report)
             offset += n
         report.seconds["store"] += time.perf_counter() - t1
+
+    def _embed(self, texts: list[str], on_progress: EmbedProgress | None) -> np.ndarray:
+        """All vectors of a batch; with a progress callback, in slices of ``batch_chunks`` so
+        a background job can show how far a long document has got."""
+        if not texts:
+            return np.zeros((0, 0))
+        if on_progress is None:
+            return self.embedder.embed_batch(texts, kind="passage")
+        on_progress(0, len(texts))
+        parts: list[np.ndarray] = []
+        for start in range(0, len(texts), self.batch_chunks):
+            parts.append(self.embedder.embed_batch(texts[start:start + self.batch_chunks],
+                                                   kind="passage"))
+            on_progress(min(start + self.batch_chunks, len(texts)), len(texts))
+        return np.concatenate(parts)
 
 
 def _vector_metadata(doc: DocumentRecord, page: int, chunk_language: str) -> dict[str, Any]:

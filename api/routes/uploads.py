@@ -1,0 +1,153 @@
+"""Adding and removing documents over HTTP (editors): ``POST /documents`` stores the file and
+queues an ingest job, ``DELETE /documents/{doc_id}`` queues a delete job; both answer 202 with
+the job and a ``Location`` to follow at ``GET /jobs/{job_id}``.
+
+The work itself is done by the same pipeline as ``policykb ingest`` / ``policykb delete``, in
+the background (``api/background.py``), one job at a time across all API workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from api.auth import EditorDep
+from api.deps import ServicesDep
+from api.routes.jobs import JobOut, job_queue
+from api.upload_stream import UploadRejectedError, receive_upload
+from ingest.jobs import Job
+from ingest.loaders.registry import LoaderRegistry
+from ingest.metadata import normalize_language, validate_overrides
+from ingest.uploads import BadFileNameError, UploadStore, sanitize_file_name
+from policykb.errors import DocumentNotFoundError, DocumentParseError
+from policykb.services import Services
+
+router = APIRouter(tags=["documents"])
+
+METADATA_FIELDS = frozenset({"title", "doc_type", "issuing_body", "date", "language"})
+LANGUAGES = ("km", "en", "mixed")
+
+_ACCEPTED: dict[int | str, dict[str, Any]] = {202: {"description": "Queued: the job, with `Location: /jobs/{job_id}`."}}
+_UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed multipart body."},
+    401: {"description": "No API key."},
+    403: {"description": "The key is not an editor's."},
+    409: {"description": "A document with this id was ingested from elsewhere."},
+    413: {"description": "The file is larger than POLICYKB_MAX_UPLOAD_MB."},
+    415: {"description": "Not multipart, or a file type PolicyKB cannot ingest (named)."},
+    422: {"description": "Empty file, bad file name or invalid metadata field (named)."},
+}
+
+
+def _accepted(job: Job, request: Request) -> JSONResponse:
+    runner = getattr(request.app.state, "job_runner", None)
+    if runner is not None:
+        runner.wake()
+    location = f"/jobs/{job.job_id}"
+    return JSONResponse(status_code=202, headers={"Location": location},
+                        content=JobOut(**job.to_dict()).model_dump())
+
+
+def _rejected(exc: UploadRejectedError) -> JSONResponse:
+    # The rest of a refused body may be unread: it must not be taken for the next request.
+    return JSONResponse(status_code=exc.status, headers={"Connection": "close"},
+                        content={"error": exc.error, "detail": exc.detail})
+
+
+def _check_field(name: str, value: str) -> None:
+    """Each metadata field as it arrives, with the rules of a ``.meta.yaml`` sidecar."""
+    if not value:
+        return
+    if name == "language":
+        if normalize_language(value) not in LANGUAGES:
+            raise UploadRejectedError(422, "InvalidField", f"language {value!r} is not one of "
+                                      f"{', '.join(LANGUAGES)} (or khmer, english)")
+        return
+    try:
+        validate_overrides({name: value}, Path("upload"))
+    except DocumentParseError as exc:
+        raise UploadRejectedError(422, "InvalidField", f"form field {name!r}: {exc.reason}") from exc
+
+
+def _name_checker(services: Services, uploads: UploadStore,
+                  loader: LoaderRegistry) -> Callable[[str], str]:
+    """Checks the file name from the part headers, before any of the file is stored."""
+
+    def accept(raw: str) -> str:
+        try:
+            name = sanitize_file_name(raw)
+        except BadFileNameError as exc:
+            raise UploadRejectedError(422, "InvalidField", f"form field 'file': {exc}") from exc
+        if not loader.supports(Path(name)):
+            ext = Path(name).suffix.lower() or "(none)"
+            known = ", ".join(loader.extensions)
+            raise UploadRejectedError(415, "UnsupportedMediaType",
+                                      f"{name}: file type {ext} cannot be ingested; "
+                                      f"supported: {known}")
+        existing = services.catalog.get_document(name)
+        if existing is not None and not uploads.owns(existing.root):
+            raise UploadRejectedError(409, "Conflict", f"{name}: a document with this id was "
+                                      "ingested from a folder, not uploaded; delete it first "
+                                      "or rename the file")
+        return name
+
+    return accept
+
+
+@router.post("/documents", status_code=202, response_model=JobOut,
+             responses={**_ACCEPTED, **_UPLOAD_ERRORS},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "multipart/form-data": {"schema": {
+                     "type": "object", "required": ["file"], "properties": {
+                         "file": {"type": "string", "format": "binary"},
+                         **{f: {"type": "string"} for f in sorted(METADATA_FIELDS)}}}}}}})
+async def upload_document(request: Request, services: ServicesDep,
+                          caller: EditorDep) -> JSONResponse:
+    """Upload a file (field `file`; PDF, DOCX, HTML, Markdown or text) with optional
+    metadata fields `title`, `doc_type`, `issuing_body`, `date`, `language`. The document's
+    id is its file name; uploading the same name again replaces it (identical bytes and
+    metadata: nothing to do)."""
+    uploads = UploadStore(services.settings.uploads_dir)
+    loader: LoaderRegistry = await run_in_threadpool(  # building the ingestor may load the model
+        lambda: services.ingestor.loader)  # type: ignore[arg-type,return-value]
+    try:
+        received = await receive_upload(
+            request, store=uploads, max_bytes=services.settings.max_upload_mb * 2**20,
+            allowed_fields=METADATA_FIELDS, accept_name=_name_checker(services, uploads, loader),
+            check_field=_check_field)
+    except UploadRejectedError as exc:
+        return _rejected(exc)
+    metadata = {k: v for k, v in received.fields.items() if v}  # each checked as it came
+
+    def store_and_queue() -> Job:
+        uploads.commit(received.temp, received.file_name, validate_overrides(
+            metadata, Path(received.file_name)))  # normalised as a sidecar would be
+        return job_queue(services).submit("ingest", file_name=received.file_name,
+                                          doc_id=received.file_name, submitted_by=caller.key_id)
+
+    try:
+        job = await run_in_threadpool(store_and_queue)
+    finally:
+        received.temp.unlink(missing_ok=True)  # gone already unless storing failed
+    return _accepted(job, request)
+
+
+@router.delete("/documents/{doc_id:path}", status_code=202, response_model=JobOut,
+               responses={**_ACCEPTED, 404: {"description": "No document with this id."}})
+def delete_document(doc_id: str, request: Request, services: ServicesDep,
+                    caller: EditorDep) -> JSONResponse:
+    """Remove a document from the catalog, the vectors and the sparse index; an uploaded
+    original is deleted with it (a file in an ingested folder is left alone)."""
+    doc = services.catalog.get_document(doc_id)
+    if doc is None:
+        raise DocumentNotFoundError(doc_id)
+    uploads = UploadStore(services.settings.uploads_dir)
+    job = job_queue(services).submit(
+        "delete", doc_id=doc_id, file_name=doc.source if uploads.owns(doc.root) else None,
+        submitted_by=caller.key_id)
+    return _accepted(job, request)

@@ -1,0 +1,388 @@
+"""A persistent queue of background jobs (ingest an upload, delete a document) in SQLite.
+
+Several API worker processes may share one data directory, so every state change is one
+``BEGIN IMMEDIATE`` transaction: a job is claimed by exactly one runner, and at most one job
+runs at a time across all processes (the ingest lock serialises the work anyway; one at a
+time also keeps jobs in the order they were submitted: an upload, then its delete).
+
+A runner records who owns a job (host, pid, the process's start time and a per-runner id) and
+refreshes a heartbeat while it works. A job left ``running`` by an owner that is gone — its
+pid dead or reused, or its heartbeat stale — is put back in the queue: that is how work a
+crash interrupted resumes. A job interrupted ``max_attempts`` times fails instead of looping.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from policykb.errors import ConfigurationError
+
+logger = logging.getLogger(__name__)
+
+STATES = ("queued", "running", "done", "failed")
+KINDS = ("ingest", "delete")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    file_name TEXT,
+    doc_id TEXT,
+    state TEXT NOT NULL,
+    stage TEXT NOT NULL DEFAULT '',
+    done INTEGER NOT NULL DEFAULT 0,
+    total INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    result TEXT,
+    submitted_by TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    heartbeat_at REAL,
+    owner TEXT,
+    owner_pid INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, seq);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# -- who owns a job -------------------------------------------------------------------------
+
+
+def process_start(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (so a reused pid is told apart), or None when no
+    such process runs (zombies count as gone). Without /proc: "alive" or None."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return None if fields[0] in ("Z", "X") else fields[19]
+    except FileNotFoundError:
+        return None
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            return "alive"
+        return "alive"
+
+
+_HOST = socket.gethostname()
+_live_runners: set[str] = set()  # runner ids alive in this process
+
+
+def owner_tag(runner_id: str) -> str:
+    return f"{_HOST}|{os.getpid()}|{process_start(os.getpid())}|{runner_id}"
+
+
+def owner_alive(owner: str) -> bool:
+    """False when the process (or runner thread) that tagged ``owner`` is certainly gone."""
+    try:
+        host, pid_text, start, runner_id = owner.split("|", 3)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != _HOST:
+        return True  # another machine: only its heartbeat can tell
+    if pid == os.getpid() and start == process_start(pid):
+        return runner_id in _live_runners
+    return process_start(pid) == start
+
+
+# -- the queue ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    job_id: str
+    kind: str
+    file_name: str | None
+    doc_id: str | None
+    state: str
+    stage: str
+    done: int
+    total: int
+    error: str | None
+    result: dict[str, Any] | None
+    submitted_by: str | None
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    owner_pid: int | None
+    attempts: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "job_id": self.job_id, "kind": self.kind, "file_name": self.file_name,
+            "doc_id": self.doc_id, "state": self.state,
+            "progress": {"stage": self.stage, "done": self.done, "total": self.total},
+            "error": self.error, "result": self.result, "submitted_by": self.submitted_by,
+            "created_at": self.created_at, "started_at": self.started_at,
+            "finished_at": self.finished_at, "owner_pid": self.owner_pid,
+            "attempts": self.attempts,
+        }
+
+
+_ready: set[Path] = set()  # queue files whose schema this process has checked
+
+_COLUMNS = ("job_id, kind, file_name, doc_id, state, stage, done, total, error, result, "
+            "submitted_by, created_at, started_at, finished_at, owner_pid, attempts")
+
+
+def _job(row: tuple) -> Job:
+    values = list(row)
+    values[9] = json.loads(values[9]) if values[9] else None
+    return Job(*values)
+
+
+class JobQueue:
+    """The jobs table in its own SQLite file (``settings.jobs_path``)."""
+
+    def __init__(self, path: Path, *, stale_after_s: float = 120.0, max_attempts: int = 3) -> None:
+        self.path = path
+        self.stale_after_s = stale_after_s
+        self.max_attempts = max_attempts
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        try:
+            if self.path not in _ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            if self.path not in _ready:
+                conn.execute("PRAGMA journal_mode=WAL")  # persistent: once per file
+                conn.executescript(_SCHEMA)
+                _ready.add(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigurationError(f"cannot open the job queue {self.path}: {exc}") from exc
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    # -- submitting and reading -----------------------------------------------------------
+
+    def submit(self, kind: str, *, file_name: str | None = None, doc_id: str | None = None,
+               submitted_by: str | None = None) -> Job:
+        if kind not in KINDS:
+            raise ValueError(f"unknown job kind {kind!r}; expected one of {', '.join(KINDS)}")
+        job_id = secrets.token_hex(8)
+        with self._tx() as conn:
+            conn.execute("INSERT INTO jobs (job_id, kind, file_name, doc_id, state, stage, "
+                         "submitted_by, created_at) VALUES (?, ?, ?, ?, 'queued', 'queued', ?, ?)",
+                         (job_id, kind, file_name, doc_id, submitted_by, _now()))
+        return self.get(job_id)  # type: ignore[return-value]
+
+    def get(self, job_id: str) -> Job | None:
+        with self._tx() as conn:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE job_id = ?",
+                               (job_id,)).fetchone()
+        return _job(row) if row else None
+
+    def recent(self, limit: int = 50, state: str | None = None) -> list[Job]:
+        """Newest first."""
+        query = f"SELECT {_COLUMNS} FROM jobs"
+        params: tuple = ()
+        if state:
+            query, params = query + " WHERE state = ?", (state,)
+        with self._tx() as conn:
+            rows = conn.execute(query + " ORDER BY seq DESC LIMIT ?", (*params, limit)).fetchall()
+        return [_job(r) for r in rows]
+
+    def pending_files(self, exclude_job: str | None = None) -> set[str]:
+        """File names that a queued or running job (other than ``exclude_job``) will still
+        work on."""
+        with self._tx() as conn:
+            rows = conn.execute("SELECT DISTINCT file_name FROM jobs WHERE file_name IS NOT "
+                                "NULL AND state IN ('queued', 'running') AND job_id != ?",
+                                (exclude_job or "",)).fetchall()
+        return {r[0] for r in rows}
+
+    # -- running --------------------------------------------------------------------------
+
+    def claim(self, owner: str) -> Job | None:
+        """The oldest queued job, now running under ``owner``; None when the queue is empty
+        or another job is still running (anywhere). Abandoned jobs are re-queued first."""
+        with self._tx() as conn:
+            self._recover(conn)
+            if conn.execute("SELECT 1 FROM jobs WHERE state = 'running' LIMIT 1").fetchone():
+                return None
+            row = conn.execute("SELECT job_id FROM jobs WHERE state = 'queued' ORDER BY seq "
+                               "LIMIT 1").fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE jobs SET state = 'running', stage = 'starting', done = 0, total = 0, "
+                "started_at = ?, heartbeat_at = ?, owner = ?, owner_pid = ?, "
+                "attempts = attempts + 1 WHERE job_id = ?",
+                (_now(), time.time(), owner, os.getpid(), row[0]))
+        return self.get(row[0])
+
+    def recover(self) -> int:
+        """Re-queue jobs whose owner is gone (done at every claim; callable on its own)."""
+        with self._tx() as conn:
+            return self._recover(conn)
+
+    def _recover(self, conn: sqlite3.Connection) -> int:
+        rows = conn.execute("SELECT job_id, owner, heartbeat_at, attempts FROM jobs "
+                            "WHERE state = 'running'").fetchall()
+        stale_before = time.time() - self.stale_after_s
+        recovered = 0
+        for job_id, owner, heartbeat, attempts in rows:
+            if owner and owner_alive(owner) and (heartbeat or 0) >= stale_before:
+                continue
+            recovered += 1
+            if attempts >= self.max_attempts:
+                logger.warning("job %s was interrupted %d times; giving up", job_id, attempts)
+                conn.execute("UPDATE jobs SET state = 'failed', finished_at = ?, owner = NULL, "
+                             "error = ? WHERE job_id = ?",
+                             (_now(), f"interrupted {attempts} times (the server stopped while "
+                              "it ran); not retried again", job_id))
+            else:
+                logger.info("job %s was interrupted (owner %s gone); re-queued", job_id, owner)
+                conn.execute("UPDATE jobs SET state = 'queued', stage = 'queued', owner = NULL, "
+                             "error = ? WHERE job_id = ?",
+                             ("interrupted once (the server stopped); resumed", job_id))
+        return recovered
+
+    def heartbeat(self, job_id: str, owner: str) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE jobs SET heartbeat_at = ? WHERE job_id = ? AND owner = ?",
+                         (time.time(), job_id, owner))
+
+    def progress(self, job_id: str, owner: str, stage: str, done: int, total: int) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE jobs SET stage = ?, done = ?, total = ?, heartbeat_at = ? "
+                         "WHERE job_id = ? AND owner = ?",
+                         (stage, done, total, time.time(), job_id, owner))
+
+    def finish(self, job_id: str, owner: str, *, result: dict[str, Any] | None = None,
+               error: str | None = None) -> None:
+        """Done (or failed, with ``error``); ignored if the job was taken away from ``owner``."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE jobs SET state = ?, stage = ?, error = ?, result = ?, finished_at = ?, "
+                "owner = NULL WHERE job_id = ? AND owner = ?",
+                ("failed" if error else "done", "failed" if error else "done", error,
+                 json.dumps(result, ensure_ascii=False) if result is not None else None,
+                 _now(), job_id, owner))
+
+
+# -- the runner -----------------------------------------------------------------------------
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Handler = Callable[[Job, Progress], dict[str, Any]]
+
+
+class JobFailedError(Exception):
+    """A handler's way to fail a job with a message for the user (no traceback logged)."""
+
+
+class JobRunner:
+    """A daemon thread that claims queued jobs and runs them through ``handler``."""
+
+    def __init__(self, queue: JobQueue, handler: Handler, *, poll_s: float = 0.5,
+                 heartbeat_s: float = 5.0) -> None:
+        self.queue = queue
+        self.handler = handler
+        self.poll_s = poll_s
+        self.heartbeat_s = heartbeat_s
+        self.runner_id = secrets.token_hex(4)
+        self.owner = owner_tag(self.runner_id)
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        _live_runners.add(self.runner_id)
+        self._thread = threading.Thread(target=self._loop, name="policykb-jobs", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """A job was just submitted: look now instead of at the next poll."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop claiming; a job still running after ``timeout`` is left to the next start's
+        recovery (the thread is a daemon and dies with the process)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if not self._thread.is_alive():
+                _live_runners.discard(self.runner_id)
+
+    def run_once(self) -> Job | None:
+        """Claim and run one job; returns it (as claimed), or None if there was none."""
+        job = self.queue.claim(self.owner)
+        if job is None:
+            return None
+        beating = threading.Event()
+        beat = threading.Thread(target=self._beat, args=(job.job_id, beating), daemon=True)
+        beat.start()
+        last_time, last_stage = 0.0, ""
+
+        def progress(stage: str, done: int, total: int) -> None:
+            """Stored at most twice a second, but every change of stage and every finish."""
+            nonlocal last_time, last_stage
+            now = time.monotonic()
+            if stage != last_stage or done >= total or now - last_time >= 0.5:
+                last_time, last_stage = now, stage
+                self.queue.progress(job.job_id, self.owner, stage, done, total)
+
+        try:
+            result = self.handler(job, progress)
+        except JobFailedError as exc:
+            self.queue.finish(job.job_id, self.owner, error=str(exc))
+        except Exception as exc:  # a bug in one job must not stop the runner
+            logger.exception("job %s (%s) failed", job.job_id, job.kind)
+            self.queue.finish(job.job_id, self.owner, error=f"{type(exc).__name__}: {exc}")
+        else:
+            self.queue.finish(job.job_id, self.owner, result=result)
+        finally:
+            beating.set()
+        return job
+
+    def _beat(self, job_id: str, finished: threading.Event) -> None:
+        while not finished.wait(self.heartbeat_s):
+            try:
+                self.queue.heartbeat(job_id, self.owner)
+            except Exception:  # a locked database now and then is not fatal
+                logger.warning("heartbeat of job %s failed", job_id, exc_info=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                job = self.run_once()
+            except Exception:
+                logger.exception("the job runner could not claim a job")
+                job = None
+            if job is None:
+                self._wake.wait(self.poll_s)
+                self._wake.clear()

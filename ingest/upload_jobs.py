@@ -1,0 +1,107 @@
+"""What a background job does: ingest an uploaded file, or delete a document, through the
+same :class:`~ingest.pipeline.Ingestor` as ``policykb ingest`` / ``policykb delete``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from ingest.jobs import Job, JobFailedError, JobQueue, Progress
+from ingest.pipeline import Ingestor
+from ingest.uploads import UploadStore
+from policykb.models import DocumentRecord
+
+logger = logging.getLogger(__name__)
+
+
+class CatalogReader(Protocol):
+    def get_document(self, doc_id: str) -> DocumentRecord | None: ...
+    def documents_under_root(self, root: str) -> list[DocumentRecord]: ...
+
+
+class UploadJobHandler:
+    """The runner's handler: ``handler(job, progress) -> result``; raises JobFailedError with
+    a message for the user when the job cannot be done."""
+
+    def __init__(self, ingestor: Callable[[], Ingestor], catalog: CatalogReader,
+                 uploads: UploadStore, queue: JobQueue) -> None:
+        self.ingestor = ingestor  # a factory: building it loads the embedding model
+        self.catalog = catalog
+        self.uploads = uploads
+        self.queue = queue
+
+    def __call__(self, job: Job, progress: Progress) -> dict[str, Any]:
+        if job.kind == "ingest":
+            return self.ingest(job, progress)
+        if job.kind == "delete":
+            return self.delete(job, progress)
+        raise JobFailedError(f"unknown job kind {job.kind!r}")
+
+    def _uploaded_docs(self, source: str) -> list[DocumentRecord]:
+        root = str(self.uploads.root.resolve())
+        return [d for d in self.catalog.documents_under_root(root) if d.source == source]
+
+    def ingest(self, job: Job, progress: Progress) -> dict[str, Any]:
+        name = job.file_name or ""
+        path = self.uploads.path_of(name)
+        if not path.is_file():
+            raise JobFailedError(f"{name}: the uploaded file is no longer there "
+                                 "(deleted before it could be ingested)")
+        existing = self.catalog.get_document(name)
+        if existing is not None and not self.uploads.owns(existing.root):
+            raise JobFailedError(f"{name}: a document with this id was ingested from "
+                                 f"{existing.root}; delete it first or rename the upload")
+
+        def on_file(_: str, done: int, total: int) -> None:
+            if done < total:
+                progress("parse", done, total)
+
+        def on_embed(done: int, total: int) -> None:
+            progress("embed" if done < total else "store", done, total)
+
+        report = self.ingestor().ingest([path], progress=on_file, embed_progress=on_embed)
+        summary = report.summary()
+        if report.failed:
+            reason = summary["failed"][0]["reason"].replace(f"{self.uploads.root.resolve()}/", "")
+            if not self._uploaded_docs(name) and name not in self.queue.pending_files(job.job_id):
+                self.uploads.remove(name)  # never indexed: nothing refers to it any more
+                reason += " (the uploaded file was removed)"
+            raise JobFailedError(reason)
+        docs = self._uploaded_docs(name)
+        return {"status": "unchanged" if report.unchanged else "indexed",
+                "doc_ids": [d.doc_id for d in docs],
+                "pages": sum(d.n_pages for d in docs), "chunks": sum(d.n_chunks for d in docs),
+                "seconds": summary["seconds"]}
+
+    def delete(self, job: Job, progress: Progress) -> dict[str, Any]:
+        doc_id = job.doc_id or ""
+        progress("delete", 0, 1)
+        doc = self.catalog.get_document(doc_id)
+        if doc is None:
+            return {"deleted": [], "file_removed": None, "note": f"{doc_id} was already gone"}
+        removed_file = None
+        if self.uploads.owns(doc.root):
+            siblings = [d for d in self._uploaded_docs(doc.source) if d.doc_id != doc_id]
+            # The file goes first: a crash in between leaves a document without its file (the
+            # re-queued job finishes the delete), never a file that startup would re-ingest.
+            if not siblings and doc.source not in self.queue.pending_files(job.job_id):
+                self.uploads.remove(doc.source)
+                removed_file = doc.source
+        self.ingestor().delete([doc_id])
+        progress("delete", 1, 1)
+        return {"deleted": [doc_id], "file_removed": removed_file}
+
+
+def resume_untracked(uploads: UploadStore, catalog: CatalogReader, queue: JobQueue) -> list[Job]:
+    """Queue an ingest for every uploaded file that is neither indexed nor waiting for a job:
+    a server stopped between storing a file and queueing its job. Returns the new jobs."""
+    indexed = {d.source for d in catalog.documents_under_root(str(uploads.root.resolve()))}
+    pending = queue.pending_files()
+    jobs = []
+    for name in uploads.files():
+        if name not in indexed and name not in pending:
+            logger.info("%s was stored but never ingested; queueing it", name)
+            jobs.append(queue.submit("ingest", file_name=name, doc_id=name,
+                                     submitted_by="startup"))
+    return jobs

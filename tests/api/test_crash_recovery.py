@@ -1,0 +1,229 @@
+"""SIGKILL a real `policykb serve` during an upload and during an ingest job: after a restart
+the index answers, holds no half document, and the interrupted work is resumed.
+
+The server is a real subprocess on its own data directory; the index is inspected between
+runs by a separate Python process (chromadb's embedded client must not be shared with the
+server from this one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from tests.conftest import REPO, free_port
+
+pytestmark = pytest.mark.slow  # SIGKILL tests: four server starts and a long embedding run
+
+SEED = (b"# Rural Connectivity Note\n\nThe ministry will bring 4G coverage to every district "
+        b"of Mondulkiri and train district staff in cybersecurity.\n")
+
+INSPECT = r"""
+import json, sys
+from policykb.services import Services
+from policykb.settings import Settings
+services = Services(Settings(data_dir=sys.argv[1], _env_file=None))
+catalog, vectors = services.catalog, services.store.all_ids()
+docs = {d.doc_id: [d.n_chunks, len(catalog.chunks_of(d.doc_id))] for d in catalog.documents()}
+chunk_ids = catalog.all_chunk_ids()
+print(json.dumps({"docs": docs, "chunks_without_vector": len(chunk_ids - vectors),
+                  "orphan_vectors": len(vectors - chunk_ids)}))
+"""
+
+
+def inspect_index(data: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", INSPECT, str(data)], capture_output=True,
+                         text=True, timeout=120, cwd=REPO, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def assert_whole(state: dict) -> None:
+    """No half document: each has all its chunks, and every chunk has its vector."""
+    for doc_id, (declared, stored) in state["docs"].items():
+        assert declared == stored > 0, f"{doc_id}: {stored} of {declared} chunks"
+    assert state["chunks_without_vector"] == 0
+
+
+@contextmanager
+def server(data: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`policykb serve` on a free port; always killed on the way out."""
+    port = free_port()
+    env = {**os.environ, "POLICYKB_DATA_DIR": str(data), "POLICYKB_OCR_ENABLED": "false",
+           "POLICYKB_RATE_LIMIT_PER_MINUTE": "0", "HF_HUB_OFFLINE": "1"}
+    with log.open("ab") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "policykb", "serve", "--port", str(port)],
+                                cwd=REPO, env=env, stdout=sink, stderr=sink)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited ({proc.returncode}): {log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"server did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield base, proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+
+
+def sigkill(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def wait_job(base: str, headers: dict, job_id: str, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = httpx.get(f"{base}/jobs/{job_id}", headers=headers, timeout=10).json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s: {job}")
+
+
+def upload(base: str, headers: dict, name: str, body: bytes) -> dict:
+    response = httpx.post(f"{base}/documents", headers=headers, files={"file": (name, body)},
+                          timeout=60)
+    assert response.status_code == 202, response.text
+    return response.json()
+
+
+def found(base: str, headers: dict, query: str) -> list[str]:
+    response = httpx.post(f"{base}/search", headers=headers, json={"query": query, "k": 10},
+                          timeout=60)
+    assert response.status_code == 200, response.text
+    return [hit["doc_id"] for hit in response.json()["hits"]]
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> tuple[Path, dict]:
+    from policykb.keys import KeyStore
+
+    folder = tmp_path / "data"
+    _, secret = KeyStore(folder / "keys.sqlite3").create("editor")
+    return folder, {"Authorization": f"Bearer {secret}"}
+
+
+def test_sigkill_during_an_upload(data, tmp_path):
+    folder, editor = data
+    log = tmp_path / "server.log"
+    uploads = folder / "uploads"
+    with server(folder, log) as (base, proc):
+        seed = upload(base, editor, "seed.md", SEED)
+        assert wait_job(base, editor, seed["job_id"])["state"] == "done"
+
+        boundary = b"slowboundary"
+        paragraph = b"Provincial e-government services will be extended to every commune. " * 50
+
+        def slow_body() -> Iterator[bytes]:
+            yield (b"--" + boundary + b"\r\nContent-Disposition: form-data; name=\"file\"; "
+                   b"filename=\"big plan.md\"\r\nContent-Type: text/markdown\r\n\r\n# Big plan\n")
+            for _ in range(3000):  # ~10 MB at ~1 MB/s: still streaming when the kill comes
+                yield paragraph * 20
+                time.sleep(0.05)
+            yield b"\r\n--" + boundary + b"--\r\n"
+
+        outcome: list[object] = []
+
+        def send() -> None:
+            try:
+                outcome.append(httpx.post(f"{base}/documents", content=slow_body(), timeout=60,
+                                          headers={**editor, "Content-Type": "multipart/form-data; "
+                                                   "boundary=" + boundary.decode()}))
+            except httpx.HTTPError as exc:
+                outcome.append(exc)
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        deadline = time.monotonic() + 30
+        while not any(p.stat().st_size > 300_000 for p in (uploads / ".incoming").glob("*.part")):
+            assert time.monotonic() < deadline, "the upload never started streaming"
+            time.sleep(0.05)
+        sigkill(proc)
+        sender.join(timeout=30)
+        assert outcome and isinstance(outcome[0], httpx.HTTPError)  # cut off, not answered
+
+    assert list((uploads / ".incoming").glob("*.part"))  # the kill did land mid-stream
+    assert not (uploads / "big plan.md").exists()  # and left no half file under its name
+
+    with server(folder, log) as (base, _):
+        assert httpx.get(f"{base}/health").json()["documents"] == 1
+        assert "seed.md" in found(base, editor, "4G coverage in Mondulkiri")
+        assert [d["doc_id"] for d in httpx.get(f"{base}/documents", headers=editor).json()] == ["seed.md"]
+        assert [j["file_name"] for j in httpx.get(f"{base}/jobs", headers=editor).json()] == ["seed.md"]
+        assert list((uploads / ".incoming").iterdir()) == []  # the leftover was swept
+        again = upload(base, editor, "big plan.md", b"# Big plan\n\n" + paragraph)
+        assert wait_job(base, editor, again["job_id"])["state"] == "done"
+        assert "big plan.md" in found(base, editor, "e-government services in every commune")
+    assert_whole(inspect_index(folder))
+
+
+def long_plan(sections: int = 200) -> bytes:
+    parts = ["# National Digital Skills Programme\n"]
+    for n in range(sections):
+        parts.append(f"## Measure {n}\n\nProvince {n} will open a digital skills centre where civil "
+                     f"servants of department {n} learn data protection, e-procurement and the "
+                     f"national cybersecurity framework; trainers {n} report each quarter.\n")
+    return "\n".join(parts).encode()
+
+
+def test_sigkill_during_an_ingest_job_resumes_it(data, tmp_path):
+    folder, editor = data
+    log = tmp_path / "server.log"
+    name = "skills programme.md"
+    with server(folder, log) as (base, proc):
+        seed = upload(base, editor, "seed.md", SEED)
+        assert wait_job(base, editor, seed["job_id"])["state"] == "done"
+        job = upload(base, editor, name, long_plan())
+        deadline = time.monotonic() + 90
+        while True:
+            seen = httpx.get(f"{base}/jobs/{job['job_id']}", headers=editor).json()
+            progress = seen["progress"]
+            if seen["state"] == "running" and progress["stage"] == "embed" and progress["done"] > 0:
+                break
+            assert seen["state"] in ("queued", "running"), seen
+            assert time.monotonic() < deadline, f"embedding never started: {seen}"
+            time.sleep(0.05)
+        assert progress["done"] < progress["total"]
+        sigkill(proc)
+        killed_pid = proc.pid
+
+    state = inspect_index(folder)  # as the crash left it, before anything repairs it
+    assert_whole(state)
+    assert name not in state["docs"] and "seed.md" in state["docs"]
+
+    with server(folder, log) as (base, _):
+        assert "seed.md" in found(base, editor, "4G coverage in Mondulkiri")  # answers at once
+        docs = {d["doc_id"]: d for d in httpx.get(f"{base}/documents", headers=editor).json()}
+        assert name not in docs or docs[name]["n_chunks"] == state["docs"].get(name, [0])[0]
+        resumed = wait_job(base, editor, job["job_id"])
+        assert resumed["state"] == "done", resumed
+        assert resumed["attempts"] == 2 and resumed["owner_pid"] != killed_pid
+        assert resumed["result"]["status"] == "indexed" and resumed["result"]["chunks"] > 64
+        assert name in found(base, editor, "digital skills centre for civil servants")
+        detail = httpx.get(f"{base}/documents/{quote(name)}", headers=editor).json()
+        assert detail["n_chunks"] == resumed["result"]["chunks"]
+
+    final = inspect_index(folder)
+    assert_whole(final)
+    assert final["orphan_vectors"] == 0 and set(final["docs"]) == {"seed.md", name}
