@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+logger = logging.getLogger(__name__)
 
 SIDECAR_SUFFIX = ".meta.yaml"
 MANIFEST_NAME = "policykb-manifest.yaml"
@@ -31,7 +34,9 @@ def walk(target: Path, supports: Callable[[Path], bool]) -> tuple[list[SourceFil
     """Expand a file or folder argument; returns (files to ingest, files ignored as unsupported).
 
     A single file is its own root's child, so its id is its file name. Hidden files and
-    folders, sidecars and manifests are never documents.
+    folders, sidecars and manifests are never documents. A symlink that leads out of the
+    folder is ignored: ingesting a folder must not index (and make searchable) a file the
+    folder only points at, such as ``/etc/passwd``.
     """
     target = target.resolve()
     if target.is_file():
@@ -40,6 +45,10 @@ def walk(target: Path, supports: Callable[[Path], bool]) -> tuple[list[SourceFil
     ignored: list[Path] = []
     for path in sorted(_iter_files(target)):
         if not is_document_candidate(path):
+            continue
+        if not path.resolve().is_relative_to(target):
+            logger.warning("%s: a symlink to %s, outside %s: ignored", path, path.resolve(), target)
+            ignored.append(path)
             continue
         if supports(path):
             files.append(SourceFile(path, target, path.relative_to(target).as_posix()))
