@@ -39,3 +39,8 @@ def test_bench_quick_writes_report_and_charts(tmp_path):
     for chart in ("latency_vs_size", "ingest_breakdown", "quality_vs_baselines"):
         png = out.parent / "bench" / f"{chart}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", chart
+
+    # every target has a row with its measured value, and the latency limits are explained
+    assert re.search(r"\| `/search` p95 ≤ 50 ms, 8 clients, 1×.*\| [\d.]+ ms \| (yes|\*\*no\*\*) \|", text)
+    assert re.search(r"\| server peak RSS ≤ 1\.5 GB at real size.*\| [\d,]+ MB \| (yes|\*\*no\*\*) \|", text)
+    assert "### What limits the latency targets" in text and "Little's law" in text
