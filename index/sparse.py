@@ -189,7 +189,27 @@ class SparseIndex:
             shutil.rmtree(tmp, ignore_errors=True)
 
     @classmethod
-    def load(cls, folder: Path) -> SparseIndex | None:
+    def load(cls, folder: Path, attempts: int = 3) -> SparseIndex | None:
+        """The index saved in ``folder``, or None when there is none usable.
+
+        Another process may swap a new index in while this one reads (``save`` renames whole
+        folders): a read that straddles the swap shows up as columns and a retriever of
+        different sizes, and is retried rather than trusted."""
+        for _ in range(attempts):
+            index = cls._load_once(folder)
+            if index is None or index._consistent():
+                return index
+            logger.info("sparse index at %s changed while it was read; reading again", folder)
+        return None
+
+    def _consistent(self) -> bool:
+        scores = getattr(self._retriever, "scores", None)
+        if self._retriever is None or not isinstance(scores, dict):
+            return True
+        return int(scores.get("num_docs", len(self.chunk_ids))) == len(self.chunk_ids)
+
+    @classmethod
+    def _load_once(cls, folder: Path) -> SparseIndex | None:
         try:
             with (folder / "columns.json").open(encoding="utf-8") as handle:
                 data = json.load(handle)

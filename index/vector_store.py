@@ -3,12 +3,23 @@
 chromadb 1.5 downloads its own embedding model whenever it is handed text without vectors,
 even with ``embedding_function=None``; this wrapper therefore never passes documents or query
 texts, only ``embeddings=`` and ``query_embeddings=``. Chunk texts live in the catalog.
+
+With a server, any call can fail long after the store was opened (the server restarted, a
+gateway refused the token); every call therefore turns such failures into an
+``IndexUnavailableError`` naming the URL, which the API answers with a 503, not a 500.
+
+The embedded client loads its HNSW index once per process and never sees vectors another
+process (a CLI ingest, another API worker) wrote since: its queries stay stale while ``count``
+and ``get`` move on. Given the catalog's generation, the embedded store therefore reopens its
+collection whenever the generation has moved, as the sparse index and the registry do.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +27,12 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from policykb.errors import IndexUnavailableError
+from policykb.errors import IndexUnavailableError, PolicyKBError
 
 logger = logging.getLogger(__name__)
 
 Metadata = dict[str, str | int | float | bool]
+BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -30,17 +42,23 @@ class VectorHit:
     metadata: dict[str, Any]
 
 
-def _client(chroma_dir: Path, url: str | None, token: str | None) -> Any:
+def open_client(chroma_dir: Path, url: str | None, token: str | None) -> Any:
+    """A chromadb client: an HttpClient for ``url`` (the token sent as a Bearer header on
+    every request), else the embedded PersistentClient on ``chroma_dir``."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if url:
         parsed = urlparse(url)
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+            raise IndexUnavailableError(
+                f"POLICYKB_CHROMA_URL={url!r} is not an http:// or https:// URL")
         headers = {"Authorization": f"Bearer {token}"} if token else None
+        # The whole URL as host keeps a path prefix (a server behind a proxy at /chroma).
         return chromadb.HttpClient(
-            host=parsed.hostname or "127.0.0.1",
-            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            host=url.rstrip("/"),
+            port=parsed.port or (443 if parsed.scheme == "https" else 80),
             ssl=parsed.scheme == "https",
             headers=headers,
             settings=chroma_settings,
@@ -49,11 +67,80 @@ def _client(chroma_dir: Path, url: str | None, token: str | None) -> Any:
     return chromadb.PersistentClient(path=str(chroma_dir), settings=chroma_settings)
 
 
+def _unavailable(exc: Exception) -> bool:
+    """Failures of the store rather than bugs of ours: transport errors, chromadb's own
+    errors, and the bare ``Exception(response text)`` its HTTP client raises for a status it
+    does not know (a 401 from a gateway, a 502 from a proxy)."""
+    import httpx
+    from chromadb.errors import ChromaError
+
+    return isinstance(exc, (httpx.HTTPError, ChromaError, OSError)) or type(exc) is Exception
+
+
+@contextmanager
+def guarded(where: str, action: str) -> Iterator[None]:
+    """Report a store failure as ``IndexUnavailableError`` naming the store and the step."""
+    try:
+        yield
+    except PolicyKBError:
+        raise
+    except Exception as exc:
+        if not _unavailable(exc):
+            raise
+        hint = ""
+        if where.startswith("http"):
+            hint = " (POLICYKB_CHROMA_URL; is the server running, and POLICYKB_CHROMA_TOKEN right?)"
+        detail = str(exc).strip() or type(exc).__name__
+        raise IndexUnavailableError(
+            f"the vector store at {where}{hint} failed to {action}: {detail}") from exc
+
+
+def forget_embedded(chroma_dir: Path, *, stop: bool = False) -> None:
+    """Make the next embedded client on ``chroma_dir`` read the files as they are now.
+
+    chromadb shares one in-process "system" per folder, so a new PersistentClient alone would
+    hand back the same stale index; the folder's entry is dropped from that cache (chromadb
+    1.5 internals, pinned in pyproject). Without ``stop`` the old system lives on until the
+    last query running on it lets go; ``stop`` releases it at once (nothing may still use it).
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_refcount.pop(str(chroma_dir), None)
+    system = SharedSystemClient._identifier_to_system.pop(str(chroma_dir), None)
+    if stop and system is not None:
+        system.stop()
+
+
+def _fresh_collection(chroma_dir: Path, name: str) -> Any:
+    forget_embedded(chroma_dir)
+    return open_client(chroma_dir, None, None).get_collection(name, embedding_function=None)
+
+
 class ChromaVectorStore:
     """Adds, deletes and queries chunk vectors by id, with metadata for filters."""
 
-    def __init__(self, collection: Any) -> None:
+    def __init__(self, collection: Any, where: str = "chromadb", *,
+                 reopen: Callable[[], Any] | None = None,
+                 generation: Callable[[], str] | None = None, seen: str | None = None) -> None:
         self._collection = collection
+        self.where = where  # the URL or folder, for error messages
+        self._reopen = reopen
+        self._generation = generation if reopen else None
+        self._seen = seen
+        self._lock = threading.Lock()
+
+    def _col(self) -> Any:
+        """The collection, reopened first if another process changed the index since."""
+        if self._generation is None or self._reopen is None:
+            return self._collection
+        wanted = self._generation()
+        if wanted != self._seen:
+            with self._lock:
+                if wanted != self._seen:
+                    with guarded(self.where, "reopen the collection"):
+                        self._collection = self._reopen()
+                    self._seen = wanted
+        return self._collection
 
     @classmethod
     def open(
@@ -65,57 +152,81 @@ class ChromaVectorStore:
         token: str | None = None,
         embedder_name: str = "",
         dimension: int = 0,
+        generation: Callable[[], str] | None = None,
     ) -> ChromaVectorStore:
+        """``generation`` (the catalog's) lets the embedded store notice other processes'
+        writes; a server needs no such help."""
+        where = url or str(chroma_dir)
+        seen = generation() if generation else None  # before opening: a change meanwhile shows
         try:
-            client = _client(chroma_dir, url, token)
+            client = open_client(chroma_dir, url, token)
             col = client.get_or_create_collection(
                 collection,
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine"}},
                 metadata={"embedder": embedder_name or "unknown", "dimension": dimension},
             )
+        except PolicyKBError:
+            raise
         except Exception as exc:  # chromadb raises many types; all mean "cannot open"
-            where = url or str(chroma_dir)
-            raise IndexUnavailableError(f"cannot open the vector store at {where}: {exc}") from exc
+            hint = " (POLICYKB_CHROMA_URL / POLICYKB_CHROMA_TOKEN)" if url else ""
+            raise IndexUnavailableError(
+                f"cannot open the vector store at {where}{hint}: {exc}") from exc
         stored = (col.metadata or {}).get("embedder")
         if embedder_name and stored and stored != embedder_name:
             raise IndexUnavailableError(
-                f"the index at {url or chroma_dir} was built with embedder {stored!r}, not "
+                f"the index at {where} was built with embedder {stored!r}, not "
                 f"{embedder_name!r}: use a new POLICYKB_DATA_DIR or re-ingest into a new collection"
             )
-        return cls(col)
+        if url:
+            return cls(col, where)
+        return cls(col, where, reopen=lambda: _fresh_collection(chroma_dir, collection),
+                   generation=generation, seen=seen)
 
     def add(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[Metadata]) -> None:
         if not ids:
             return
         # Upsert keeps a resumed ingest idempotent when a crash left some of these ids behind.
-        for start in range(0, len(ids), 1000):
-            end = start + 1000
-            self._collection.upsert(
-                ids=list(ids[start:end]),
-                embeddings=np.asarray(vectors[start:end], dtype=np.float32).tolist(),
-                metadatas=list(metadatas[start:end]),
-            )
+        with guarded(self.where, "store vectors"):
+            for start in range(0, len(ids), BATCH):
+                end = start + BATCH
+                self._col().upsert(
+                    ids=list(ids[start:end]),
+                    embeddings=np.asarray(vectors[start:end], dtype=np.float32).tolist(),
+                    metadatas=list(metadatas[start:end]),
+                )
 
     def delete(self, ids: Iterable[str]) -> None:
         id_list = list(ids)
-        for start in range(0, len(id_list), 1000):
-            self._collection.delete(ids=id_list[start : start + 1000])
+        with guarded(self.where, "delete vectors"):
+            for start in range(0, len(id_list), BATCH):
+                self._col().delete(ids=id_list[start : start + BATCH])
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors by chunk id (for scoring a known set of chunks exhaustively)."""
-        out: dict[str, np.ndarray] = {}
-        for start in range(0, len(ids), 1000):
-            got = self._collection.get(ids=ids[start:start + 1000], include=["embeddings"])
-            for chunk_id, vector in zip(got["ids"], got["embeddings"], strict=True):
-                out[chunk_id] = np.asarray(vector, dtype=np.float32)
-        return out
+        return {chunk_id: vector for chunk_id, vector, _ in self.rows(ids)}
+
+    def rows(self, ids: list[str]) -> list[tuple[str, np.ndarray, dict[str, Any]]]:
+        """(id, vector, metadata) of the given ids that are stored, in the order given
+        (what a backup writes)."""
+        found: dict[str, tuple[np.ndarray, dict[str, Any]]] = {}
+        with guarded(self.where, "read vectors"):
+            for start in range(0, len(ids), BATCH):
+                got = self._col().get(ids=ids[start:start + BATCH],
+                                           include=["embeddings", "metadatas"])
+                metadatas = got.get("metadatas") or [{}] * len(got["ids"])
+                for chunk_id, vector, meta in zip(got["ids"], got["embeddings"], metadatas,
+                                                  strict=True):
+                    found[chunk_id] = (np.asarray(vector, dtype=np.float32), dict(meta or {}))
+        return [(i, *found[i]) for i in ids if i in found]
 
     def all_ids(self) -> set[str]:
-        return set(self._collection.get(include=[])["ids"])
+        with guarded(self.where, "list vectors"):
+            return set(self._col().get(include=[])["ids"])
 
     def count(self) -> int:
-        return int(self._collection.count())
+        with guarded(self.where, "count vectors"):
+            return int(self._col().count())
 
     def query(
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
@@ -123,12 +234,13 @@ class ChromaVectorStore:
         if n <= 0:
             return []
         # chromadb 1.5 returns fewer results when asked for more than it holds: no count() call.
-        result = self._collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=n,
-            where=where or None,
-            include=["distances", "metadatas"],
-        )
+        with guarded(self.where, "search"):
+            result = self._col().query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+                n_results=n,
+                where=where or None,
+                include=["distances", "metadatas"],
+            )
         ids = result["ids"][0]
         distances = result["distances"][0]
         metadatas = result["metadatas"][0] if result.get("metadatas") else [{}] * len(ids)

@@ -459,5 +459,52 @@ def serve(
                 port=settings.port, workers=settings.workers, log_level="info")
 
 
+_WITH_KEYS = typer.Option("--with-keys", help="Include the API keys too (left out by default: "
+                          "an archive should not carry credentials, nor a restore bring back "
+                          "revoked keys).")
+_WAIT = typer.Option("--wait", help="Seconds to wait for a running ingest to finish.")
+
+
+@app.command("export")
+def export_command(
+    archive: Annotated[Path, typer.Argument(help="The archive to write (.tar.gz).")],
+    with_keys: Annotated[bool, _WITH_KEYS] = False,
+    wait: Annotated[float, _WAIT] = 300,
+) -> None:
+    """Back up the whole index (catalog, vectors, sparse index, uploads) to one archive,
+    consistently, while the server keeps running (see docs/deployment.md)."""
+    from policykb.backup import export_index
+
+    services = _index_services()
+    try:
+        manifest = export_index(services, archive, wait_s=wait, with_keys=with_keys)
+    except (PolicyKBError, OSError) as exc:
+        raise _fail(exc) from exc
+    counts = manifest["counts"]
+    console.print(f"exported {counts['documents']} documents, {counts['chunks']} chunks, "
+                  f"{counts['vectors']} vectors and {counts['uploads']} uploads to {archive}")
+
+
+@app.command("import")
+def import_command(
+    archive: Annotated[Path, typer.Argument(help="An archive written by `policykb export`.")],
+    force: Annotated[bool, typer.Option(help="Replace an index the data dir already holds.")] = False,
+    with_keys: Annotated[bool, _WITH_KEYS] = False,
+    wait: Annotated[float, _WAIT] = 300,
+) -> None:
+    """Restore an archive into the data directory (verified first; swapped in atomically)."""
+    from policykb.backup import import_index
+
+    try:
+        manifest = import_index(_settings(), archive, force=force, with_keys=with_keys,
+                                wait_s=wait)
+    except (PolicyKBError, OSError) as exc:
+        raise _fail(exc) from exc
+    counts = manifest["counts"]
+    console.print(f"imported {counts['documents']} documents, {counts['chunks']} chunks and "
+                  f"{counts['uploads']} uploads from {archive} (exported "
+                  f"{manifest['created_at']}); restart the server to serve them")
+
+
 def run() -> None:  # pragma: no cover - console entry point alias
     sys.exit(app())

@@ -109,3 +109,16 @@ def serve(app) -> Iterator[str]:
 @pytest.fixture
 def live_server() -> Callable:
     return serve
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` on 127.0.0.1 for the session (tests/chroma_server.py); tests that
+    share it use their own collection names."""
+    from tests.chroma_server import ChromaServer
+
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "db").start()
+    try:
+        yield server
+    finally:
+        server.stop()

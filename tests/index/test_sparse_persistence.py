@@ -52,3 +52,26 @@ def test_an_older_or_broken_format_is_rebuilt(tmp_path):
     index = holder.current()
     assert calls == [1] and len(index) == 3
     assert SparseIndex.load(folder) is not None  # the rebuilt index was saved again
+
+
+def test_a_read_straddling_a_swap_is_not_trusted(tmp_path, monkeypatch):
+    """Columns of one generation with the retriever of the next are caught and re-read."""
+    folder = tmp_path / "bm25"
+    SparseIndex.build(ROWS, "7").save(folder)
+    bigger = SparseIndex.build([*ROWS, SparseRow("c#1", "broadband rural", "c", "en", "en",
+                                                 "news", "MPTC", 0)], "8")
+    real_load_once = SparseIndex._load_once.__func__
+    reads = []
+
+    def swap_during_first_read(cls, path):
+        index = real_load_once(cls, path)
+        if not reads:  # the other process saves generation 8 while we were reading 7
+            bigger.save(folder)
+            index.chunk_ids = index.chunk_ids[:2]  # what a straddled read looks like
+        reads.append(index)
+        return index
+
+    monkeypatch.setattr(SparseIndex, "_load_once", classmethod(swap_during_first_read))
+    loaded = SparseIndex.load(folder)
+    assert len(reads) == 2
+    assert loaded is not None and loaded.generation == "8" and len(loaded) == 4
