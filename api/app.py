@@ -10,10 +10,12 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from api.allow import install_allow_header
 from api.auth import RequireAdmin, RequireEditor, RequireReader
 from api.background import background_jobs
 from api.limits import install_limits
 from api.ratelimit import RateLimiter
+from api.responses import READER_ERRORS, WRITER_ERRORS, document_body_errors
 from api.routes import alignment, ask, documents, feedback, files, health, keys, pages, search
 from api.routes import jobs as job_routes
 from api.routes import policies as policy_routes
@@ -69,13 +71,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(health.router)  # open: load balancers and the sign-in page probe it
     for router in (files.router, documents.router, search.router, ask.router,
                    alignment.router, policy_routes.router, feedback.router, keys.me_router):
-        app.include_router(router, dependencies=[RequireReader])
-    app.include_router(keys.router, dependencies=[RequireAdmin])
+        app.include_router(router, dependencies=[RequireReader], responses=READER_ERRORS)
+    app.include_router(keys.router, dependencies=[RequireAdmin], responses=WRITER_ERRORS)
     for router in (upload_routes.router, job_routes.router):  # POST/DELETE /documents, /jobs
-        app.include_router(router, dependencies=[RequireEditor])
+        app.include_router(router, dependencies=[RequireEditor], responses=WRITER_ERRORS)
     app.include_router(pages.router)  # the web page: `/`, after every JSON API route
     app.mount("/static", pages.static_app(), name="static")
     install_limits(app, settings)  # 413 for large bodies, 422 for long queries (api/limits.py)
+    install_allow_header(app)  # 405 lists every method of the path (api/allow.py)
+    document_body_errors(app)  # 400/413/422 in /openapi.json (api/responses.py)
     origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     if origins:  # closed by default: the web page is served from this same origin
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=False,

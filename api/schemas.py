@@ -4,7 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+
+# Some character that is not whitespace. Written so that pydantic's Rust regex, Python's `re`
+# and str.strip() agree (Python also counts \x1c-\x1f as whitespace; Unicode does not).
+NOT_BLANK = r"[^\s\x1c-\x1f]"
+
+
+def _json_integer(value: Any) -> Any:
+    """JSON Schema's integer: a number without a fraction (3 or 3.0), never true or "3",
+    which pydantic's lax mode would take."""
+    if isinstance(value, bool | str | bytes):
+        raise ValueError("must be a JSON number, not a boolean or a string")
+    return value
+
+
+def json_integers(*fields: str) -> Any:
+    """A before-validator making ``fields`` JSON Schema integers (a model attribute:
+    ``_numbers = json_integers("k")``); the fields' own constraints still apply and show in
+    the schema."""
+    return field_validator(*fields, mode="before")(staticmethod(_json_integer))
+
+
+def one_of_required(*fields: str) -> ConfigDict:
+    """Say in the JSON schema that at least one of ``fields`` must be given (the route
+    checks it: the model alone cannot)."""
+    return ConfigDict(json_schema_extra={"anyOf": [
+        {"required": [f], "properties": {f: {"type": "string"}}} for f in fields]})
 
 
 class Health(BaseModel):
@@ -59,21 +85,30 @@ class SearchFiltersIn(BaseModel):
 
 
 class SearchRequestIn(BaseModel):
-    query: str = Field(..., min_length=1, description="Khmer or English; at most "
+    query: str = Field(..., min_length=1, pattern=NOT_BLANK,
+                       description="Khmer or English; at most "
                        "POLICYKB_MAX_QUERY_CHARS characters (the schema's maxLength).")
     k: int = Field(10, ge=1, le=100)
     per_doc: int = Field(2, ge=1, le=50, description="At most this many passages per document.")
     filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)
-    rerank: bool | None = Field(None, description="Use the configured reranker (default: if any).")
+    rerank: StrictBool | None = Field(None, description="Use the configured reranker "
+                                      "(default: if any).")
+
+    _numbers = json_integers("k", "per_doc")
 
 
 class RelatedRequestIn(BaseModel):
-    text: str | None = Field(None, max_length=50_000, description="A draft paragraph, any length.")
-    doc_id: str | None = Field(None, description="Or: an indexed document ...")
+    model_config = one_of_required("text", "doc_id")
+
+    text: str | None = Field(None, max_length=50_000, pattern=NOT_BLANK,
+                             description="A draft paragraph, any length.")
+    doc_id: str | None = Field(None, min_length=1, description="Or: an indexed document ...")
     page: int | None = Field(None, ge=1, description="... and its page.")
     k: int = Field(10, ge=1, le=100)
     per_doc: int = Field(2, ge=1, le=50)
     filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)
+
+    _numbers = json_integers("page", "k", "per_doc")
 
 
 class ScoresOut(BaseModel):
@@ -130,7 +165,8 @@ class SearchResponseOut(BaseModel):
 
 
 class AskRequestIn(BaseModel):
-    question: str = Field(..., min_length=1, description="Khmer or English; at most "
+    question: str = Field(..., min_length=1, pattern=NOT_BLANK,
+                          description="Khmer or English; at most "
                           "POLICYKB_MAX_QUERY_CHARS characters (the schema's maxLength).")
     mode: str = Field("extractive", pattern="^(extractive|generative)$",
                       description="`generative` needs POLICYKB_LLM_URL.")

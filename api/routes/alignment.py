@@ -9,6 +9,8 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep
+from api.responses import ErrorOut, not_found
+from api.schemas import NOT_BLANK, one_of_required
 from index.align_service import align_document
 from index.alignment_report import to_csv, to_json, to_markdown
 
@@ -16,8 +18,12 @@ router = APIRouter(tags=["alignment"])
 
 
 class AlignmentRequestIn(BaseModel):
-    doc_id: str | None = Field(None, description="An ingested plan, meeting record or draft ...")
-    text: str | None = Field(None, max_length=200_000, description="... or its pasted text.")
+    model_config = one_of_required("doc_id", "text")
+
+    doc_id: str | None = Field(None, min_length=1,
+                               description="An ingested plan, meeting record or draft ...")
+    text: str | None = Field(None, max_length=200_000, pattern=NOT_BLANK,
+                             description="... or its pasted text.")
     format: str = Field("json", pattern="^(json|md|csv)$",
                         description="json (below), md (a report to paste into a review) or csv.")
 
@@ -59,7 +65,10 @@ class AlignmentOut(BaseModel):
 
 
 @router.post("/alignment", response_model=AlignmentOut,
-             responses={200: {"content": {"text/markdown": {}, "text/csv": {}}}})
+             responses={200: {"content": {"text/markdown": {}, "text/csv": {}}},
+                        400: {"model": ErrorOut, "description": "Neither `doc_id` nor `text`."},
+                        **not_found("document"),
+                        422: {"description": "Invalid field, or no mechanisms found in the plan."}})
 def alignment(body: AlignmentRequestIn, services: ServicesDep) -> Any:
     """For each mechanism of the plan: the national strategies it serves, with evidence."""
     report = align_document(services, body.doc_id, body.text)

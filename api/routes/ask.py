@@ -11,11 +11,15 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import ServicesDep
 from api.limits import check_query_length
+from api.responses import ErrorOut, Responses
 from api.schemas import AnswerOut, AskRequestIn
 from index.search_types import SearchFilters
 from policykb.services import Services
 
 router = APIRouter(tags=["answers"])
+
+_NO_LLM: Responses = {409: {"model": ErrorOut,
+                            "description": "mode=generative, but no POLICYKB_LLM_URL."}}
 
 
 def _events(services: Services, body: AskRequestIn) -> Iterator[dict[str, Any]]:
@@ -29,14 +33,14 @@ def _events(services: Services, body: AskRequestIn) -> Iterator[dict[str, Any]]:
     return services.answerer.events(body.question, filters)
 
 
-@router.post("/ask", response_model=AnswerOut)
+@router.post("/ask", response_model=AnswerOut, responses=_NO_LLM)
 def ask(body: AskRequestIn, services: ServicesDep) -> AnswerOut:
     """An answer whose every sentence cites the exact span of a page."""
     events = list(_events(services, body))
     return AnswerOut(**events[-1]["answer"])
 
 
-@router.post("/ask/stream", responses={200: {"content": {"text/event-stream": {}},
+@router.post("/ask/stream", responses={**_NO_LLM, 200: {"content": {"text/event-stream": {}},
              "description": "Events `start`, `note`, `sentence` (text + its citations), and "
                             "`done` (the whole answer, shaped like POST /ask's response)."}})
 def ask_stream(body: AskRequestIn, services: ServicesDep) -> StreamingResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ServicesDep
+from api.responses import not_found
 from api.schemas import DocumentDetail, DocumentSummary, PageText
 from policykb.errors import DocumentNotFoundError
 
@@ -16,7 +17,8 @@ def list_documents(services: ServicesDep) -> list[DocumentSummary]:
     return [DocumentSummary(**d.to_dict()) for d in services.catalog.documents()]
 
 
-@router.get("/documents/{doc_id:path}/pages/{page}", response_model=PageText)
+@router.get("/documents/{doc_id:path}/pages/{page}", response_model=PageText,
+            responses=not_found("document page"))
 def page_text(doc_id: str, page: int, services: ServicesDep) -> PageText:
     record = services.catalog.page(doc_id, page)
     if record is None:
@@ -24,7 +26,8 @@ def page_text(doc_id: str, page: int, services: ServicesDep) -> PageText:
     return PageText(doc_id=record.doc_id, page=record.page, text=record.text, method=record.method)
 
 
-@router.get("/documents/{doc_id:path}", response_model=DocumentDetail)
+@router.get("/documents/{doc_id:path}", response_model=DocumentDetail,
+            responses=not_found("document"))
 def get_document(doc_id: str, services: ServicesDep) -> DocumentDetail:
     doc = services.catalog.get_document(doc_id)
     if doc is None:

@@ -35,6 +35,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ServicesDep
+from api.schemas import json_integers
 
 router = APIRouter(tags=["feedback"])
 
@@ -53,6 +54,8 @@ class FeedbackCitationIn(BaseModel):
     end: int | None = Field(None, ge=0)
     quote: str | None = Field(None, max_length=2000)
     language: str | None = Field(None, max_length=16)
+
+    _numbers = json_integers("id", "page", "start", "end")  # true and "3" are not numbers
 
 
 class FeedbackIn(BaseModel):

@@ -13,13 +13,15 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from api.deps import ServicesDep
+from api.responses import not_found
 from policykb.errors import DocumentNotFoundError
 
 router = APIRouter(tags=["documents"])
 
 
 @router.get("/documents/{doc_id:path}/file", response_class=FileResponse,
-            responses={200: {"description": "The original file (PDF, DOCX, HTML, ...)."}})
+            responses={200: {"description": "The original file (PDF, DOCX, HTML, ...)."},
+                       **not_found("document (or its file)")})
 def document_file(doc_id: str, services: ServicesDep) -> FileResponse:
     doc = services.catalog.get_document(doc_id)
     if doc is None:

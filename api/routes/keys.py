@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import identify, reads_are_open
 from api.deps import ServicesDep
+from api.responses import not_found
 from policykb.keys import ApiKey, KeyNotFoundError, Role
 
 router = APIRouter(prefix="/keys", tags=["keys"])
@@ -60,7 +61,7 @@ def create_key(body: KeyCreateIn, services: ServicesDep) -> KeyCreatedOut:
     return KeyCreatedOut(**KeyOut.of(record).model_dump(), key=secret)
 
 
-@router.delete("/{key_id}", response_model=KeyOut)
+@router.delete("/{key_id}", response_model=KeyOut, responses=not_found("active API key"))
 def revoke_key(key_id: str, services: ServicesDep) -> KeyOut:
     """Revoke a key: every worker refuses it from the next request on."""
     try:

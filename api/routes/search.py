@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException
 
 from api.deps import ServicesDep
 from api.limits import check_query_length
+from api.responses import not_found
 from api.schemas import RelatedRequestIn, SearchRequestIn, SearchResponseOut
 from index.search_types import SearchFilters
 from policykb.errors import DocumentNotFoundError
@@ -26,7 +27,8 @@ def search(body: SearchRequestIn, services: ServicesDep) -> SearchResponseOut:
     return SearchResponseOut(**response.to_dict())
 
 
-@router.post("/related", response_model=SearchResponseOut)
+@router.post("/related", response_model=SearchResponseOut,
+             responses=not_found("document (or page)"))
 def related(body: RelatedRequestIn, services: ServicesDep) -> SearchResponseOut:
     """Passages of other documents related to a pasted draft, or to a page of a document."""
     text = body.text
