@@ -262,13 +262,17 @@ def validate_overrides(data: Any, source: Path, where: str = "") -> dict[str, An
 
 
 def _read_yaml(path: Path) -> Any:
+    from ingest.loaders.yaml_bounds import check_yaml_size
+
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
         raise DocumentParseError(path, f"invalid YAML at line {line}: {exc.problem}") from exc
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         raise DocumentParseError(path, f"cannot read YAML: {exc}") from exc
+    check_yaml_size(data, path, "the YAML")  # aliases share nodes; a walk would not end
+    return data
 
 
 def load_sidecar(path: Path) -> dict[str, Any] | None:

@@ -9,9 +9,13 @@ its previous version are deleted. Orphans a crash leaves behind are removed on t
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import logging
+import os
+import resource
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,12 +28,96 @@ import numpy as np
 from ingest.chunking import StructureAwareChunker
 from ingest.files import SourceFile, file_digest, stable_id, walk
 from ingest.nodes import to_text_nodes
-from policykb.errors import DocumentParseError, PolicyKBError
+from policykb.errors import DocumentParseError, IndexUnavailableError, PolicyKBError
 from policykb.models import ChunkRecord, DocumentRecord, PageRecord, ParsedDocument
 
 logger = logging.getLogger(__name__)
 
 PIPELINE_VERSION = "1"
+
+_ERRNO_CAUSES = {
+    errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "a file reached the largest size allowed (file too large)",
+    errno.EROFS: "the data directory is read-only", errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied", errno.EIO: "a disk I/O error",
+}
+# What SQLite (the catalog, chromadb's own database) and chromadb say for the same causes.
+_MESSAGE_CAUSES = (
+    ("database or disk is full", "the disk is full"), ("no space left", "the disk is full"),
+    ("file too large", "a file reached the largest size allowed (file too large)"),
+    ("readonly database", "the data directory is read-only"),
+    ("read-only file system", "the data directory is read-only"),
+    ("permission denied", "permission denied"), ("disk i/o error", "a disk I/O error"),
+)
+
+
+def storage_failure(exc: BaseException, data_dir: Path,
+                    storing: bool = False) -> IndexUnavailableError | None:
+    """The index could not be written (disk full, read-only, no permission, I/O error): an
+    IndexUnavailableError naming the data directory and the cause; None for other errors.
+
+    The cause may sit anywhere in the exception chain (chromadb and the vector store wrap it).
+    Some chromadb failures do not say it ("Error in compaction: Failed to apply logs"): for an
+    error while ``storing``, a nearly full disk or a file size limit is then taken as the cause.
+    """
+    if isinstance(exc, IndexUnavailableError) and getattr(exc, "storage_failure", False):
+        return exc  # already mapped
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        number = current.errno if isinstance(current, OSError) else None
+        text = str(current).strip()
+        cause = _ERRNO_CAUSES.get(number) if number is not None else None
+        cause = cause or next((c for m, c in _MESSAGE_CAUSES if m in text.lower()), None)
+        if cause == "a disk I/O error":  # SQLite reports ENOSPC on some writes, EFBIG always so
+            cause = _io_error_cause(data_dir)
+        if cause is not None:
+            return _unwritable(data_dir, cause, text)
+        current = current.__cause__ or current.__context__
+    if storing and (guess := _io_error_cause(data_dir)) != "a disk I/O error":
+        return _unwritable(data_dir, guess, str(exc).strip())
+    return None
+
+
+def _unwritable(data_dir: Path, cause: str, detail: str) -> IndexUnavailableError:
+    detail = f" ({detail.splitlines()[0][:200]})" if detail else ""
+    error = IndexUnavailableError(f"cannot write the index in {data_dir}: {cause}{detail}; "
+                                  "the documents indexed before are unchanged")
+    error.storage_failure = True  # type: ignore[attr-defined]
+    return error
+
+
+def _io_error_cause(data_dir: Path) -> str:
+    """What most likely made SQLite say "disk I/O error": a file size limit, a full disk."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if soft != resource.RLIM_INFINITY:
+        return f"a file reached this process's file size limit of {soft} bytes (file too large)"
+    try:
+        if shutil.disk_usage(data_dir).free < 16 * 2**20:
+            return "the disk is full (no space left on device)"
+    except OSError:
+        pass
+    return "a disk I/O error"
+
+
+def check_writable(data_dir: Path) -> None:
+    """Refuse, by name and before anything is written, a data directory this process cannot
+    write: a read-only mount, or an index owned by another user."""
+    data_dir = Path(data_dir)
+    probe = data_dir
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    for path in (probe, data_dir / "catalog.sqlite3", data_dir / "chroma",
+                 data_dir / "chroma" / "chroma.sqlite3", data_dir / "index"):
+        if path.exists() and not os.access(path, os.W_OK):
+            why = ("on a read-only file system" if os.statvfs(path).f_flag & os.ST_RDONLY
+                   else f"{path} is not writable by this user (uid {os.geteuid()})")
+            error = IndexUnavailableError(
+                f"the data directory {data_dir} is read-only ({why}): ingest cannot write "
+                "the index; nothing was changed")
+            error.storage_failure = True  # type: ignore[attr-defined]
+            raise error
 
 
 class Loader(Protocol):
@@ -150,6 +238,7 @@ class Ingestor:
         fingerprint: str = "",
         batch_chunks: int = 64,
         on_indexed: Callable[[], None] | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         self.loader = loader
         self.chunker = chunker
@@ -165,6 +254,7 @@ class Ingestor:
         self.fingerprint = f"{PIPELINE_VERSION}|{embedder.name}|{fingerprint}"
         self.batch_chunks = batch_chunks
         self.on_indexed = on_indexed
+        self.data_dir = data_dir or lock_path.parent  # named in storage errors
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
@@ -180,6 +270,26 @@ class Ingestor:
     def ingest(
         self, targets: Sequence[Path], *, prune: bool = False,
         progress: ProgressCallback | None = None, embed_progress: EmbedProgress | None = None,
+    ) -> IngestReport:
+        """Ingest files and folders. Bad files are listed in the report; failing to write the
+        index (disk full, read-only) stops the run with an IndexUnavailableError."""
+        check_writable(self.data_dir)
+        with self._storage_errors():
+            return self._ingest(targets, prune, progress, embed_progress)
+
+    @contextmanager
+    def _storage_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            mapped = storage_failure(exc, self.data_dir)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    def _ingest(
+        self, targets: Sequence[Path], prune: bool, progress: ProgressCallback | None,
+        embed_progress: EmbedProgress | None,
     ) -> IngestReport:
         report = IngestReport()
         started = time.perf_counter()
@@ -217,11 +327,12 @@ class Ingestor:
         return report
 
     def delete(self, doc_ids: Iterable[str]) -> int:
-        with self._exclusive():
-            dropped = self.catalog.delete_documents(doc_ids)
-            self.store.delete(dropped)
-        if self.on_indexed:
-            self.on_indexed()
+        with self._storage_errors():
+            with self._exclusive():
+                dropped = self.catalog.delete_documents(doc_ids)
+                self.store.delete(dropped)
+            if self.on_indexed:
+                self.on_indexed()
         return len(dropped)
 
     def remove_orphans(self) -> int:
@@ -249,6 +360,9 @@ class Ingestor:
         t0 = time.perf_counter()
         try:
             overrides = self._overrides(file, manifests)
+            # Stat before the hash and after the parse: a write in between (an editor saving,
+            # a copy still running) would pair the text of one version with the hash of another.
+            before = _identity(file.path)
             file_hash = file_digest(
                 file.path, json.dumps(overrides, sort_keys=True, default=str).encode(),
                 self.fingerprint.encode(),
@@ -257,13 +371,15 @@ class Ingestor:
                 outcome.status = "unchanged"
                 report.outcomes.append(outcome)
                 return None
-            before = file.path.stat()
             parsed = self.loader.load(file.path)
-            after = file.path.stat()
-            if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
-                raise DocumentParseError(file.path, "the file changed while it was being read")
+            if _identity(file.path) != before:
+                raise DocumentParseError(
+                    file.path, "the file changed while it was being read; ingest it again "
+                               "once it is no longer being written")
             if not parsed or not any(p.text.strip() for d in parsed for p in d.pages):
-                raise DocumentParseError(file.path, "no text could be extracted")
+                warnings = [w for d in parsed or [] for w in d.warnings][:2]
+                raise DocumentParseError(file.path, "no text could be extracted" + (
+                    f" ({'; '.join(warnings)})" if warnings else ""))
         except PolicyKBError as exc:
             return self._fail(outcome, str(exc), report)
         except OSError as exc:
@@ -346,12 +462,16 @@ class Ingestor:
                     prepared.file.source, prepared.documents, prepared.pages, prepared.chunks)
                 self.store.delete(dropped)
                 report.outcomes.append(prepared.outcome)
-            except PolicyKBError as exc:
-                self._fail(prepared.outcome, f"{prepared.file.path}: {exc}", report)
-            except Exception as exc:  # storage errors (disk full, read-only) name the file
-                logger.exception("storing %s failed", prepared.file.path)
-                self._fail(prepared.outcome,
-                           f"{prepared.file.path}: could not store: {type(exc).__name__}: {exc}", report)
+            except Exception as exc:
+                mapped = storage_failure(exc, self.data_dir, storing=True)
+                if mapped is not None:  # disk full or read-only: every later file would fail
+                    raise mapped from exc
+                if isinstance(exc, PolicyKBError):
+                    self._fail(prepared.outcome, f"{prepared.file.path}: {exc}", report)
+                else:
+                    logger.exception("storing %s failed", prepared.file.path)
+                    self._fail(prepared.outcome, f"{prepared.file.path}: could not store: "
+                               f"{type(exc).__name__}: {exc}", report)
             offset += n
         report.seconds["store"] += time.perf_counter() - t1
 
@@ -369,6 +489,12 @@ class Ingestor:
                                                    kind="passage"))
             on_progress(min(start + self.batch_chunks, len(texts)), len(texts))
         return np.concatenate(parts)
+
+
+def _identity(path: Path) -> tuple[int, int, int, int, int]:
+    """What changes when a file is rewritten, appended to or replaced by a rename."""
+    info = path.stat()
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def _vector_metadata(doc: DocumentRecord, page: int, chunk_language: str) -> dict[str, Any]:

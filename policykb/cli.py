@@ -77,6 +77,9 @@ def ingest(
     """Ingest files and folders; unchanged files are skipped, changed ones replaced."""
     services = Services(_settings(ocr_enabled=ocr))
     try:
+        from ingest.pipeline import check_writable, storage_failure
+
+        check_writable(services.settings.data_dir)  # before the catalog opens: a clear reason
         ingestor = services.ingestor
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, disable=json_out or not err.is_terminal) as bar:
@@ -86,8 +89,8 @@ def ingest(
                 bar.update(task, completed=done, total=total, description=name[-50:] or "done")
 
             report = ingestor.ingest(paths, prune=prune, progress=on_progress)
-    except PolicyKBError as exc:
-        raise _fail(exc) from exc
+    except PolicyKBError as exc:  # opening the index on a full disk: say so, name the data dir
+        raise _fail(storage_failure(exc, services.settings.data_dir) or exc) from exc
     summary = report.summary()
     if json_out:
         print(json.dumps(summary, ensure_ascii=False, indent=2))

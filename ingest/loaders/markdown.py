@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ingest.loaders.text import decode_text, read_bytes
+from ingest.loaders.yaml_bounds import check_yaml_size
 from ingest.metadata import normalize_date, normalize_language
 from policykb.errors import DocumentParseError
 from policykb.models import Page, ParsedDocument
@@ -58,6 +59,7 @@ def split_front_matter(text: str, path: Path | str) -> tuple[dict[str, Any], str
         data = {}
     if not isinstance(data, dict):
         raise DocumentParseError(path, "front matter is not a list of 'key: value' lines")
+    check_yaml_size(data, path, "the YAML front matter")
     return data, "\n".join(lines[end + 1 :])
 
 

@@ -7,6 +7,11 @@ pypdf text has damaged Khmer is re-extracted and the candidate with the fewest i
 sequences wins. Pages without a usable text layer (scans) or with legacy-font gibberish go to
 OCR when an engine is configured. Text is only cleaned of control characters here; Khmer
 normalisation happens later and only for search keys.
+
+Hostile files: the page tree is bounded before it is walked, every page's content is measured
+before anything interprets it (``pdf_content``: amplification through shared streams and form
+XObjects), pypdf's decompression limits refuse the whole file, and the C extractors run in child
+processes with memory, output and time limits (``pdf_tools``).
 """
 
 from __future__ import annotations
@@ -14,17 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError
+from pypdf.errors import DependencyError, LimitReachedError
 
 from ingest.loaders.khmer_quality import PageTextQuality, assess_page_text
 from ingest.loaders.ocr import TesseractOcr, page_fingerprint, page_has_images
+from ingest.loaders.pdf_content import PAGE_PYPDF_BYTES, ContentBomb, document_cap, pypdf_budget
+from ingest.loaders.pdf_content import measure as content_sizes
+from ingest.loaders.pdf_tools import pdfium_pages, pdftotext_pages
 from policykb.errors import DocumentParseError
 from policykb.models import Page, ParsedDocument
 
@@ -91,12 +97,35 @@ def open_reader(path: Path, max_pages: int) -> PdfReader:
     except DocumentParseError:
         raise
     except (Exception, RecursionError) as exc:  # pypdf raises many error types on damaged files
-        raise DocumentParseError(path, f"corrupt or truncated PDF: {type(exc).__name__}: {exc}") from exc
+        raise DocumentParseError(path, describe_failure(exc, "corrupt or truncated PDF")) from exc
     if count == 0:
         raise DocumentParseError(path, "PDF has no pages")
     if count > max_pages:
         raise DocumentParseError(path, f"PDF has {count} pages, more than the limit of {max_pages}")
     return reader
+
+
+def _in_chain(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of ``kind`` in ``exc``'s cause/context chain (pypdf wraps its errors)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def describe_failure(exc: BaseException, what: str) -> str:
+    """A specific reason for a pypdf failure: a bomb pypdf's limits caught, hostile nesting, or
+    plain damage (``what``)."""
+    limit = _in_chain(exc, LimitReachedError)
+    if limit is not None:
+        return f"refusing a PDF bomb: {limit}"
+    if _in_chain(exc, RecursionError) is not None:
+        return f"{what}: objects nested too deeply to parse (RecursionError)"
+    return f"{what}: {type(exc).__name__}: {exc}"
 
 
 def read_metadata(reader: PdfReader, path: Path) -> dict[str, Any]:
@@ -151,15 +180,13 @@ class PdfLoader:
         path = Path(path)
         check_file(path, self.max_bytes)
         reader = open_reader(path, self.max_pages)
-        run = _DocumentRun(path, reader, self.ocr)
+        run = _DocumentRun(path, reader, self.ocr, _pages_for_pypdf(reader, path))
         try:
             pages = [run.page(n) for n in range(1, len(reader.pages) + 1)]
         except DocumentParseError:
             raise
         except (Exception, RecursionError) as exc:  # pypdf raises many types on damaged files
-            raise DocumentParseError(path, f"corrupt PDF: {type(exc).__name__}: {exc}") from exc
-        finally:
-            run.close()
+            raise DocumentParseError(path, describe_failure(exc, "corrupt PDF")) from exc
         metadata: dict[str, Any] = read_metadata(reader, path)
         metadata["page_count"] = len(pages)
         metadata["pages_ocr"] = [p.number for p in pages if p.method == "ocr"]
@@ -167,22 +194,36 @@ class PdfLoader:
         return [ParsedDocument(pages=pages, metadata=metadata, warnings=run.warnings)]
 
 
+def _pages_for_pypdf(reader: PdfReader, path: Path) -> set[int]:
+    """The pages pypdf may read; refuses documents whose content expands like a bomb."""
+    file_bytes = path.stat().st_size
+    try:
+        sizes = content_sizes(reader, document_cap(file_bytes))
+    except ContentBomb as exc:
+        raise DocumentParseError(path, f"refusing a PDF bomb: {exc} (the file is {_size(file_bytes)})") from exc
+    except (Exception, RecursionError) as exc:
+        raise DocumentParseError(path, describe_failure(exc, "corrupt PDF")) from exc
+    if sum(sizes) > pypdf_budget(file_bytes):
+        logger.warning("%s: %.0f MB of page content from a %s file: read by pdftotext/pdfium only",
+                       path, sum(sizes) / 2**20, _size(file_bytes))
+        return set()
+    return {n for n, size in enumerate(sizes, 1) if size <= PAGE_PYPDF_BYTES}
+
+
 class _DocumentRun:
     """Per-document state: lazily opened second-opinion extractors and collected warnings."""
 
-    def __init__(self, path: Path, reader: PdfReader, ocr: TesseractOcr | None) -> None:
+    def __init__(self, path: Path, reader: PdfReader, ocr: TesseractOcr | None,
+                 pypdf_pages: set[int]) -> None:
         self.path = path
         self.reader = reader
+        self.pypdf_pages = pypdf_pages
         self.ocr = ocr if ocr is not None and ocr.available() else None
         self.ocr_requested = ocr is not None
         self.warnings: list[str] = []
         self._pdftotext: list[str] | None = None
-        self._pdfium: Any = None
+        self._pdfium: list[str | None] | None = None
         self._ocr_failures = 0
-
-    def close(self) -> None:
-        if self._pdfium is not None:
-            self._pdfium.close()
 
     # -- the per-page decision ----------------------------------------------------------
     def page(self, number: int) -> Page:
@@ -211,10 +252,21 @@ class _DocumentRun:
         return Page(number=number, text=clean_page_text(text), method=method)
 
     def _pypdf(self, pdf_page: Any, number: int) -> str:
+        if number not in self.pypdf_pages:
+            self.warnings.append(f"page {number}: too much page content for pypdf; "
+                                 "read by pdftotext/pdfium only")
+            return ""
         try:
             return pdf_page.extract_text() or ""
         except (Exception, RecursionError) as exc:  # another extractor or OCR may still work
-            logger.info("%s page %d: pypdf extraction failed: %s", self.path, number, exc)
+            if _in_chain(exc, LimitReachedError) is not None:
+                # A decompression bomb: pdftotext, pdfium and the OCR renderer have no such
+                # limit (pdfium aborts the process allocating 2 GB), so nothing else may try.
+                raise DocumentParseError(
+                    self.path, f"page {number}: {describe_failure(exc, 'corrupt page')}") from exc
+            reason = describe_failure(exc, "pypdf could not read the page")
+            self.warnings.append(f"page {number}: {reason}")
+            logger.info("%s page %d: %s", self.path, number, reason)
             return ""
 
     def _best_text_layer(
@@ -237,35 +289,14 @@ class _DocumentRun:
     def _pdftotext_page(self, number: int) -> str | None:
         """pdftotext runs once per document (it is fast); pages are split on form feeds."""
         if self._pdftotext is None:
-            self._pdftotext = []
-            exe = shutil.which("pdftotext")
-            if exe is None:
-                return None
-            timeout = 60 + len(self.reader.pages)
-            try:
-                proc = subprocess.run(
-                    [exe, "-raw", "-enc", "UTF-8", str(self.path.absolute()), "-"],
-                    capture_output=True, timeout=timeout, check=False,
-                )
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                logger.warning("%s: pdftotext failed: %s", self.path, exc)
-                return None
-            if proc.returncode == 0:
-                parts = proc.stdout.decode("utf-8", "replace").split("\f")
-                if len(parts) >= len(self.reader.pages):
-                    self._pdftotext = parts[: len(self.reader.pages)]
+            self._pdftotext = pdftotext_pages(self.path, len(self.reader.pages)) or []
         return self._pdftotext[number - 1] if self._pdftotext else None
 
     def _pdfium_page(self, number: int) -> str | None:
-        try:
-            if self._pdfium is None:
-                import pypdfium2
-
-                self._pdfium = pypdfium2.PdfDocument(str(self.path))
-            return str(self._pdfium[number - 1].get_textpage().get_text_range())
-        except Exception as exc:  # pdfium has its own error types; it is only a second opinion
-            logger.info("%s page %d: pdfium extraction failed: %s", self.path, number, exc)
-            return None
+        """PDFium reads the whole document once, in a child process (see pdf_tools)."""
+        if self._pdfium is None:
+            self._pdfium = pdfium_pages(self.path, len(self.reader.pages)) or []
+        return self._pdfium[number - 1] if self._pdfium else None
 
     # -- OCR ------------------------------------------------------------------------------
     def _ocr(self, pdf_page: Any, number: int, quality: PageTextQuality, optional: bool) -> str | None:

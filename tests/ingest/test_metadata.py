@@ -361,3 +361,26 @@ def test_manifest_errors_name_the_entry(tmp_path):
     manifest.write_bytes(b"title: caf\xe9\n")
     with pytest.raises(DocumentParseError, match="cannot read YAML"):
         load_manifest(Path(tmp_path))
+
+
+def test_a_sidecar_alias_bomb_is_refused_quickly(tmp_path):
+    """500 bytes of YAML aliases that expand to ~387 million values once walked."""
+    import time
+
+    import pytest
+
+    from ingest.metadata import load_sidecar
+    from policykb.errors import DocumentParseError
+
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 10):
+        refs = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    lines.append("tags: *a9")
+    doc = tmp_path / "plan.txt"
+    doc.write_text("text", encoding="utf-8")
+    (tmp_path / "plan.txt.meta.yaml").write_text("\n".join(lines), encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(DocumentParseError, match=r"plan\.txt\.meta\.yaml.*alias bomb"):
+        load_sidecar(doc)
+    assert time.monotonic() - started < 5
