@@ -98,9 +98,12 @@ def _warm_up(services: Services) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     def load_indexes() -> None:
+        from ingest.khmer.segment import segment_khmer
+
         services.sparse.current()
         services.store.count()
         _ = services.glossary
+        segment_khmer("ខ្មែរ")  # khmer-nltk's model: the first Khmer question must not wait
 
     try:
         with ThreadPoolExecutor(1, thread_name_prefix="policykb-warm-up") as pool:

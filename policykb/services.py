@@ -61,7 +61,8 @@ class Services:
         from index.embedder import build_embedder
         from index.inference import InferenceQueue
 
-        return InferenceQueue(build_embedder(self.settings))  # type: ignore[return-value]
+        return InferenceQueue(build_embedder(self.settings),  # type: ignore[return-value]
+                              threads=self.settings.inference_threads)
 
     @cached_property
     def store(self) -> ChromaVectorStore:

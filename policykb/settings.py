@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         "'auto' says 'en' for the packaged MiniLM and 'en,km' for models with multilingual names.",
     )
     embed_batch_size: int = Field(32, ge=1, le=1024)
+    inference_threads: int = Field(
+        2, ge=1, le=16, description="Model forward passes a process runs at once (each on one "
+        "torch thread); queries waiting meanwhile are batched together. Bounds memory: "
+        "every concurrent pass holds its own activations.")
     device: str = Field("cpu", description="torch device for the embedder and reranker.")
 
     chunk_tokens: int = Field(

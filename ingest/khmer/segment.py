@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -38,9 +39,26 @@ _WORD_RE = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
+_LOAD_LOCK = threading.Lock()
+_loaded: Segmenter | None = None
+
+
 def _khmernltk_word_tokenize() -> Segmenter:
-    """Import khmer-nltk on first use only: import plus model load take about a second."""
+    """Import khmer-nltk on first use only: import plus model load take about a second.
+
+    Under a lock: the first Khmer queries of a fresh server arrive together, and khmer-nltk
+    checks-then-loads its model and sklearn-crfsuite checks-then-opens its tagger with no
+    lock of their own (two threads opening the tagger, one after the temp file is gone,
+    was a 500)."""
+    global _loaded
+    if _loaded is None:
+        with _LOAD_LOCK:
+            if _loaded is None:
+                _loaded = _load_khmernltk()
+    return _loaded
+
+
+def _load_khmernltk() -> Segmenter:
     from khmernltk import word_tokenize  # type: ignore[import-untyped]
 
     # khmer-nltk sets its own logger to DEBUG with a stream handler at import and logs

@@ -114,3 +114,33 @@ def test_loading_khmer_nltk_leaves_no_model_copy_in_the_temp_dir(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120,
                    cwd=Path(__file__).resolve().parents[2])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_first_use_from_many_threads_at_once(tmp_path):
+    """A fresh server's first Khmer queries arrive together: every one must be segmented
+    (a race in loading the model used to fail some with 'Error opening model file')."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = """
+import threading
+from ingest.khmer.segment import segment_khmer
+results, errors = [], []
+barrier = threading.Barrier(8)
+def work():
+    barrier.wait()
+    try:
+        results.append(segment_khmer('ក្រសួងមហាផ្ទៃ'))
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=work) for _ in range(8)]
+[t.start() for t in threads]; [t.join() for t in threads]
+assert not errors, errors
+assert results == [['ក្រសួង', 'មហាផ្ទៃ']] * 8, results
+"""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    for _ in range(3):  # a race: try a few fresh processes
+        subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120,
+                       cwd=Path(__file__).resolve().parents[2])
