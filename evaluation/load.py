@@ -11,6 +11,7 @@ endpoints for a fixed time and checks every answer's status (the load test).
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -48,6 +49,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def stop_process_group(process: subprocess.Popen[Any], timeout_s: float = 30.0) -> None:
+    """SIGTERM a child started with ``start_new_session=True`` and everything it started,
+    then SIGKILL whatever is left after ``timeout_s``."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout_s)
 
 
 class ServerProcess:

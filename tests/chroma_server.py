@@ -8,8 +8,6 @@ stopped and started again on the same port and data folder, as an operator would
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,13 +19,9 @@ from pathlib import Path
 
 import httpx
 
+from evaluation.load import free_port, stop_process_group
+
 CHROMA = Path(sys.executable).with_name("chroma")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class ChromaServer:
@@ -67,14 +61,8 @@ class ChromaServer:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
+        if process is not None:
+            stop_process_group(process, timeout_s=15)
 
     @property
     def running(self) -> bool:

@@ -41,6 +41,13 @@ def fresh(data_dir: Path, embedder: Any, **settings: Any) -> Services:
     return services
 
 
+def ingest_note(services: Services, folder: Path, name: str, text: str) -> None:
+    """Index one small Markdown document, so a target index is not empty."""
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    assert not services.ingestor.ingest([folder]).failed
+
+
 def snapshot(services: Services) -> dict[str, Any]:
     """What a user sees of an index: documents, chunks per document, counts, answers."""
     docs = services.catalog.documents()
@@ -90,11 +97,8 @@ def test_import_refuses_an_existing_index_without_force(exported, embedder,
                                                         tmp_path: Path) -> None:
     archive, manifest = exported
     target = fresh(tmp_path / "data", embedder)
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "towers.md").write_text("# Towers\n\nOperators share telecom towers.\n",
-                                      encoding="utf-8")
-    assert not target.ingestor.ingest([corpus]).failed
+    ingest_note(target, tmp_path / "corpus", "towers.md",
+                "# Towers\n\nOperators share telecom towers.\n")
     KeyStore(target.settings.keys_path).create(Role.admin, "ops")
     (tmp_path / "data" / "feedback.jsonl").write_text('{"id": "a"}\n', encoding="utf-8")
 
@@ -141,11 +145,8 @@ def test_a_damaged_archive_is_refused_and_the_target_untouched(exported, embedde
                                                                tmp_path: Path) -> None:
     archive, _ = exported
     target = fresh(tmp_path / "data", embedder)
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "spectrum.md").write_text("# Spectrum\n\nThe regulator auctions 5G spectrum.\n",
-                                        encoding="utf-8")
-    assert not target.ingestor.ingest([corpus]).failed
+    ingest_note(target, tmp_path / "corpus", "spectrum.md",
+                "# Spectrum\n\nThe regulator auctions 5G spectrum.\n")
     before = {p: p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file()}
     for kind, bad in corrupt_copies(archive, tmp_path).items():
         with pytest.raises(ArchiveError) as info:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -25,7 +24,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SAMPLE_CORPUS, free_port
+from evaluation.load import free_port, stop_process_group
+from tests.conftest import SAMPLE_CORPUS
 
 pytestmark = pytest.mark.slow  # three CLI runs and two servers each loading the model
 
@@ -154,13 +154,7 @@ def server(tmp_path: Path) -> Iterator[tuple[Client, Path]]:
                 time.sleep(0.5)
         yield Client(port, process.pid), data_dir
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=30)
+        stop_process_group(process)
         log.close()
 
 
