@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from alignment.service import NoMechanismsError
 from api.allow import install_allow_header
 from api.auth import RequireAdmin, RequireEditor, RequireReader
 from api.background import background_jobs
@@ -20,16 +21,15 @@ from api.routes import alignment, ask, documents, feedback, files, health, keys,
 from api.routes import jobs as job_routes
 from api.routes import policies as policy_routes
 from api.routes import uploads as upload_routes
-from index.align_service import NoMechanismsError
-from policykb import __version__
-from policykb.errors import (
+from core import __version__
+from core.errors import (
     DocumentNotFoundError,
     DocumentParseError,
     IndexUnavailableError,
     PolicyKBError,
 )
+from core.settings import Settings, get_settings
 from policykb.services import Services
-from policykb.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from api.deps import ServicesDep
-from policykb.keys import Role
+from api.keys import Role
 
 
 @dataclass(frozen=True)

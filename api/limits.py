@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from policykb.settings import Settings
+from core.settings import Settings
 
 UPLOAD_FORM_SLACK = 2**20  # multipart boundaries and form fields around the file itself
 

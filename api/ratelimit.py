@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from policykb.settings import Settings
+from core.settings import Settings
 
 MAX_BUCKETS = 10_000  # past this many callers, buckets that are full again are forgotten
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from policykb.models import ChunkRecord, PageRecord
+from core.models import ChunkRecord, PageRecord
 
 
 @dataclass(frozen=True)

@@ -96,10 +96,10 @@ class _TimedLoader:
 # -- ingestion --------------------------------------------------------------------------------
 
 def bench_ingest(corpus: Path, data_dir: Path, p: Plan) -> tuple[dict[str, Any], Any]:
+    from core.settings import Settings
     from ingest import analysis
     from ingest.khmer import segment
     from policykb.services import Services
-    from policykb.settings import Settings
 
     services = Services(Settings(data_dir=data_dir, ocr_enabled=p.ocr))
     embedder = services.embedder  # loaded before the clock starts (as a running server has it)
@@ -228,10 +228,10 @@ def bench_size(data_dir: Path, texts: list[str], p: Plan, cache: bool,
 
 
 def bare_dense(data_dir: Path, vectors: list[np.ndarray]) -> float:
+    from core.settings import Settings
     from evaluation.load import bare_chroma_latency
     from index.vector_store import ChromaVectorStore
     from policykb.services import embedder_name
-    from policykb.settings import Settings
 
     s = Settings(data_dir=data_dir)
     store = ChromaVectorStore.open(s.chroma_dir, s.collection, embedder_name=embedder_name(s))
@@ -526,10 +526,10 @@ def limits(r: dict[str, Any]) -> list[str]:
 def run(corpus: Path, out: Path, quick: bool = False, work_dir: Path | None = None,
         log: Callable[[str], None] = print) -> dict[str, Any]:
     """Run the benchmark and write ``out`` (Markdown) and ``<out dir>/bench/*.png``."""
+    from core.settings import Settings
     from evaluation.metrics import load_queries
     from evaluation.synthetic import grow
     from policykb.services import Services
-    from policykb.settings import Settings
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -7,10 +7,10 @@ import argparse
 import json
 from pathlib import Path
 
+from core.settings import Settings
 from evaluation.load import ServerProcess, bare_chroma_latency, run_load, search_payloads
 from evaluation.metrics import load_queries
 from policykb.services import Services
-from policykb.settings import Settings
 
 
 def main() -> None:

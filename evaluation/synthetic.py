@@ -39,9 +39,9 @@ def _perturb_terms(terms: str, vocabulary: list[str], extra: str, rng: random.Ra
 def grow(source_dir: Path, target_dir: Path, factor: int, *, seed: int = 13,
          noise: float = 0.02, collection: str | None = None) -> dict[str, int]:
     """Write ``factor`` × the index of ``source_dir`` into ``target_dir`` (replaced)."""
+    from core.settings import Settings
     from index.vector_store import ChromaVectorStore
     from policykb.services import Services, embedder_name
-    from policykb.settings import Settings
 
     src = Settings(data_dir=source_dir)
     dst = Settings(data_dir=target_dir)

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from policykb.errors import IndexUnavailableError
-from policykb.models import ChunkRecord, DocumentRecord, PageRecord
+from core.errors import IndexUnavailableError
+from core.models import ChunkRecord, DocumentRecord, PageRecord
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

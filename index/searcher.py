@@ -16,13 +16,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from core.models import ChunkRecord, DocumentRecord
 from index.fusion import FusionWeights, RankedList, reciprocal_rank_fusion, weights_for
 from index.query import AnalyzedQuery, Translator, analyze_query
 from index.search_types import Hit, ScoreBreakdown, SearchFilters, SearchResponse, Twin
 from index.snippets import find_highlights, make_snippet
 from index.sparse import SparseIndex
 from ingest.analysis import analyze_word
-from policykb.models import ChunkRecord, DocumentRecord
 
 logger = logging.getLogger(__name__)
 

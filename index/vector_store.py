@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from policykb.errors import IndexUnavailableError, PolicyKBError
+from core.errors import IndexUnavailableError, PolicyKBError
 
 logger = logging.getLogger(__name__)
 

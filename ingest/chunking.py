@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from core.models import Page
 from ingest.structure import HeadingPath, classify_line
-from policykb.models import Page
 
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]
 TokenCounter = Callable[[str], int]

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from policykb.errors import ConfigurationError
+from core.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
 

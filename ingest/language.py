@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from policykb.models import Language
+from core.models import Language
 
 __all__ = ["LetterCounts", "count_letters", "detect_language", "khmer_ratio"]
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from policykb.errors import DocumentParseError
-from policykb.models import DocType, ParsedDocument
+from core.errors import DocumentParseError
+from core.models import DocType, ParsedDocument
 
 logger = logging.getLogger(__name__)
 

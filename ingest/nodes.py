@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
+from core.models import DocumentRecord
 from ingest.chunking import ChunkSpan
-from policykb.models import DocumentRecord
 
 _HIDDEN_FROM_EMBED = ["doc_id", "page", "ordinal", "doc_type", "language"]
 _HIDDEN_FROM_LLM = ["ordinal"]

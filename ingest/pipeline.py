@@ -25,11 +25,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from core.errors import DocumentParseError, IndexUnavailableError, PolicyKBError
+from core.models import ChunkRecord, DocumentRecord, PageRecord, ParsedDocument
 from ingest.chunking import StructureAwareChunker
 from ingest.files import SourceFile, file_digest, stable_id, walk
 from ingest.nodes import to_text_nodes
-from policykb.errors import DocumentParseError, IndexUnavailableError, PolicyKBError
-from policykb.models import ChunkRecord, DocumentRecord, PageRecord, ParsedDocument
 
 logger = logging.getLogger(__name__)
 

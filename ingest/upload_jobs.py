@@ -7,10 +7,10 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from core.models import DocumentRecord
 from ingest.jobs import Job, JobFailedError, JobQueue, Progress
 from ingest.pipeline import Ingestor
 from ingest.uploads import UploadStore
-from policykb.models import DocumentRecord
 
 logger = logging.getLogger(__name__)
 

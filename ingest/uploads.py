@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
+from core.errors import PolicyKBError
 from ingest.files import SIDECAR_SUFFIX
 from ingest.jobs import process_start
-from policykb.errors import PolicyKBError
 
 INCOMING = ".incoming"
 MAX_NAME_BYTES = 200

@@ -1,7 +1,10 @@
-"""PolicyKB: search, cited answers and policy alignment over Cambodian digital policies.
+"""PolicyKB, the product: the composition root that wires the layers together.
 
-This package holds the pieces every layer shares (settings, errors, data models) and the CLI.
-The layers themselves live in the top-level packages ``ingest``, ``index`` and ``api``.
+The container (``services``), the server entry, the CLI and backup/restore live here; every
+other package is a layer below it (``core`` < ``ingest`` < ``index`` < ``answers`` /
+``alignment`` < ``api``) and never imports this one.
 """
 
-__version__ = "0.1.0"
+from core import __version__
+
+__all__ = ["__version__"]

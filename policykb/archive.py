@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from policykb.errors import PolicyKBError
+from core.errors import PolicyKBError
 
 MANIFEST = "manifest.json"
 FORMAT = "policykb-index"

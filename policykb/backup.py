@@ -39,11 +39,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from policykb import __version__
+from core import __version__
+from core.errors import IndexUnavailableError, PolicyKBError
+from core.settings import Settings
 from policykb.archive import ArchiveError, files_under, read_archive, write_archive
-from policykb.errors import IndexUnavailableError, PolicyKBError
 from policykb.services import Services, embedder_name
-from policykb.settings import Settings
 
 if TYPE_CHECKING:
     from index.vector_store import ChromaVectorStore

@@ -10,26 +10,33 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policykb.settings import Settings
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from index.alignment import Aligner
-    from index.answerer import ExtractiveAnswerer
+    from alignment.aligner import Aligner
+    from alignment.registry import RegistryCache
+    from answers.extractive import ExtractiveAnswerer
+    from answers.generative import GenerativeAnswerer
+    from api.keys import KeyStore
     from index.catalog import Catalog
     from index.embedder import SentenceTransformerEmbedder
-    from index.generative import GenerativeAnswerer
     from index.glossary import Glossary
-    from index.registry import RegistryCache
     from index.reranker import CrossEncoderReranker
     from index.searcher import Searcher
     from index.sparse import SparseIndexHolder
     from index.vector_store import ChromaVectorStore
     from ingest.pipeline import Ingestor
-    from policykb.keys import KeyStore
 
 logger = logging.getLogger(__name__)
+
+
+#: Components a caller may hand in ready-made (see ``Services.__init__``).
+OVERRIDABLE = frozenset({
+    "model", "catalog", "keys", "store", "sparse", "glossary", "reranker", "generator",
+    "registry",
+})
 
 
 def embedder_name(settings: Settings) -> str:
@@ -37,10 +44,29 @@ def embedder_name(settings: Settings) -> str:
 
 
 class Services:
-    """The application's object graph for one settings object."""
+    """The application's object graph for one settings object.
 
-    def __init__(self, settings: Settings) -> None:
+    Tests and the benchmark hand in ready-made components by name
+    (``Services(settings, model=loaded_model)``) instead of patching a built container:
+    an override takes the place of that component, and everything built on it is wired
+    exactly as in production (a handed-in ``model`` still runs behind the inference queue).
+    """
+
+    def __init__(self, settings: Settings, **overrides: object) -> None:
+        unknown = sorted(set(overrides) - OVERRIDABLE)
+        if unknown:
+            raise TypeError(f"Services has no component named {', '.join(unknown)}; "
+                            f"overridable: {', '.join(sorted(OVERRIDABLE))}")
         self.settings = settings
+        # a cached_property reads the instance dict first: an override is simply pre-built
+        self.__dict__.update(overrides)
+
+    @cached_property
+    def model(self) -> SentenceTransformerEmbedder:
+        """The embedding model itself (loading it costs seconds: only what embeds asks)."""
+        from index.embedder import build_embedder
+
+        return build_embedder(self.settings)
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -50,7 +76,7 @@ class Services:
 
     @cached_property
     def keys(self) -> KeyStore:
-        from policykb.keys import KeyStore
+        from api.keys import KeyStore
 
         return KeyStore(self.settings.keys_path)
 
@@ -58,10 +84,9 @@ class Services:
     def embedder(self) -> SentenceTransformerEmbedder:
         """The model behind one inference thread (``index/inference.py``): concurrent
         queries are batched together and only one forward pass runs at a time."""
-        from index.embedder import build_embedder
         from index.inference import InferenceQueue
 
-        return InferenceQueue(build_embedder(self.settings),  # type: ignore[return-value]
+        return InferenceQueue(self.model,  # type: ignore[return-value]
                               threads=self.settings.inference_threads)
 
     @cached_property
@@ -82,9 +107,9 @@ class Services:
         from ingest.analysis import ANALYZER_VERSION, analyze_to_key
         from ingest.chunking import StructureAwareChunker
         from ingest.language import detect_language
+        from ingest.loaders.dispatch import default_loaders
         from ingest.loaders.ocr import TesseractOcr
         from ingest.loaders.pdf import PdfLoader
-        from ingest.loaders.registry import default_registry
         from ingest.metadata import infer_metadata, load_manifest, load_sidecar
         from ingest.pipeline import Ingestor
 
@@ -105,7 +130,7 @@ class Services:
         fingerprint = (f"{s.chunk_tokens}|{s.chunk_max_chars}|{s.chunk_overlap_sentences}|"
                        f"{s.ocr_enabled}|analyzer{ANALYZER_VERSION}")
         return Ingestor(
-            loader=default_registry(pdf.load),
+            loader=default_loaders(pdf.load, max_file_mb=s.max_file_mb),
             chunker=chunker,
             embedder=self.embedder,
             store=self.store,
@@ -171,7 +196,7 @@ class Services:
 
     @cached_property
     def answerer(self) -> ExtractiveAnswerer:
-        from index.answerer import ExtractiveAnswerer
+        from answers.extractive import ExtractiveAnswerer
         from ingest.sentences import split_sentences
 
         embedder = self.embedder
@@ -184,7 +209,7 @@ class Services:
         """Generative answers, when an OpenAI-compatible endpoint is configured."""
         if not self.settings.llm_url:
             return None
-        from index.generative import GenerativeAnswerer, llama_index_chat
+        from answers.generative import GenerativeAnswerer, llama_index_chat
         from ingest.sentences import split_sentences
 
         s = self.settings
@@ -197,13 +222,13 @@ class Services:
         """The policy registry (``services.registry.current()``): policies -> goals ->
         strategies -> measures, rebuilt when the catalog's generation or the reviewed file
         (``settings.registry_path``) changes."""
-        from index.registry import RegistryCache
+        from alignment.registry import RegistryCache
 
         return RegistryCache(self.catalog, self.settings.registry_path)
 
     @cached_property
     def aligner(self) -> Aligner:
-        from index.alignment import Aligner
+        from alignment.aligner import Aligner
         from ingest.sentences import split_sentences
 
         embedder = self.embedder

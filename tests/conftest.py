@@ -32,7 +32,7 @@ def embedder():
 
 @pytest.fixture
 def settings(tmp_path: Path):
-    from policykb.settings import Settings
+    from core.settings import Settings
 
     return Settings(data_dir=tmp_path / "data", ocr_enabled=False, _env_file=None)
 
@@ -43,8 +43,7 @@ def make_services(embedder):
     from policykb.services import Services
 
     def build(settings):
-        services = Services(settings)
-        services.__dict__["embedder"] = embedder  # cached_property slot: reuse the loaded model
+        services = Services(settings, model=embedder)
         return services
 
     return build
@@ -60,14 +59,13 @@ def sample_services(tmp_path_factory, embedder):
     """The bundled sample corpus, ingested once per test session (read-only for tests)."""
     import shutil
 
+    from core.settings import Settings
     from policykb.services import Services
-    from policykb.settings import Settings
 
     root = tmp_path_factory.mktemp("sample-index")
     corpus = root / "sample"
     shutil.copytree(SAMPLE_CORPUS, corpus)
-    services = Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None))
-    services.__dict__["embedder"] = embedder
+    services = Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None), model=embedder)
     report = services.ingestor.ingest([corpus])
     assert not report.failed, report.summary()["failed"]
     return services

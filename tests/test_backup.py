@@ -20,13 +20,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from api.keys import KeyStore, Role
+from core.errors import IndexUnavailableError, PolicyKBError
+from core.settings import Settings
 from index.sparse import SparseIndex
 from policykb.archive import ArchiveError, sha256_of
 from policykb.backup import export_index, import_index, lock_path
-from policykb.errors import IndexUnavailableError, PolicyKBError
-from policykb.keys import KeyStore, Role
 from policykb.services import Services
-from policykb.settings import Settings
 
 QUERIES = ["which policies cover cybersecurity capacity building?",
            "ការកសាងសមត្ថភាពសន្តិសុខសាយប័រ",
@@ -36,8 +36,7 @@ QUERIES = ["which policies cover cybersecurity capacity building?",
 
 def fresh(data_dir: Path, embedder: Any, **settings: Any) -> Services:
     services = Services(Settings(data_dir=data_dir, ocr_enabled=False, _env_file=None,
-                                 **settings))
-    services.__dict__["embedder"] = embedder
+                                 **settings), model=embedder)
     return services
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from policykb.keys import KeyStore, Role
+from api.keys import KeyStore, Role
 
 
 def policykb(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -8,11 +8,11 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
+from alignment.report import to_csv, to_json, to_markdown
+from alignment.service import align_document
 from api.deps import ServicesDep
 from api.responses import ErrorOut, not_found
 from api.schemas import NOT_BLANK, one_of_required
-from index.align_service import align_document
-from index.alignment_report import to_csv, to_json, to_markdown
 
 router = APIRouter(tags=["alignment"])
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from api.deps import ServicesDep
 from api.responses import not_found
 from api.schemas import DocumentDetail, DocumentSummary, PageText
-from policykb.errors import DocumentNotFoundError
+from core.errors import DocumentNotFoundError
 
 router = APIRouter(tags=["documents"])
 

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 
 from api.deps import ServicesDep
 from api.responses import not_found
-from policykb.errors import DocumentNotFoundError
+from core.errors import DocumentNotFoundError
 
 router = APIRouter(tags=["documents"])
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import ServicesDep
 from api.schemas import Health
-from policykb import __version__
+from core import __version__
 
 router = APIRouter(tags=["health"])
 

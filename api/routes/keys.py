@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 
 from api.auth import identify, reads_are_open
 from api.deps import ServicesDep
+from api.keys import ApiKey, KeyNotFoundError, Role
 from api.responses import not_found
-from policykb.keys import ApiKey, KeyNotFoundError, Role
 
 router = APIRouter(prefix="/keys", tags=["keys"])
 me_router = APIRouter(tags=["keys"])

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep
-from policykb.errors import IndexUnavailableError
+from core.errors import IndexUnavailableError
 
 router = APIRouter(tags=["policies"])
 

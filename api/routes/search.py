@@ -8,8 +8,8 @@ from api.deps import ServicesDep
 from api.limits import check_query_length
 from api.responses import not_found
 from api.schemas import RelatedRequestIn, SearchRequestIn, SearchResponseOut
+from core.errors import DocumentNotFoundError
 from index.search_types import SearchFilters
-from policykb.errors import DocumentNotFoundError
 
 router = APIRouter(tags=["search"])
 

@@ -20,11 +20,11 @@ from api.auth import EditorDep
 from api.deps import ServicesDep
 from api.routes.jobs import JobOut, job_queue
 from api.upload_stream import UploadRejectedError, receive_upload
+from core.errors import DocumentNotFoundError, DocumentParseError
 from ingest.jobs import Job
-from ingest.loaders.registry import LoaderRegistry
+from ingest.loaders.dispatch import LoaderTable
 from ingest.metadata import normalize_language, validate_overrides
 from ingest.uploads import BadFileNameError, UploadStore, sanitize_file_name
-from policykb.errors import DocumentNotFoundError, DocumentParseError
 from policykb.services import Services
 
 router = APIRouter(tags=["documents"])
@@ -75,7 +75,7 @@ def _check_field(name: str, value: str) -> None:
 
 
 def _name_checker(services: Services, uploads: UploadStore,
-                  loader: LoaderRegistry) -> Callable[[str], str]:
+                  loader: LoaderTable) -> Callable[[str], str]:
     """Checks the file name from the part headers, before any of the file is stored."""
 
     def accept(raw: str) -> str:
@@ -113,7 +113,7 @@ async def upload_document(request: Request, services: ServicesDep,
     id is its file name; uploading the same name again replaces it (identical bytes and
     metadata: nothing to do)."""
     uploads = UploadStore(services.settings.uploads_dir)
-    loader: LoaderRegistry = await run_in_threadpool(  # building the ingestor may load the model
+    loader: LoaderTable = await run_in_threadpool(  # building the ingestor may load the model
         lambda: services.ingestor.loader)  # type: ignore[arg-type,return-value]
     try:
         received = await receive_upload(

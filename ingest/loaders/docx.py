@@ -22,9 +22,9 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from core.errors import DocumentParseError
+from core.models import Page, ParsedDocument
 from ingest.loaders.text import read_bytes
-from policykb.errors import DocumentParseError
-from policykb.models import Page, ParsedDocument
 
 logger = logging.getLogger(__name__)
 

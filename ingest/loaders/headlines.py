@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import re
 
+from core.models import Page, ParsedDocument
 from ingest.metadata import infer_doc_type
-from policykb.models import Page, ParsedDocument
 
 logger = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
 from bs4.element import CData, ProcessingInstruction
 
+from core.errors import DocumentParseError
+from core.models import Page, ParsedDocument
 from ingest.loaders.text import decode_text, read_bytes
 from ingest.metadata import normalize_date, normalize_language
-from policykb.errors import DocumentParseError
-from policykb.models import Page, ParsedDocument
 
 logger = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import yaml
 
+from core.errors import DocumentParseError
+from core.models import Page, ParsedDocument
 from ingest.loaders.text import decode_text, read_bytes
 from ingest.loaders.yaml_bounds import check_yaml_size
 from ingest.metadata import normalize_date, normalize_language
-from policykb.errors import DocumentParseError
-from policykb.models import Page, ParsedDocument
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-from policykb.errors import DocumentParseError
+from core.errors import DocumentParseError
 
 logger = logging.getLogger(__name__)
 

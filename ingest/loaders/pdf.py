@@ -26,13 +26,13 @@ from typing import Any
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, LimitReachedError
 
+from core.errors import DocumentParseError
+from core.models import Page, ParsedDocument
 from ingest.loaders.khmer_quality import PageTextQuality, assess_page_text
 from ingest.loaders.ocr import TesseractOcr, page_fingerprint, page_has_images
 from ingest.loaders.pdf_content import PAGE_PYPDF_BYTES, ContentBomb, document_cap, pypdf_budget
 from ingest.loaders.pdf_content import measure as content_sizes
 from ingest.loaders.pdf_tools import pdfium_pages, pdftotext_pages
-from policykb.errors import DocumentParseError
-from policykb.models import Page, ParsedDocument
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import logging
 import re
 from pathlib import Path
 
+from core.errors import DocumentParseError
+from core.models import Page, ParsedDocument
 from ingest.loaders.headlines import is_headline_file, split_headline_file
-from policykb.errors import DocumentParseError
-from policykb.models import Page, ParsedDocument
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from policykb.errors import DocumentParseError
+from core.errors import DocumentParseError
 
 MAX_YAML_NODES = 10_000
 

@@ -20,8 +20,8 @@ from fastapi import APIRouter, Request
 
 from api.app import create_app
 from api.auth import RequireEditor
-from policykb.keys import Role
-from policykb.settings import Settings
+from api.keys import Role
+from core.settings import Settings
 
 SECRET_TEXT = "TOP-SECRET-OUTSIDE-THE-STORE"
 

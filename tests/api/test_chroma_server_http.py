@@ -18,9 +18,9 @@ import httpx
 import pytest
 
 from api.app import create_app
-from policykb.errors import IndexUnavailableError
+from core.errors import IndexUnavailableError
+from core.settings import Settings
 from policykb.services import Services
-from policykb.settings import Settings
 from tests.chroma_server import ChromaServer, TokenCheckingProxy, free_port
 from tests.conftest import SAMPLE_CORPUS, serve
 
@@ -36,8 +36,7 @@ def server_services(data_dir: Path, url: str, embedder: Any, collection: str,
     settings = Settings(data_dir=data_dir, chroma_url=url, chroma_token=token,
                         collection=collection, ocr_enabled=False, rate_limit_per_minute=0,
                         _env_file=None)
-    services = Services(settings)
-    services.__dict__["embedder"] = embedder  # reuse the session's loaded model
+    services = Services(settings, model=embedder)
     return services
 
 

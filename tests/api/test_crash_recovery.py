@@ -33,7 +33,7 @@ SEED = (b"# Rural Connectivity Note\n\nThe ministry will bring 4G coverage to ev
 INSPECT = r"""
 import json, sys
 from policykb.services import Services
-from policykb.settings import Settings
+from core.settings import Settings
 services = Services(Settings(data_dir=sys.argv[1], _env_file=None))
 catalog, vectors = services.catalog, services.store.all_ids()
 docs = {d.doc_id: [d.n_chunks, len(catalog.chunks_of(d.doc_id))] for d in catalog.documents()}
@@ -117,7 +117,7 @@ def found(base: str, headers: dict, query: str) -> list[str]:
 
 @pytest.fixture
 def data(tmp_path: Path) -> tuple[Path, dict]:
-    from policykb.keys import KeyStore
+    from api.keys import KeyStore
 
     folder = tmp_path / "data"
     _, secret = KeyStore(folder / "keys.sqlite3").create("editor")

@@ -29,12 +29,11 @@ def body(**overrides: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Any:
     """An empty index is enough: feedback does not touch the catalog."""
+    from core.settings import Settings
     from policykb.services import Services
-    from policykb.settings import Settings
 
     services = Services(Settings(data_dir=tmp_path_factory.mktemp("feedback") / "data",
-                                 ocr_enabled=False, _env_file=None))
-    services.__dict__["embedder"] = embedder
+                                 ocr_enabled=False, _env_file=None), model=embedder)
     return create_app(services.settings, services)
 
 

@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
 from urllib3 import encode_multipart_formdata
 
 from api.app import create_app
-from policykb.settings import Settings
+from core.settings import Settings
 from tests.conftest import OUTPUT_DIR, SAMPLE_CORPUS, serve
 
 EXAMPLES_WITH_KEY = 30  # per operation, fuzzing phase (the coverage phase adds its own cases)
@@ -66,8 +66,7 @@ def fuzz_server(tmp_path_factory, embedder) -> Iterator[tuple[str, str]]:
     root = tmp_path_factory.mktemp("fuzz")
     shutil.copytree(SAMPLE_CORPUS, root / "sample")
     settings_ = fuzz_settings(root / "data")
-    services = Services(settings_)
-    services.__dict__["embedder"] = embedder
+    services = Services(settings_, model=embedder)
     report = services.ingestor.ingest([root / "sample"])
     assert not report.failed, report.summary()["failed"]
     _, secret = services.keys.create("admin", "fuzz")

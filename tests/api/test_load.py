@@ -88,8 +88,8 @@ def doc_path(doc_id: str) -> str:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Any:
     """`policykb ingest` of a copy of the sample corpus, an editor key, then `policykb serve`."""
-    from policykb.keys import KeyStore
-    from policykb.settings import Settings
+    from api.keys import KeyStore
+    from core.settings import Settings
 
     root = tmp_path_factory.mktemp("load")
     shutil.copytree(SAMPLE_CORPUS, root / "sample")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from api.app import create_app
-from policykb.settings import Settings
+from core.settings import Settings
 from tests.index.test_registry import DOC_ID, REVIEWED, write_fixture
 
 

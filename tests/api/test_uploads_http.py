@@ -23,7 +23,7 @@ PLAN = (
 
 @pytest.fixture
 def upload_settings(tmp_path: Path):
-    from policykb.settings import Settings
+    from core.settings import Settings
 
     return Settings(data_dir=tmp_path / "data", ocr_enabled=False, rate_limit_per_minute=0,
                     max_upload_mb=1, _env_file=None)

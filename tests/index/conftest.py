@@ -191,12 +191,11 @@ def write_fixture_corpus(folder: Path) -> Path:
 
 def build_services(data_dir: Path, embedder: Any, **overrides: Any) -> Any:
     """Real services for ``data_dir`` (OCR off, no .env), sharing the loaded embedder."""
+    from core.settings import Settings
     from policykb.services import Services
-    from policykb.settings import Settings
 
     settings = Settings(data_dir=data_dir, ocr_enabled=False, _env_file=None, **overrides)
-    services = Services(settings)
-    services.__dict__["embedder"] = embedder  # cached_property slot: reuse the loaded model
+    services = Services(settings, model=embedder)
     return services
 
 

@@ -10,9 +10,9 @@ import io
 import httpx
 import pytest
 
+from alignment.report import to_csv, to_json, to_markdown
+from alignment.service import NoMechanismsError, align_document
 from api.app import create_app
-from index.align_service import NoMechanismsError, align_document
-from index.alignment_report import to_csv, to_json, to_markdown
 from tests.index.test_registry import write_fixture
 
 REVIEWED = """version: 1
@@ -45,8 +45,8 @@ EXPECTED = {"1": "Strategy 1", "2": "Strategy 3", "3": "Strategy 4"}
 
 @pytest.fixture(scope="module")
 def aligned_services(tmp_path_factory, embedder):
+    from core.settings import Settings
     from policykb.services import Services
-    from policykb.settings import Settings
 
     root = tmp_path_factory.mktemp("alignment")
     reviewed = root / "policies.yaml"
@@ -55,8 +55,7 @@ def aligned_services(tmp_path_factory, embedder):
     (corpus / "plans").mkdir()
     (corpus / "plans" / "draft_ict_plan.md").write_text(PLAN, encoding="utf-8")
     services = Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None,
-                                 registry_path=reviewed))
-    services.__dict__["embedder"] = embedder
+                                 registry_path=reviewed), model=embedder)
     assert not services.ingestor.ingest([corpus]).failed
     return services
 

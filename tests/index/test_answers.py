@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.answerer import NOT_FOUND
+from answers.extractive import NOT_FOUND
 
 
 def assert_citations_resolve(services, answer) -> None:

@@ -9,8 +9,8 @@ import json
 import httpx
 import pytest
 
+from answers.generative import UNVERIFIED_NOTE
 from api.app import create_app
-from index.generative import UNVERIFIED_NOTE
 from policykb.services import Services
 from tests.openai_standin import StandInChatServer
 
@@ -29,8 +29,7 @@ def standin(live_server):
 def generative(standin, sample_services, embedder):
     settings = sample_services.settings.model_copy(update={"llm_url": f"{standin.url}/v1",
                                                            "llm_model": "stand-in"})
-    services = Services(settings)
-    services.__dict__["embedder"] = embedder
+    services = Services(settings, model=embedder)
     return services
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.mechanisms import find_mechanisms
+from alignment.mechanisms import find_mechanisms
 
 INLINE = ("The working group identified the key strategies of the draft plan, focusing on four "
           "main mechanisms, including: 1 -Training of officials and knowledge sharing, "

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from index.registry import PolicyRegistry, RegistryCache, build_registry, extract_policy
-from index.registry_extract import parse_structure, short_title
+from alignment.registry import PolicyRegistry, RegistryCache, build_registry, extract_policy
+from alignment.registry_extract import parse_structure, short_title
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_POLICY = REPO.parent / "shared" / "corpus" / "policy"
@@ -129,7 +129,7 @@ def write_fixture(folder: Path) -> Path:
 @pytest.fixture
 def fixture_index(tmp_path, make_services):
     """The fixture policy ingested with the real services (OCR off)."""
-    from policykb.settings import Settings
+    from core.settings import Settings
 
     reviewed = tmp_path / "policies.yaml"
     reviewed.write_text(REVIEWED, encoding="utf-8")
@@ -279,7 +279,7 @@ def test_lettered_groups_under_policy_directions_and_an_annex_matrix():
     assert [(g.goal_index, [n for n, _ in g.rows]) for g in extraction.matrix] == [
         (1, [1, 2]), (1, [3]), (2, [4, 5, 6])]
 
-    from policykb.models import DocumentRecord
+    from core.models import DocumentRecord
 
     doc = DocumentRecord(doc_id="x.pdf", source="x.pdf", root="", file_hash="", title="X",
                          doc_type="policy", language="en")
@@ -308,7 +308,7 @@ def test_short_title():
 
 
 def test_reviewed_file_corrections_and_hand_entered_policies(fixture_index, caplog):
-    with caplog.at_level(logging.WARNING, logger="index.registry"):
+    with caplog.at_level(logging.WARNING, logger="alignment.registry"):
         registry = build_registry(fixture_index.catalog, fixture_index.settings.registry_path)
     ids = [p.id for p in registry.policies]
     assert ids == ["provincial-digital-inclusion", "national-example-strategy", "missing-policy"]
@@ -384,8 +384,8 @@ def test_malformed_reviewed_file_names_file_and_key(fixture_index, tmp_path, tex
 
 
 def test_the_repository_reviewed_file_is_valid():
-    from index.registry import load_reviewed
-    from policykb.settings import Settings
+    from alignment.registry import load_reviewed
+    from core.settings import Settings
 
     entries = load_reviewed(Settings(_env_file=None).registry_path)
     by_id = {e["id"]: e for e in entries}
@@ -449,7 +449,7 @@ def test_cli_policies(fixture_index, monkeypatch):
                     reason="the shared corpus is not available")
 def test_real_digital_government_policy(tmp_path, make_services):
     """Only the DGP PDF, ingested without OCR, with the repository's reviewed file."""
-    from policykb.settings import Settings
+    from core.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "data", ocr_enabled=False, _env_file=None)
     services = make_services(settings)

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from core.settings import Settings
 from index.reranker import CrossEncoderReranker
-from policykb.settings import Settings
 from tests.index.conftest import build_services
 
 TOKENIZER_FILES = ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")

@@ -406,7 +406,7 @@ def test_changed_document_is_searchable_by_its_new_text(tmp_path: Path, embedder
 
 
 def test_result_cache_serves_repeats_and_follows_the_index(tmp_path, make_services):
-    from policykb.settings import Settings
+    from core.settings import Settings
 
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -37,7 +37,7 @@ def committed_documents(catalog_path: Path) -> int:
 
 @pytest.mark.slow
 def test_sigkill_mid_ingest_leaves_consistent_index_and_resumes(tmp_path, make_services):
-    from policykb.settings import Settings
+    from core.settings import Settings
 
     corpus = tmp_path / "corpus"
     make_corpus(corpus)

@@ -40,7 +40,7 @@ def big_document(folder: Path, sections: int = 80) -> Path:
 
 
 def indexed(tmp_path: Path, make_services, data: Path):
-    from policykb.settings import Settings
+    from core.settings import Settings
 
     (tmp_path / "base").mkdir(exist_ok=True)
     (tmp_path / "base" / "base.md").write_text(BASE, encoding="utf-8")
@@ -128,8 +128,8 @@ def test_read_only_data_dir_is_refused_by_name_and_nothing_changes(tmp_path, mak
 
 def test_check_writable_names_the_directory(tmp_path):
     """Without a mount: the check reads the file system's read-only flag and the access bits."""
+    from core.errors import IndexUnavailableError
     from ingest.pipeline import check_writable
-    from policykb.errors import IndexUnavailableError
 
     check_writable(tmp_path / "not" / "yet" / "created")  # a new data dir under a writable parent
     if os.geteuid() == 0:
@@ -173,7 +173,7 @@ def test_full_disk_stops_the_ingest_cleanly_and_a_rerun_finishes(tmp_path, make_
     namespace; what the failed ingest left is copied back out and opened here."""
     if not mount_namespaces():
         pytest.skip("no mount namespaces here; the file size limit test covers EFBIG")
-    from policykb.settings import Settings
+    from core.settings import Settings
 
     data = tmp_path / "data"
     services = indexed(tmp_path, make_services, data)

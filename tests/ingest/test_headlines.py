@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.loaders.dispatch import default_loaders
 from ingest.loaders.headlines import is_headline_file, split_headline_file
-from ingest.loaders.registry import default_registry
 from ingest.loaders.text import load_text
 from ingest.metadata import infer_metadata
 
@@ -89,7 +89,7 @@ def test_text_loader_dispatches_to_the_headline_splitter(tmp_path):
     path.write_text(headline_file(), encoding="utf-8")
     docs = load_text(path)
     assert len(docs) == 1 + len(HEADLINES)
-    assert default_registry().load(path)[2].metadata["title"] == HEADLINES[1]
+    assert default_loaders().load(path)[2].metadata["title"] == HEADLINES[1]
 
 
 def test_headline_metadata_end_to_end(tmp_path):
@@ -109,7 +109,7 @@ SEED = Path(os.environ.get("POLICYKB_SHARED_CORPUS", "/work/shared/corpus")) / "
 @pytest.mark.skipif(not SEED.is_file(), reason="the shared development corpus is not available")
 def test_the_real_seed_file():
     """Counts and inferred metadata only: the seed's text is never copied into the repository."""
-    docs = default_registry().load(SEED)
+    docs = default_loaders().load(SEED)
     assert len(docs) == 21
     assert [d.suffix for d in docs[1:]] == [f"#headline-{n}" for n in range(1, 21)]
     meta = infer_metadata("seed/" + SEED.name, docs[0], None)

@@ -86,14 +86,13 @@ def summarize(report) -> dict:
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory, embedder):
     """Services over an index holding base.md (module scope: each case adds one good file)."""
+    from core.settings import Settings
     from policykb.services import Services
-    from policykb.settings import Settings
 
     root = tmp_path_factory.mktemp("hostile-index")
     (root / "base").mkdir()
     (root / "base" / "base.md").write_text(BASE_TEXT, encoding="utf-8")
-    services = Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None))
-    services.__dict__["embedder"] = embedder
+    services = Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None), model=embedder)
     assert not services.ingestor.ingest([root / "base"]).failed
     return services, base_snapshot(services)
 
@@ -171,8 +170,8 @@ def bomb_worker(spec_file: str) -> None:
     ingest each bomb's folder; print one JSON line per bomb with its time and peak memory."""
     import resource
 
+    from core.settings import Settings
     from policykb.services import Services
-    from policykb.settings import Settings
 
     def status(key: str) -> int:
         text = Path("/proc/self/status").read_text()
@@ -236,7 +235,7 @@ def test_bomb_fails_by_name_in_bounded_time_and_memory(case, bomb_results):
 def test_bombs_leave_an_index_that_opens_and_answers(bomb_results, make_services, capsys):
     """After all the bombs, the child's index opens here: base.md and every good file are
     whole (all their vectors) and nothing of a bomb was stored."""
-    from policykb.settings import Settings
+    from core.settings import Settings
 
     results, base, paths, _ = bomb_results
     if results:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.models import Language
 from ingest.language import count_letters, detect_language, khmer_ratio
-from policykb.models import Language
 
 KHMER = "ក្រសួងប្រៃសណីយ៍និងទូរគមនាគមន៍បានរៀបចំគោលនយោបាយសេដ្ឋកិច្ចឌីជីថល។"
 ENGLISH = "The Ministry of Posts and Telecommunications prepared the digital economy policy."

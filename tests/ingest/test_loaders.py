@@ -11,13 +11,13 @@ from pathlib import Path
 import docx
 import pytest
 
+from core.errors import DocumentParseError, UnsupportedFormatError
+from core.models import Page, ParsedDocument
+from ingest.loaders.dispatch import LoaderTable, default_loaders, is_sidecar
 from ingest.loaders.docx import check_zip, load_docx
 from ingest.loaders.html import load_html, parse_html
 from ingest.loaders.markdown import load_markdown, parse_markdown
-from ingest.loaders.registry import LoaderRegistry, default_registry, is_sidecar
 from ingest.loaders.text import decode_text, load_text
-from policykb.errors import DocumentParseError, UnsupportedFormatError
-from policykb.models import Page, ParsedDocument
 
 KM = "គោលនយោបាយជាតិស្តីពីសន្តិសុខសាយប័រ"
 
@@ -441,8 +441,8 @@ def test_zip_over_the_total_size_limit_is_refused():
 
 
 def test_default_registry_extensions():
-    assert default_registry().extensions == [".docx", ".htm", ".html", ".markdown", ".md", ".txt"]
-    assert ".pdf" in default_registry(lambda p: []).extensions
+    assert default_loaders().extensions == [".docx", ".htm", ".html", ".markdown", ".md", ".txt"]
+    assert ".pdf" in default_loaders(lambda p: []).extensions
 
 
 @pytest.mark.parametrize(
@@ -453,7 +453,7 @@ def test_default_registry_extensions():
      ("~$draft.docx", False), ("._notes.txt", False), ("x.meta.yaml.txt", True)],
 )
 def test_supports(name, supported):
-    assert default_registry().supports(Path("folder") / name) is supported
+    assert default_loaders().supports(Path("folder") / name) is supported
 
 
 def test_sidecar_detection():
@@ -464,31 +464,31 @@ def test_sidecar_detection():
 def test_unknown_extension_names_the_file(tmp_path):
     path = write(tmp_path, "table.csv", "a,b\n")
     with pytest.raises(UnsupportedFormatError) as info:
-        default_registry().load(path)
+        default_loaders().load(path)
     assert "table.csv" in str(info.value) and ".csv" in str(info.value)
 
 
 def test_loading_a_sidecar_is_refused(tmp_path):
     with pytest.raises(UnsupportedFormatError, match="sidecar"):
-        default_registry().load(write(tmp_path, "a.txt.meta.yaml", "title: x\n"))
+        default_loaders().load(write(tmp_path, "a.txt.meta.yaml", "title: x\n"))
 
 
 def test_directory_passed_as_file(tmp_path):
     (tmp_path / "folder.txt").mkdir()
     with pytest.raises(DocumentParseError, match="is a directory") as info:
-        default_registry().load(tmp_path / "folder.txt")
+        default_loaders().load(tmp_path / "folder.txt")
     assert not isinstance(info.value, UnsupportedFormatError)
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(DocumentParseError, match="file not found"):
-        default_registry().load(tmp_path / "gone.md")
+        default_loaders().load(tmp_path / "gone.md")
 
 
 def test_fifo_is_not_read(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")  # reading it would block forever
     with pytest.raises(DocumentParseError, match="not a regular file"):
-        default_registry().load(tmp_path / "pipe.txt")
+        default_loaders().load(tmp_path / "pipe.txt")
 
 
 def test_unreadable_file(tmp_path):
@@ -498,7 +498,7 @@ def test_unreadable_file(tmp_path):
         if os.geteuid() == 0:
             pytest.skip("root can read mode-000 files; the directory case covers unreadable paths")
         with pytest.raises(DocumentParseError, match="permission denied"):
-            default_registry().load(path)
+            default_loaders().load(path)
     finally:
         path.chmod(0o644)
 
@@ -506,12 +506,12 @@ def test_unreadable_file(tmp_path):
 def test_file_size_limit(tmp_path):
     path = write(tmp_path, "big.txt", "x" * 3 * 2**20)
     with pytest.raises(DocumentParseError, match="limit is 2 MB"):
-        default_registry(max_file_mb=2).load(path)
-    assert default_registry(max_file_mb=4).load(path)
+        default_loaders(max_file_mb=2).load(path)
+    assert default_loaders(max_file_mb=4).load(path)
 
 
 def test_custom_loader_registration_and_error_wrapping(tmp_path):
-    registry = LoaderRegistry()
+    registry = LoaderTable()
     registry.register("CSV", lambda p: [ParsedDocument(pages=[Page(1, p.read_text())])])
     assert registry.supports("x.csv") and registry.extensions == [".csv"]
     assert registry.load(write(tmp_path, "t.csv", "a,b"))[0].text == "a,b"
@@ -531,7 +531,7 @@ def test_custom_loader_registration_and_error_wrapping(tmp_path):
 
 
 def test_registry_dispatches_every_format(tmp_path):
-    registry = default_registry()
+    registry = default_loaders()
     files = {
         "a.txt": ("plain text", "plain text"),
         "b.md": ("---\ntitle: T\n---\n# Title\n\nmarkdown text", "# Title\n\nmarkdown text"),

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import DocumentParseError
+from core.models import DocType, Page, ParsedDocument
 from ingest.metadata import (
     ALLOWED_KEYS,
     find_date,
@@ -19,8 +21,6 @@ from ingest.metadata import (
     normalize_date,
     normalize_language,
 )
-from policykb.errors import DocumentParseError
-from policykb.models import DocType, Page, ParsedDocument
 
 ZWSP = "\u200b"
 
@@ -369,8 +369,8 @@ def test_a_sidecar_alias_bomb_is_refused_quickly(tmp_path):
 
     import pytest
 
+    from core.errors import DocumentParseError
     from ingest.metadata import load_sidecar
-    from policykb.errors import DocumentParseError
 
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     for level in range(1, 10):

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from core.errors import DocumentParseError
 from ingest.loaders.ocr import TesseractOcr, page_fingerprint
 from ingest.loaders.pdf import PdfLoader
-from policykb.errors import DocumentParseError
 from tests.ingest.test_pdf_loader import cer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from core.errors import DocumentParseError
+from core.models import ParsedDocument
 from ingest.loaders.ocr import TesseractOcr, page_fingerprint
 from ingest.loaders.pdf import PdfLoader, clean_page_text
-from policykb.errors import DocumentParseError
-from policykb.models import ParsedDocument
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.loaders.registry import default_registry, is_sidecar
+from core.models import DocType, ParsedDocument
+from ingest.loaders.dispatch import default_loaders, is_sidecar
 from ingest.metadata import infer_metadata, load_sidecar
-from policykb.models import DocType, ParsedDocument
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 SAMPLE = CORPUS / "sample"
@@ -19,7 +19,7 @@ KHMER = re.compile(r"[\u1780-\u17ff]")
 
 
 def load(name: str) -> list[ParsedDocument]:
-    return default_registry().load(SAMPLE / name)
+    return default_loaders().load(SAMPLE / name)
 
 
 def metadata(name: str, index: int = 0) -> dict:
@@ -50,7 +50,7 @@ def test_the_sample_stays_small():
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_every_sample_file_loads_with_text_and_complete_metadata(path):
-    registry = default_registry()
+    registry = default_loaders()
     assert registry.supports(path)
     docs = registry.load(path)
     assert docs and all(d.text.strip() for d in docs)

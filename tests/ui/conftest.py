@@ -89,8 +89,8 @@ def ui_base(ui_app: Any) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def hostile_services(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Any:
+    from core.settings import Settings
     from policykb.services import Services
-    from policykb.settings import Settings
 
     root = tmp_path_factory.mktemp("hostile-index")
     docs = root / "docs"
@@ -99,8 +99,7 @@ def hostile_services(tmp_path_factory: pytest.TempPathFactory, embedder: Any) ->
     (docs / "hostile_minutes.txt").write_text(HOSTILE_TXT, encoding="utf-8")
     (docs / "hostile_minutes.txt.meta.yaml").write_text(HOSTILE_TXT_META, encoding="utf-8")
     shutil.copy(REPO / "tests" / "fixtures" / "pdf" / "english.pdf", docs / "skills_framework.pdf")
-    services = Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None))
-    services.__dict__["embedder"] = embedder
+    services = Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None), model=embedder)
     report = services.ingestor.ingest([docs])
     assert not report.failed, report.summary()["failed"]
     return services

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from policykb.keys import KeyStore, Role
+from api.keys import KeyStore, Role
 from tests.conftest import REPO, serve
 from tests.ui.conftest import screenshot
 
@@ -35,11 +35,11 @@ def keyed_services(source: Any, key_dir: Path) -> Any:
     """``source``'s loaded components, but with read_access='keys' and a key store of its own."""
     from policykb.services import Services
 
-    _ = (source.searcher, source.answerer)  # load them once, shared with the other browser tests
-    services = Services(source.settings.model_copy(update={"read_access": "keys"}))
-    services.__dict__.update({k: v for k, v in source.__dict__.items() if k != "settings"})
-    services.__dict__["keys"] = KeyStore(key_dir / "keys.sqlite3")
-    return services
+    # the loaded index is shared with the other browser tests; only access differs
+    return Services(source.settings.model_copy(update={"read_access": "keys"}),
+                    model=source.model, catalog=source.catalog, store=source.store,
+                    sparse=source.sparse, glossary=source.glossary,
+                    keys=KeyStore(key_dir / "keys.sqlite3"))
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +56,15 @@ def keyed(sample_services: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
 @pytest.fixture(scope="module")
 def keyed_pdf(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Any]:
     from api.app import create_app
+    from core.settings import Settings
     from policykb.services import Services
-    from policykb.settings import Settings
 
     root = tmp_path_factory.mktemp("keyed-pdf")
     docs = root / "docs"
     docs.mkdir()
     shutil.copy(REPO / "tests" / "fixtures" / "pdf" / "english.pdf", docs / "skills_framework.pdf")
     services = Services(Settings(data_dir=root / "data", ocr_enabled=False, read_access="keys",
-                                 _env_file=None))
-    services.__dict__["embedder"] = embedder
+                                 _env_file=None), model=embedder)
     assert not services.ingestor.ingest([docs]).failed
     with serve(create_app(services.settings, services)) as base:
         yield base, services

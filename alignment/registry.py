@@ -1,7 +1,7 @@
 """The policy registry: national policies -> goals -> strategies -> measures, with page ranges.
 
 Built automatically from the indexed documents' own headings and numbering (see
-``index/registry_extract.py``), then checked and corrected by a reviewed file
+``alignment/registry_extract.py``), then checked and corrected by a reviewed file
 (``corpus/registry/policies.yaml``, format in ``corpus/registry/README.md``).
 
 Levels. Every policy's tree has three levels, named after the Digital Government Policy:
@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from index.registry_extract import Extraction, MatrixGroup, RawNode, parse_structure
-from policykb.models import DocumentRecord, PageRecord
+from alignment.registry_extract import Extraction, MatrixGroup, RawNode, parse_structure
+from core.models import DocumentRecord, PageRecord
 
 if TYPE_CHECKING:
     from index.catalog import Catalog

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from policykb.errors import ConfigurationError, PolicyKBError
+from core.errors import ConfigurationError, PolicyKBError
 
 KEY_PREFIX = "pkb"
 

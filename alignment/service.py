@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.alignment import AlignmentReport
-from index.mechanisms import find_mechanisms
-from policykb.errors import DocumentNotFoundError, PolicyKBError
+from alignment.aligner import AlignmentReport
+from alignment.mechanisms import find_mechanisms
+from core.errors import DocumentNotFoundError, PolicyKBError
 
 
 class NoMechanismsError(PolicyKBError):

@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from index.answer_types import Answer, AnswerSentence, Citation
-from index.answerer import NOT_FOUND, ExtractiveAnswerer
+from answers.extractive import NOT_FOUND, ExtractiveAnswerer
+from answers.types import Answer, AnswerSentence, Citation
 from index.search_types import Hit, SearchFilters
 from ingest.analysis import analyze
 from ingest.language import detect_language
@@ -173,7 +173,7 @@ def _all_sentences(text: str, split: Callable[[str], list[tuple[int, int]]]) -> 
 
 
 def _answer_fields(data: dict[str, Any]) -> dict[str, Any]:
-    from index.answer_types import ClosestDocument
+    from answers.types import ClosestDocument
 
     return {**data,
             "sentences": [AnswerSentence(**s) for s in data["sentences"]],

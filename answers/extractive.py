@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from index.answer_types import Answer, AnswerSentence, Citation, ClosestDocument
+from answers.types import Answer, AnswerSentence, Citation, ClosestDocument
 from index.evidence import EvidenceSentence, score_sentences, select, sentences_of
 from index.search_types import Hit, SearchFilters
 from index.searcher import Searcher

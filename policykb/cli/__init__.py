@@ -14,10 +14,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from policykb.cli_keys import keys_app
-from policykb.errors import PolicyKBError
+from core.errors import PolicyKBError
+from core.settings import Settings
+from policykb.cli.keys import keys_app
 from policykb.services import Services
-from policykb.settings import Settings
 
 app = typer.Typer(help="PolicyKB: search Cambodian digital policies in Khmer and English.",
                   no_args_is_help=True, add_completion=False)
@@ -351,8 +351,8 @@ def align(
 ) -> None:
     """Which national strategy each mechanism of a plan serves, with evidence; gaps; strategies
     the plan does not address."""
-    from index.align_service import align_document
-    from index.alignment_report import to_csv, to_json, to_markdown
+    from alignment.report import to_csv, to_json, to_markdown
+    from alignment.service import align_document
 
     if format not in ("md", "csv", "json"):
         raise _fail(PolicyKBError(f"--format must be md, csv or json, not {format!r}"))

@@ -12,13 +12,13 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from core.errors import DocumentParseError, UnsupportedFormatError
+from core.models import ParsedDocument
 from ingest.loaders.docx import load_docx
 from ingest.loaders.html import load_html
 from ingest.loaders.markdown import load_markdown
 from ingest.loaders.text import load_text
 from ingest.metadata import MANIFEST_NAME, SIDECAR_SUFFIX
-from policykb.errors import DocumentParseError, UnsupportedFormatError
-from policykb.models import ParsedDocument
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def is_sidecar(path: Path | str) -> bool:
     return name.endswith(SIDECAR_SUFFIX) or name == MANIFEST_NAME
 
 
-class LoaderRegistry:
+class LoaderTable:
     """Maps file extensions (``.txt``) to loader callables."""
 
     def __init__(self, max_file_bytes: int | None = None) -> None:
@@ -105,9 +105,9 @@ class LoaderRegistry:
             raise DocumentParseError(path, "permission denied")
 
 
-def default_registry(pdf_loader: Loader | None = None, max_file_mb: int | None = 200) -> LoaderRegistry:
+def default_loaders(pdf_loader: Loader | None = None, max_file_mb: int | None = 200) -> LoaderTable:
     """The standard loaders; ``.pdf`` only when a PDF loader is given (it lives in its own module)."""
-    registry = LoaderRegistry(max_file_bytes=max_file_mb * 2**20 if max_file_mb else None)
+    registry = LoaderTable(max_file_bytes=max_file_mb * 2**20 if max_file_mb else None)
     registry.register(".txt", load_text)
     registry.register(".md", load_markdown)
     registry.register(".markdown", load_markdown)

@@ -14,9 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from policykb.errors import PolicyKBError
-from policykb.keys import KeyStore, Role
-from policykb.settings import Settings
+from api.keys import KeyStore, Role
+from core.errors import PolicyKBError
+from core.settings import Settings
 
 keys_app = typer.Typer(help="API keys for the HTTP API: create, list, revoke (hashed at rest).",
                        no_args_is_help=True, add_completion=False)

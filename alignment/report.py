@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from index.alignment import PARTIAL, STRONG, AlignmentReport
+from alignment.aligner import PARTIAL, STRONG, AlignmentReport
 
 _VERDICT_MARK = {"strong": "✅ strong", "partial": "◐ partial", "none": "✗ none found"}
 

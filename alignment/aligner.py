@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from alignment.mechanisms import Mechanism
+from alignment.registry import Policy, PolicyRegistry, RegistryNode
+from core.models import ChunkRecord
 from index.evidence import score_sentences, sentences_of
-from index.mechanisms import Mechanism
-from index.registry import Policy, PolicyRegistry, RegistryNode
 from index.search_types import Hit, ScoreBreakdown
 from index.searcher import Searcher
 from index.sparse import SparseIndex
-from policykb.models import ChunkRecord
 
 STRONG = 0.55
 PARTIAL = 0.42

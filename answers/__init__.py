@@ -1,0 +1,1 @@
+"""Cited answers to questions: extractive by default, generative through an OpenAI-compatible endpoint."""
