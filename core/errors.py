@@ -36,3 +36,10 @@ class DocumentNotFoundError(PolicyKBError):
 
 class IndexUnavailableError(PolicyKBError):
     """The index directory cannot be opened or written (read-only, disk full, locked)."""
+
+
+class RegistryFileError(ConfigurationError):
+    """The reviewed policy-registry file is malformed; the message names the file and field.
+
+    A server-side configuration fault, not a missing index: it must not read as "index
+    unavailable", and the caller's request is not at fault either."""
