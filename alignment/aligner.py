@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from alignment.mechanisms import Mechanism
-from alignment.registry import Policy, PolicyRegistry, RegistryNode
+from alignment.registry.models import Policy, PolicyRegistry, RegistryNode
 from core.models import ChunkRecord
 from index.evidence import score_sentences, sentences_of
 from index.search_types import Hit, ScoreBreakdown
@@ -221,7 +221,7 @@ class Aligner:
         if not chunks:
             return []
         hits = [_as_hit(c) for c in chunks]
-        sentences = sentences_of(hits, self.split_sentences)
+        sentences = sentences_of(hits, self.split_sentences, self.searcher.analyzer)
         index = self.sparse()
         score_sentences(sentences, query, index.idf, self.embed, query_vector,
                         self.searcher.embedder.languages, {h.chunk_id: i for i, h in enumerate(hits)},

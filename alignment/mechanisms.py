@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_KM_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+from ingest.khmer.script import DIGIT_CLASS, DIGITS_TO_ASCII
+
 # an item number: start of line or after punctuation/space, a 1-2 digit number, a separator
 _INLINE_MARKER = re.compile(
     r"(?:(?<=^)|(?<=[\s,;:(\u17d4\u17d6]))"
     r"(?:(?:mechanism|objective|measure|strategy|goal|pillar)\s+|យន្តការទី|គោលបំណងទី|វិធានការទី|យុទ្ធសាស្ត្រទី)?"
-    r"(?P<num>[0-9\u17e0-\u17e9]{1,2})\s*(?:[-–.)]|:|៖)\s*(?=\S)",
+    rf"(?P<num>[0-9{DIGIT_CLASS}]{{1,2}})\s*(?:[-–.)]|:|៖)\s*(?=\S)",
     re.IGNORECASE | re.MULTILINE,
 )
 _MECHANISM_WORDS = re.compile(
@@ -35,7 +36,7 @@ class Mechanism:
 
 def find_mechanisms(text: str, max_item_chars: int = 400) -> list[Mechanism]:
     """The best numbered run of items in ``text`` (empty when there is none of two or more)."""
-    folded = text.translate(_KM_DIGITS)
+    folded = text.translate(DIGITS_TO_ASCII)
     markers = [(int(m.group("num")), m.start(), m.end()) for m in _INLINE_MARKER.finditer(folded)]
     runs: list[list[tuple[int, int, int]]] = []
     for i, (num, _, _) in enumerate(markers):

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from alignment.aligner import AlignmentReport
+from alignment.aligner import Aligner, AlignmentReport
 from alignment.mechanisms import find_mechanisms
-from core.errors import DocumentNotFoundError, PolicyKBError
+from alignment.registry.cache import RegistryCache
+from core.errors import DocumentNotFoundError, NoMechanismsError, PolicyKBError
+from index.catalog import Catalog
+
+__all__ = ["NoMechanismsError", "align_document"]
 
 
-class NoMechanismsError(PolicyKBError):
-    """The text has no numbered mechanisms, objectives or measures to align."""
+def align_document(catalog: Catalog, aligner: Aligner, registry: RegistryCache,
+                   doc_id: str | None = None, text: str | None = None) -> AlignmentReport:
+    """Align an ingested document (by id, its pages read from ``catalog``) or pasted text
+    against the current policy registry.
 
-
-def align_document(services: Any, doc_id: str | None = None, text: str | None = None) -> AlignmentReport:
-    """Align an ingested document (by id) or pasted text against the policy registry."""
+    The registry is built last, so a missing document or a plan without mechanisms is reported
+    as such even while the reviewed registry file is broken."""
     if doc_id:
-        pages = services.catalog.pages_of(doc_id)
+        pages = catalog.pages_of(doc_id)
         if not pages:
             raise DocumentNotFoundError(doc_id)
         body = "\n\n".join(p.text for p in pages)
@@ -30,4 +33,4 @@ def align_document(services: Any, doc_id: str | None = None, text: str | None = 
         raise NoMechanismsError(
             f"no numbered mechanisms, objectives or measures found in {name} "
             "(expected a list such as '1- ..., 2- ...' or 'Mechanism 1: ...')")
-    return services.aligner.align(name, mechanisms, services.registry.current())
+    return aligner.align(name, mechanisms, registry.current())

@@ -6,7 +6,7 @@ import httpx
 
 from api.app import create_app
 from core.settings import Settings
-from tests.index.test_registry import DOC_ID, REVIEWED, write_fixture
+from tests.support.registry_fixture import DOC_ID, REVIEWED, write_fixture
 
 
 def test_policies_over_http(tmp_path, make_services, live_server):
@@ -43,6 +43,8 @@ def test_policies_over_http(tmp_path, make_services, live_server):
         reviewed.write_text("policies:\n  - id: x\n    title: X\n    match: '*'\n    titel: Y\n",
                             encoding="utf-8")
         broken = httpx.get(f"{base}/policies", timeout=30)
-        assert broken.status_code == 503
-        assert "policies.yaml" in broken.json()["detail"]
-        assert "policies[0].titel" in broken.json()["detail"]
+        assert broken.status_code == 500, broken.text  # the server's setup, not the index
+        body = broken.json()
+        assert body["error"] == "RegistryFileError"
+        assert body["detail"].endswith(f"{reviewed}: policies[0].titel: unknown key")
+        assert "unavailable" not in body["detail"]

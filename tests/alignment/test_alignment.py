@@ -10,10 +10,12 @@ import io
 import httpx
 import pytest
 
+from alignment.registry import RegistryCache
 from alignment.report import to_csv, to_json, to_markdown
 from alignment.service import NoMechanismsError, align_document
 from api.app import create_app
-from tests.index.test_registry import write_fixture
+from core.errors import DocumentNotFoundError, RegistryFileError
+from tests.support.registry_fixture import write_fixture
 
 REVIEWED = """version: 1
 policies:
@@ -60,8 +62,12 @@ def aligned_services(tmp_path_factory, embedder):
     return services
 
 
+def _align(services, **target):
+    return align_document(services.catalog, services.aligner, services.registry, **target)
+
+
 def test_each_mechanism_finds_its_strategy(aligned_services):
-    report = align_document(aligned_services, doc_id="plans/draft_ict_plan.md")
+    report = _align(aligned_services, doc_id="plans/draft_ict_plan.md")
     data = to_json(report)
     assert data["document"] == "plans/draft_ict_plan.md"
     assert [m["label"] for m in data["mechanisms"]] == ["1", "2", "3", "4"]
@@ -79,7 +85,7 @@ def test_each_mechanism_finds_its_strategy(aligned_services):
 
 
 def test_unsupported_mechanism_is_a_gap_and_unaddressed_strategy_is_listed(aligned_services):
-    report = align_document(aligned_services, doc_id="plans/draft_ict_plan.md")
+    report = _align(aligned_services, doc_id="plans/draft_ict_plan.md")
     by_label = {m.label: m for m in report.mechanisms}
     assert by_label["4"].gap
     assert not any(by_label[label].gap for label in EXPECTED)
@@ -89,7 +95,7 @@ def test_unsupported_mechanism_is_a_gap_and_unaddressed_strategy_is_listed(align
 
 
 def test_evidence_quotes_are_exact_page_spans(aligned_services):
-    report = align_document(aligned_services, doc_id="plans/draft_ict_plan.md")
+    report = _align(aligned_services, doc_id="plans/draft_ict_plan.md")
     quotes = [e for m in report.mechanisms for a in m.alignments for e in a.evidence]
     assert quotes
     for e in quotes:
@@ -98,14 +104,14 @@ def test_evidence_quotes_are_exact_page_spans(aligned_services):
 
 
 def test_hand_entered_policy_is_marked_as_having_no_text(aligned_services):
-    report = align_document(aligned_services, doc_id="plans/draft_ict_plan.md")
+    report = _align(aligned_services, doc_id="plans/draft_ict_plan.md")
     untexted = [a for m in report.mechanisms for a in m.alignments if a.note]
     assert all(a.verdict != "strong" and not a.evidence for a in untexted)
     assert "entered by hand" in to_markdown(report)
 
 
 def test_markdown_and_csv_forms(aligned_services):
-    report = align_document(aligned_services, text=PLAN)
+    report = _align(aligned_services, text=PLAN)
     markdown = to_markdown(report)
     assert markdown.startswith("# Policy alignment: uploaded text")
     assert "| 1 | Mechanism for operators to share masts" in markdown
@@ -117,7 +123,21 @@ def test_markdown_and_csv_forms(aligned_services):
 
 def test_text_without_mechanisms_is_a_clear_error(aligned_services):
     with pytest.raises(NoMechanismsError, match="no numbered mechanisms"):
-        align_document(aligned_services, text="The meeting discussed the weather.")
+        _align(aligned_services, text="The meeting discussed the weather.")
+
+
+def test_a_broken_registry_file_is_named_after_the_request_is_checked(aligned_services, tmp_path):
+    """The components are passed in, so a registry over another file is one argument away."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("policies:\n  - id: x\n    title: X\n    match: '*'\n    titel: Y\n",
+                      encoding="utf-8")
+    registry = RegistryCache(aligned_services.catalog, broken)
+    catalog, aligner = aligned_services.catalog, aligned_services.aligner
+    with pytest.raises(DocumentNotFoundError):
+        align_document(catalog, aligner, registry, doc_id="plans/no_such_plan.md")
+    with pytest.raises(RegistryFileError, match=r"broken\.yaml: policies\[0\]\.titel: unknown key"):
+        align_document(catalog, aligner, registry, doc_id="plans/draft_ict_plan.md")
+    assert registry.builds == 0
 
 
 def test_alignment_over_http(aligned_services, live_server):
