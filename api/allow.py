@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.errors import error_name, error_response
+
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -33,6 +35,6 @@ def install_allow_header(app: FastAPI) -> None:
         if methods:
             headers["Allow"] = ", ".join(methods)
         detail = exc.detail if isinstance(exc, StarletteHTTPException) else "Method Not Allowed"
-        return JSONResponse({"detail": detail}, status_code=405, headers=headers)
+        return error_response(error_name(405), detail, 405, headers=headers)
 
     app.add_exception_handler(405, method_not_allowed)

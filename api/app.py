@@ -1,4 +1,6 @@
-"""``create_app(settings)`` builds the FastAPI application; nothing happens at import time."""
+"""``create_app(settings, components)`` builds the FastAPI application; nothing happens at
+import time, and the app never builds its own components: the server entry
+(``policykb/server.py``) or a test hands them in."""
 
 from __future__ import annotations
 
@@ -6,14 +8,15 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 
-from alignment.service import NoMechanismsError
 from api.allow import install_allow_header
 from api.auth import RequireAdmin, RequireEditor, RequireReader
 from api.background import background_jobs
+from api.components import Components
+from api.deps import attach
+from api.errors import install_error_handlers
 from api.limits import install_limits
 from api.ratelimit import RateLimiter
 from api.responses import READER_ERRORS, WRITER_ERRORS, document_body_errors
@@ -22,28 +25,13 @@ from api.routes import jobs as job_routes
 from api.routes import policies as policy_routes
 from api.routes import uploads as upload_routes
 from core import __version__
-from core.errors import (
-    DocumentNotFoundError,
-    DocumentParseError,
-    IndexUnavailableError,
-    PolicyKBError,
-)
-from core.settings import Settings, get_settings
-from policykb.services import Services
+from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-_STATUS = {
-    NoMechanismsError: 422,
-    DocumentNotFoundError: 404,
-    DocumentParseError: 422,
-    IndexUnavailableError: 503,
-}
 
-
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    services = services or Services(settings)
+def create_app(settings: Settings, services: Components) -> FastAPI:
+    """The API and the web page, served from ``services`` (built for ``settings``)."""
 
     @asynccontextmanager
     async def lifespan(app_: FastAPI) -> AsyncIterator[None]:
@@ -58,14 +46,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         description="Search, cited answers and policy alignment over Cambodian digital "
         "policies, in Khmer and English.",
     )
-    app.state.services = services
+    attach(app, services)  # routes reach each component through api/deps.py
     app.state.rate_limiter = RateLimiter.from_settings(settings)  # used by api.auth.require
-
-    @app.exception_handler(PolicyKBError)
-    async def _policykb_error(_: Request, exc: PolicyKBError) -> JSONResponse:
-        status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
-        return JSONResponse(status_code=status,
-                            content={"error": type(exc).__name__, "detail": str(exc)})
+    install_error_handlers(app)  # one body for every error (api/errors.py)
 
     # Access is decided here, per router, so no route can be added without a requirement.
     app.include_router(health.router)  # open: load balancers and the sign-in page probe it
@@ -89,7 +72,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     return app
 
 
-def _warm_up(services: Services) -> None:
+def _warm_up(services: Components) -> None:
     """Load the model, the sparse index and the glossary before the first request, so the
     first user does not wait for them (and cold start is measured honestly).
 
@@ -113,13 +96,3 @@ def _warm_up(services: Services) -> None:
         services.searcher.search("warm up", k=1)
     except Exception:  # an empty or broken index must not stop the server from starting
         logger.exception("warm-up search failed; the server starts anyway")
-
-
-def create_app_for_server() -> FastAPI:
-    """The factory `policykb serve` hands to uvicorn (once per worker process)."""
-    import torch
-
-    # Many small concurrent queries: one intra-op thread per worker beats two threads
-    # fighting over two cores (measured: same single-query latency, more throughput).
-    torch.set_num_threads(1)
-    return create_app(get_settings())

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 
-from api.deps import ServicesDep
-from api.keys import Role
+from api.deps import KeysDep, SettingsDep
+from api.keys import KeyStore, Role
+from core.errors import ForbiddenError, NotAuthenticatedError, RateLimitedError
+from core.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,7 @@ class Caller:
         return f"key:{self.key_id}" if self.key_id else f"ip:{self.client}"
 
 
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(status_code=401, detail=detail,
-                         headers={"WWW-Authenticate": 'Bearer realm="policykb"'})
-
-
-def identify(request: Request, services: ServicesDep) -> Caller:
+def identify(request: Request, keys: KeyStore) -> Caller:
     """The caller behind the request; a presented key that is not valid is always a 401
     (never silently treated as anonymous)."""
     cached = getattr(request.state, "caller", None)
@@ -47,22 +44,22 @@ def identify(request: Request, services: ServicesDep) -> Caller:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise _unauthorized("the Authorization header must read 'Bearer <API key>'")
-        key = services.keys.verify(token.strip())
+            raise NotAuthenticatedError("the Authorization header must read 'Bearer <API key>'")
+        key = keys.verify(token.strip())
         if key is None:
-            raise _unauthorized("unknown or revoked API key")
+            raise NotAuthenticatedError("unknown or revoked API key")
         caller = Caller(key.key_id, key.role, client)
     request.state.caller = caller
     return caller
 
 
-def reads_are_open(services: ServicesDep) -> bool:
-    mode = services.settings.read_access
+def reads_are_open(settings: Settings, keys: KeyStore) -> bool:
+    mode = settings.read_access
     if mode == "open":
         return True
     if mode == "keys":
         return False
-    return not services.keys.any_active()
+    return not keys.any_active()
 
 
 def rate_limit(request: Request, caller: Caller) -> None:
@@ -75,23 +72,23 @@ def rate_limit(request: Request, caller: Caller) -> None:
     wait = limiter.acquire(caller.bucket)
     if wait is not None:
         who = f"API key {caller.key_id}" if caller.key_id else f"client {caller.client}"
-        raise HTTPException(status_code=429, headers={"Retry-After": str(wait)},
-                            detail=f"too many requests from {who}; retry in {wait} s "
-                            "(POLICYKB_RATE_LIMIT_PER_MINUTE)")
+        raise RateLimitedError(f"too many requests from {who}; retry in {wait} s "
+                               "(POLICYKB_RATE_LIMIT_PER_MINUTE)", retry_after=wait)
 
 
 def require(needed: Role):
     """A dependency that lets the request through only for a key of role ``needed`` or
     above (or anyone, for reads, when reads are open), within the caller's rate limit."""
 
-    def check(request: Request, services: ServicesDep) -> Caller:
-        caller = identify(request, services)
+    def check(request: Request, settings: SettingsDep, keys: KeysDep) -> Caller:
+        caller = identify(request, keys)
         if caller.role is None:
-            if not (needed is Role.reader and reads_are_open(services)):
-                raise _unauthorized(f"this needs an API key with role {needed.value} or above")
+            if not (needed is Role.reader and reads_are_open(settings, keys)):
+                raise NotAuthenticatedError(
+                    f"this needs an API key with role {needed.value} or above")
         elif not caller.role.allows(needed):
-            raise HTTPException(status_code=403, detail=f"this needs role {needed.value}; "
-                                f"key {caller.key_id} has role {caller.role.value}")
+            raise ForbiddenError(f"this needs role {needed.value}; "
+                                 f"key {caller.key_id} has role {caller.role.value}")
         rate_limit(request, caller)
         return caller
 

@@ -13,16 +13,16 @@ from contextlib import contextmanager
 
 from fastapi import FastAPI
 
+from api.components import Components
 from ingest.jobs import JobQueue, JobRunner
 from ingest.upload_jobs import UploadJobHandler, resume_untracked
 from ingest.uploads import UploadStore
-from policykb.services import Services
 
 logger = logging.getLogger(__name__)
 
 
 @contextmanager
-def background_jobs(app: FastAPI, services: Services) -> Iterator[JobRunner | None]:
+def background_jobs(app: FastAPI, services: Components) -> Iterator[JobRunner | None]:
     """Run the job runner for the app's lifetime (``app.state.job_runner``); a data directory
     where jobs cannot run (read-only) still serves reads."""
     settings = services.settings
@@ -33,7 +33,8 @@ def background_jobs(app: FastAPI, services: Services) -> Iterator[JobRunner | No
             logger.info("removed %s left by an interrupted upload", name)
         resume_untracked(uploads, services.catalog, queue)
         runner = JobRunner(queue, UploadJobHandler(lambda: services.ingestor, services.catalog,
-                                                   uploads, queue))
+                                                   uploads, queue,
+                                                   remover=lambda: services.index_writer))
         runner.start()
     except Exception:
         logger.exception("background jobs cannot run here; uploads and deletes will wait")

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from core.errors import ConfigurationError, PolicyKBError
+from core.errors import ConfigurationError, KeyNotFoundError
 
 KEY_PREFIX = "pkb"
 
@@ -38,10 +38,6 @@ class Role(StrEnum):
 
 
 _RANK = {Role.reader: 0, Role.editor: 1, Role.admin: 2}
-
-
-class KeyNotFoundError(PolicyKBError):
-    """No key with that id (or it is already revoked)."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import domain_error_response
+from core.errors import MalformedRequestError, PolicyKBError, RequestTooLargeError
 from core.settings import Settings
 
 UPLOAD_FORM_SLACK = 2**20  # multipart boundaries and form fields around the file itself
@@ -32,9 +34,10 @@ UPLOAD_FORM_SLACK = 2**20  # multipart boundaries and form fields around the fil
 QUERY_FIELDS = (("SearchRequestIn", "query"), ("AskRequestIn", "question"))
 
 
-class BodyTooLargeError(HTTPException):
-    """Raised from ``receive`` when a streamed body passes its limit. An HTTPException, so
-    FastAPI's body parsing passes it on instead of turning it into a 400."""
+class _BodyOverLimit(HTTPException):
+    """Raised from ``receive`` when a streamed body passes its limit: a private signal that
+    carries :class:`RequestTooLargeError` out of FastAPI's body parsing, which passes an
+    HTTPException on but would turn any other exception into a 400."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(status_code=413, detail=detail)
@@ -73,10 +76,11 @@ class BodyLimitMiddleware:
         declared = headers.get("content-length")
         if declared is not None:
             if not declared.strip().isdigit():
-                await _error(400, "the Content-Length header is not a number")(scope, receive, send)
+                error = MalformedRequestError("the Content-Length header is not a number")
+                await _refuse(error)(scope, receive, send)
                 return
             if int(declared) > limit:
-                await _error(413, detail)(scope, receive, send)
+                await _refuse(RequestTooLargeError(detail))(scope, receive, send)
                 return
 
         received = 0
@@ -88,7 +92,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLargeError(detail)
+                    raise _BodyOverLimit(detail)
             return message
 
         async def tracked_send(message: Message) -> None:
@@ -99,10 +103,10 @@ class BodyLimitMiddleware:
 
         try:
             await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLargeError as exc:  # read outside FastAPI's handlers (a mounted app)
+        except _BodyOverLimit as exc:  # read outside FastAPI's handlers (a mounted app)
             if started:
                 raise
-            await _error(413, str(exc.detail))(scope, receive, send)
+            await _refuse(RequestTooLargeError(str(exc.detail)))(scope, receive, send)
 
 
 def install_limits(app: FastAPI, settings: Settings) -> None:
@@ -110,17 +114,15 @@ def install_limits(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(BodyLimitMiddleware, **BodyLimitMiddleware.options(settings))
 
     async def too_large(_: Request, exc: Exception) -> Response:
-        return _error(413, str(getattr(exc, "detail", exc)))
+        return _refuse(RequestTooLargeError(str(getattr(exc, "detail", exc))))
 
-    app.add_exception_handler(BodyTooLargeError, too_large)
+    app.add_exception_handler(_BodyOverLimit, too_large)
     publish_query_limit(app, settings.max_query_chars)
 
 
-def _error(status: int, detail: str) -> JSONResponse:
-    error = "RequestTooLarge" if status == 413 else "BadRequest"
+def _refuse(error: PolicyKBError) -> JSONResponse:
     # Close the connection: the body we did not read must not be taken for the next request.
-    return JSONResponse({"error": error, "detail": detail}, status_code=status,
-                        headers={"Connection": "close"})
+    return domain_error_response(error, close=True)
 
 
 def check_query_length(value: str, field: str, settings: Settings) -> None:

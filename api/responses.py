@@ -1,7 +1,8 @@
 """The error answers of the API, as the OpenAPI schema documents them.
 
-Every error body has a ``detail`` (a sentence naming the field or file, or FastAPI's list of
-validation issues) and most an ``error`` (its kind). :data:`READER_ERRORS` and
+Every error body has an ``error`` (its kind: a class of ``core/errors.py``, see
+``api/errors.py``) and a ``detail`` (a sentence naming the field or file, or FastAPI's list of
+validation issues). :data:`READER_ERRORS` and
 :data:`WRITER_ERRORS` are given to routers where ``create_app`` sets their access;
 :func:`document_body_errors` adds what any request body can cause (400, 413) and gives every
 422 the one error schema, since a route's own 422 (a blank query, a plan without mechanisms)
@@ -31,7 +32,7 @@ class ErrorOut(BaseModel):
     """Any 4xx/5xx answer of the JSON API."""
 
     error: str | None = Field(None, description="The kind, e.g. DocumentNotFoundError, "
-                              "RequestTooLarge, UnsupportedMediaType.")
+                              "RequestTooLargeError, UnsupportedMediaTypeError.")
     detail: str | list[ValidationIssueOut] = Field(
         ..., description="What is wrong, naming the field or file; or the validation issues.")
 

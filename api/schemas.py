@@ -67,11 +67,6 @@ class PageText(BaseModel):
     method: str
 
 
-class ErrorBody(BaseModel):
-    error: str
-    detail: str
-
-
 class SearchFiltersIn(BaseModel):
     languages: list[str] | None = Field(None, description="Passage languages: km, en, mixed.")
     doc_types: list[str] | None = Field(

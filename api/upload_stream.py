@@ -19,20 +19,17 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from core.errors import (
+    EmptyFileError,
+    InvalidFieldError,
+    MalformedRequestError,
+    RequestTooLargeError,
+    UnsupportedMediaTypeError,
+)
 from ingest.uploads import UploadStore
 
 FILE_FIELD = "file"
 MAX_FIELD_BYTES = 2000
-
-
-class UploadRejectedError(Exception):
-    """An upload refused with an HTTP status, an error type and a message naming the field."""
-
-    def __init__(self, status: int, error: str, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.error = error
-        self.detail = detail
 
 
 @dataclass
@@ -94,16 +91,14 @@ class _Receiver:
         if b"filename" not in options:
             if name not in self.allowed_fields:
                 known = ", ".join([FILE_FIELD, *sorted(self.allowed_fields)])
-                raise UploadRejectedError(422, "InvalidField",
-                                          f"unknown form field {name!r}; accepted: {known}")
+                raise InvalidFieldError(f"unknown form field {name!r}; accepted: {known}")
             self._field = name
             return
         if name != FILE_FIELD:
-            raise UploadRejectedError(422, "InvalidField",
-                                      f"the file must be sent in the form field '{FILE_FIELD}', "
-                                      f"not {name!r}")
+            raise InvalidFieldError(f"the file must be sent in the form field '{FILE_FIELD}', "
+                                    f"not {name!r}")
         if self.upload is not None:
-            raise UploadRejectedError(422, "InvalidField", "one file per upload")
+            raise InvalidFieldError("one file per upload")
         file_name = self.accept_name(_decode(options[b"filename"]))
         self.upload = ReceivedUpload(file_name, self.store.new_temp())
         self._handle = self.upload.temp.open("wb")
@@ -114,15 +109,15 @@ class _Receiver:
             assert self.upload is not None and self._handle is not None
             self.upload.size += end - start
             if self.upload.size > self.max_bytes:
-                raise UploadRejectedError(
-                    413, "RequestTooLarge", f"{self.upload.file_name} is larger than "
+                raise RequestTooLargeError(
+                    f"{self.upload.file_name} is larger than "
                     f"{self.max_bytes // 2**20} MB (POLICYKB_MAX_UPLOAD_MB)")
             self._handle.write(data[start:end])  # small writes to the page cache
         else:
             self._value += data[start:end]
             if len(self._value) > MAX_FIELD_BYTES:
-                raise UploadRejectedError(422, "InvalidField", f"form field {self._field!r} is "
-                                          f"longer than {MAX_FIELD_BYTES} bytes")
+                raise InvalidFieldError(f"form field {self._field!r} is "
+                                        f"longer than {MAX_FIELD_BYTES} bytes")
 
     def on_part_end(self) -> None:
         if self._in_file:
@@ -156,12 +151,12 @@ async def receive_upload(
     accept_name: Callable[[str], str], check_field: Callable[[str, str], None],
 ) -> ReceivedUpload:
     """Parse the request body; the file is under ``.incoming`` when this returns. Raises
-    UploadRejectedError (nothing is left behind) for anything not a complete, valid upload."""
+    a PolicyKBError (nothing is left behind) for anything not a complete, valid upload."""
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     if content_type != b"multipart/form-data" or b"boundary" not in params:
-        raise UploadRejectedError(415, "UnsupportedMediaType",
-                                  f"send the file as multipart/form-data in the field "
-                                  f"'{FILE_FIELD}' (got {content_type.decode() or 'no content type'})")
+        raise UnsupportedMediaTypeError(
+            f"send the file as multipart/form-data in the field "
+            f"'{FILE_FIELD}' (got {content_type.decode() or 'no content type'})")
     receiver = _Receiver(store, max_bytes, allowed_fields, accept_name, check_field)
     parser = MultipartParser(params[b"boundary"], receiver.callbacks())  # type: ignore[arg-type]
     try:
@@ -169,17 +164,15 @@ async def receive_upload(
             parser.write(chunk)
         parser.finalize()
         if receiver.upload is None:
-            raise UploadRejectedError(422, "InvalidField",
-                                      f"the form has no file in the field '{FILE_FIELD}'")
+            raise InvalidFieldError(f"the form has no file in the field '{FILE_FIELD}'")
         if not (receiver.file_done and receiver.ended):
-            raise UploadRejectedError(400, "BadRequest", f"{receiver.upload.file_name}: the "
-                                      "upload ended before its last byte (body cut short)")
+            raise MalformedRequestError(f"{receiver.upload.file_name}: the upload ended "
+                                        "before its last byte (body cut short)")
         if receiver.upload.size == 0:
-            raise UploadRejectedError(422, "EmptyFile", f"{receiver.upload.file_name} is empty "
-                                      "(0 bytes)")
+            raise EmptyFileError(f"{receiver.upload.file_name} is empty (0 bytes)")
     except MultipartParseError as exc:
         receiver.discard()
-        raise UploadRejectedError(400, "BadRequest", f"malformed multipart body: {exc}") from exc
+        raise MalformedRequestError(f"malformed multipart body: {exc}") from exc
     except BaseException:  # rejected, client gone, body too large, cancelled: leave nothing
         receiver.discard()
         raise

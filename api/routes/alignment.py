@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from alignment.report import to_csv, to_json, to_markdown
 from alignment.service import align_document
-from api.deps import ServicesDep
+from api.deps import AlignerDep, CatalogDep, RegistryDep
 from api.responses import ErrorOut, not_found
 from api.schemas import NOT_BLANK, one_of_required
 
@@ -69,9 +69,10 @@ class AlignmentOut(BaseModel):
                         400: {"model": ErrorOut, "description": "Neither `doc_id` nor `text`."},
                         **not_found("document"),
                         422: {"description": "Invalid field, or no mechanisms found in the plan."}})
-def alignment(body: AlignmentRequestIn, services: ServicesDep) -> Any:
+def alignment(body: AlignmentRequestIn, catalog: CatalogDep, aligner: AlignerDep,
+              registry: RegistryDep) -> Any:
     """For each mechanism of the plan: the national strategies it serves, with evidence."""
-    report = align_document(services, body.doc_id, body.text)
+    report = align_document(catalog, aligner, registry, body.doc_id, body.text)
     if body.format == "md":
         return PlainTextResponse(to_markdown(report), media_type="text/markdown; charset=utf-8")
     if body.format == "csv":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import ServicesDep
+from api.deps import CatalogDep
 from api.responses import not_found
 from api.schemas import DocumentDetail, DocumentSummary, PageText
 from core.errors import DocumentNotFoundError
@@ -13,14 +13,14 @@ router = APIRouter(tags=["documents"])
 
 
 @router.get("/documents", response_model=list[DocumentSummary])
-def list_documents(services: ServicesDep) -> list[DocumentSummary]:
-    return [DocumentSummary(**d.to_dict()) for d in services.catalog.documents()]
+def list_documents(catalog: CatalogDep) -> list[DocumentSummary]:
+    return [DocumentSummary(**d.to_dict()) for d in catalog.documents()]
 
 
 @router.get("/documents/{doc_id:path}/pages/{page}", response_model=PageText,
             responses=not_found("document page"))
-def page_text(doc_id: str, page: int, services: ServicesDep) -> PageText:
-    record = services.catalog.page(doc_id, page)
+def page_text(doc_id: str, page: int, catalog: CatalogDep) -> PageText:
+    record = catalog.page(doc_id, page)
     if record is None:
         raise DocumentNotFoundError(f"{doc_id}#page={page}")
     return PageText(doc_id=record.doc_id, page=record.page, text=record.text, method=record.method)
@@ -28,8 +28,8 @@ def page_text(doc_id: str, page: int, services: ServicesDep) -> PageText:
 
 @router.get("/documents/{doc_id:path}", response_model=DocumentDetail,
             responses=not_found("document"))
-def get_document(doc_id: str, services: ServicesDep) -> DocumentDetail:
-    doc = services.catalog.get_document(doc_id)
+def get_document(doc_id: str, catalog: CatalogDep) -> DocumentDetail:
+    doc = catalog.get_document(doc_id)
     if doc is None:
         raise DocumentNotFoundError(doc_id)
     return DocumentDetail(**doc.to_dict())

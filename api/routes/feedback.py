@@ -31,11 +31,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import ServicesDep
+from api.deps import SettingsDep
+from api.responses import ErrorOut
 from api.schemas import json_integers
+from core.errors import StorageFullError
+from core.settings import Settings
 
 router = APIRouter(tags=["feedback"])
 
@@ -88,10 +91,10 @@ class FeedbackList(BaseModel):
     items: list[FeedbackOut] = Field(..., description="Newest first.")
 
 
-def feedback_path(request: Request, services: ServicesDep) -> Path:
+def feedback_path(request: Request, settings: Settings) -> Path:
     """``app.state.feedback_path`` when set (tests), else ``<data_dir>/feedback.jsonl``."""
     override = getattr(request.app.state, "feedback_path", None)
-    return Path(override) if override else services.settings.data_dir / "feedback.jsonl"
+    return Path(override) if override else settings.data_dir / "feedback.jsonl"
 
 
 def append_record(path: Path, record: dict[str, object]) -> None:
@@ -103,8 +106,8 @@ def append_record(path: Path, record: dict[str, object]) -> None:
             fcntl.flock(fd, fcntl.LOCK_EX)
             size = os.fstat(fd).st_size
             if size + len(line) > MAX_LOG_BYTES:
-                raise HTTPException(status_code=507, detail="the feedback log is full; "
-                                    "archive feedback.jsonl to start a new one")
+                raise StorageFullError("the feedback log is full; "
+                                       "archive feedback.jsonl to start a new one")
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 line = b"\n" + line  # a torn last line (crash) stays alone and is skipped
             view = memoryview(line)
@@ -131,28 +134,29 @@ def read_records(path: Path) -> list[dict[str, object]]:
     return records
 
 
-@router.post("/feedback", response_model=FeedbackOut, status_code=201)
-def post_feedback(body: FeedbackIn, request: Request, services: ServicesDep) -> FeedbackOut:
+@router.post("/feedback", response_model=FeedbackOut, status_code=201, responses={507: {
+    "model": ErrorOut, "description": "The feedback log is full (MAX_LOG_BYTES)."}})
+def post_feedback(body: FeedbackIn, request: Request, settings: SettingsDep) -> FeedbackOut:
     """Store a rating (and optional comment) of an answer, with its question and citations."""
     record = FeedbackOut(
         **body.model_dump(exclude={"id"}),
         id=body.id or uuid.uuid4().hex,
         created_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
     )
-    append_record(feedback_path(request, services), record.model_dump())
+    append_record(feedback_path(request, settings), record.model_dump())
     return record
 
 
 @router.get("/feedback", response_model=FeedbackList)
 def list_feedback(
     request: Request,
-    services: ServicesDep,
+    settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
     rating: Annotated[Literal["up", "down"] | None, Query()] = None,
 ) -> FeedbackList:
     """The latest feedback record of each answer, newest first (for evaluation)."""
     latest: dict[str, dict[str, object]] = {}
-    for record in read_records(feedback_path(request, services)):
+    for record in read_records(feedback_path(request, settings)):
         latest.pop(str(record["id"]), None)  # re-insert: dict order = order of latest record
         latest[str(record["id"])] = record
     items = []

@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from api.deps import ServicesDep
+from api.deps import CatalogDep
 from api.responses import not_found
 from core.errors import DocumentNotFoundError
 
@@ -22,8 +22,8 @@ router = APIRouter(tags=["documents"])
 @router.get("/documents/{doc_id:path}/file", response_class=FileResponse,
             responses={200: {"description": "The original file (PDF, DOCX, HTML, ...)."},
                        **not_found("document (or its file)")})
-def document_file(doc_id: str, services: ServicesDep) -> FileResponse:
-    doc = services.catalog.get_document(doc_id)
+def document_file(doc_id: str, catalog: CatalogDep) -> FileResponse:
+    doc = catalog.get_document(doc_id)
     if doc is None:
         raise DocumentNotFoundError(doc_id)
     root = Path(doc.root).resolve()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import ServicesDep
+from api.deps import CatalogDep, SettingsDep
 from api.schemas import Health
 from core import __version__
 
@@ -12,7 +12,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=Health)
-def health(services: ServicesDep) -> Health:
-    stats = services.catalog.stats()
+def health(catalog: CatalogDep, settings: SettingsDep) -> Health:
+    stats = catalog.stats()
     return Health(status="ok", documents=stats["documents"], chunks=stats["chunks"],
-                  version=__version__, generative=bool(services.settings.llm_url))
+                  version=__version__, generative=bool(settings.llm_url))

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.deps import ServicesDep
-from ingest.jobs import JobQueue
+from api.deps import JobQueueDep
+from api.responses import not_found
+from core.errors import JobNotFoundError
 
 router = APIRouter(tags=["jobs"])
 
@@ -46,21 +46,16 @@ class JobOut(BaseModel):
     attempts: int
 
 
-def job_queue(services: ServicesDep) -> JobQueue:
-    return JobQueue(services.settings.jobs_path)
-
-
 @router.get("/jobs", response_model=list[JobOut])
-def list_jobs(services: ServicesDep, limit: int = Query(50, ge=1, le=500),
+def list_jobs(queue: JobQueueDep, limit: int = Query(50, ge=1, le=500),
               state: JobState | None = None) -> list[JobOut]:
     """The most recent jobs, newest first."""
-    return [JobOut(**j.to_dict()) for j in job_queue(services).recent(limit, state)]
+    return [JobOut(**j.to_dict()) for j in queue.recent(limit, state)]
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, responses={404: {"description": "No such job."}})
-def get_job(job_id: str, services: ServicesDep) -> JobOut | JSONResponse:
-    job = job_queue(services).get(job_id)
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=not_found("job"))
+def get_job(job_id: str, queue: JobQueueDep) -> JobOut:
+    job = queue.get(job_id)
     if job is None:
-        return JSONResponse(status_code=404, content={
-            "error": "JobNotFound", "detail": f"no job with id {job_id!r}"})
+        raise JobNotFoundError(f"no job with id {job_id!r}")
     return JobOut(**job.to_dict())

@@ -6,12 +6,12 @@ The secret of a new key is in the POST response only; the store keeps its SHA-25
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from api.auth import identify, reads_are_open
-from api.deps import ServicesDep
-from api.keys import ApiKey, KeyNotFoundError, Role
+from api.deps import KeysDep, SettingsDep
+from api.keys import ApiKey, Role
 from api.responses import not_found
 
 router = APIRouter(prefix="/keys", tags=["keys"])
@@ -49,29 +49,27 @@ class WhoAmIOut(BaseModel):
 
 
 @router.get("", response_model=list[KeyOut])
-def list_keys(services: ServicesDep) -> list[KeyOut]:
+def list_keys(keys: KeysDep) -> list[KeyOut]:
     """Every key, revoked ones included (never a secret)."""
-    return [KeyOut.of(key) for key in services.keys.list()]
+    return [KeyOut.of(key) for key in keys.list()]
 
 
 @router.post("", response_model=KeyCreatedOut, status_code=201)
-def create_key(body: KeyCreateIn, services: ServicesDep) -> KeyCreatedOut:
+def create_key(body: KeyCreateIn, keys: KeysDep) -> KeyCreatedOut:
     """A new key; its secret is returned once."""
-    record, secret = services.keys.create(body.role, body.name.strip())
+    record, secret = keys.create(body.role, body.name.strip())
     return KeyCreatedOut(**KeyOut.of(record).model_dump(), key=secret)
 
 
 @router.delete("/{key_id}", response_model=KeyOut, responses=not_found("active API key"))
-def revoke_key(key_id: str, services: ServicesDep) -> KeyOut:
+def revoke_key(key_id: str, keys: KeysDep) -> KeyOut:
     """Revoke a key: every worker refuses it from the next request on."""
-    try:
-        return KeyOut.of(services.keys.revoke(key_id))
-    except KeyNotFoundError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    return KeyOut.of(keys.revoke(key_id))
 
 
 @me_router.get("/auth/me", response_model=WhoAmIOut)
-def who_am_i(request: Request, services: ServicesDep) -> WhoAmIOut:
+def who_am_i(request: Request, settings: SettingsDep, keys: KeysDep) -> WhoAmIOut:
     """The key this request was made with (401 for an unknown or revoked one)."""
-    caller = identify(request, services)
-    return WhoAmIOut(key_id=caller.key_id, role=caller.role, reads_open=reads_are_open(services))
+    caller = identify(request, keys)
+    return WhoAmIOut(key_id=caller.key_id, role=caller.role,
+                     reads_open=reads_are_open(settings, keys))

@@ -7,8 +7,9 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import ServicesDep
-from core.errors import IndexUnavailableError
+from api.deps import RegistryDep
+from api.responses import ErrorOut
+from core.errors import RegistryFileError
 
 router = APIRouter(tags=["policies"])
 
@@ -56,11 +57,12 @@ class PoliciesOut(BaseModel):
     policies: list[PolicyOut]
 
 
-@router.get("/policies", response_model=PoliciesOut)
-def list_policies(services: ServicesDep) -> PoliciesOut:
+@router.get("/policies", response_model=PoliciesOut, responses={500: {
+    "model": ErrorOut, "description": "The reviewed registry file is malformed (named)."}})
+def list_policies(registry: RegistryDep) -> PoliciesOut:
     """The policy registry, with per-policy counts of goals, strategies and measures."""
     try:
-        registry = services.registry.current()
+        current = registry.current()
     except ValueError as exc:  # a malformed reviewed file: the message names file and key
-        raise IndexUnavailableError(f"the policy registry cannot be built: {exc}") from exc
-    return PoliciesOut.model_validate(registry.to_dict())
+        raise RegistryFileError(f"the policy registry cannot be built: {exc}") from exc
+    return PoliciesOut.model_validate(current.to_dict())

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
-from api.deps import ServicesDep
+from api.deps import CatalogDep, SearcherDep, SettingsDep
 from api.limits import check_query_length
 from api.responses import not_found
 from api.schemas import RelatedRequestIn, SearchRequestIn, SearchResponseOut
-from core.errors import DocumentNotFoundError
+from core.errors import DocumentNotFoundError, InvalidFieldError
+from core.models import pages_text
 from index.search_types import SearchFilters
 
 router = APIRouter(tags=["search"])
 
 
 @router.post("/search", response_model=SearchResponseOut)
-def search(body: SearchRequestIn, services: ServicesDep) -> SearchResponseOut:
+def search(body: SearchRequestIn, searcher: SearcherDep,
+           settings: SettingsDep) -> SearchResponseOut:
     """Hybrid search in Khmer or English; hits come from both languages."""
-    check_query_length(body.query, "query", services.settings)
+    check_query_length(body.query, "query", settings)
     if not body.query.strip():  # min_length lets "   " through; it would match noise
-        raise HTTPException(status_code=422, detail="`query` is blank")
-    response = services.searcher.search(
+        raise InvalidFieldError("`query` is blank")
+    response = searcher.search(
         body.query, k=body.k, per_doc=body.per_doc, rerank=body.rerank,
         filters=SearchFilters(**body.filters.model_dump()),
     )
@@ -29,25 +31,26 @@ def search(body: SearchRequestIn, services: ServicesDep) -> SearchResponseOut:
 
 @router.post("/related", response_model=SearchResponseOut,
              responses=not_found("document (or page)"))
-def related(body: RelatedRequestIn, services: ServicesDep) -> SearchResponseOut:
+def related(body: RelatedRequestIn, searcher: SearcherDep,
+            catalog: CatalogDep) -> SearchResponseOut:
     """Passages of other documents related to a pasted draft, or to a page of a document."""
     text = body.text
     exclude = None
     if body.doc_id:
         exclude = body.doc_id
         if body.page is not None:
-            page = services.catalog.page(body.doc_id, body.page)
+            page = catalog.page(body.doc_id, body.page)
             if page is None:
                 raise DocumentNotFoundError(f"{body.doc_id}#page={body.page}")
             text = page.text
         else:
-            pages = services.catalog.pages_of(body.doc_id)
+            pages = catalog.pages_of(body.doc_id)
             if not pages:
                 raise DocumentNotFoundError(body.doc_id)
-            text = "\n\n".join(p.text for p in pages)
+            text = pages_text(pages)
     if not text or not text.strip():
-        raise HTTPException(status_code=422, detail="give `text`, or `doc_id` (and `page`)")
-    response = services.searcher.related(
+        raise InvalidFieldError("give `text`, or `doc_id` (and `page`)")
+    response = searcher.related(
         text, k=body.k, per_doc=body.per_doc, exclude_doc_id=exclude,
         filters=SearchFilters(**body.filters.model_dump()),
     )

@@ -17,15 +17,25 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.auth import EditorDep
-from api.deps import ServicesDep
-from api.routes.jobs import JobOut, job_queue
-from api.upload_stream import UploadRejectedError, receive_upload
-from core.errors import DocumentNotFoundError, DocumentParseError
+from api.deps import CatalogDep, JobQueueDep, LoaderDep, SettingsDep, UploadsDep
+from api.errors import CLOSE_CONNECTION
+from api.responses import not_found
+from api.routes.jobs import JobOut
+from api.upload_stream import receive_upload
+from core.errors import (
+    BadFileNameError,
+    ConflictError,
+    DocumentNotFoundError,
+    DocumentParseError,
+    InvalidFieldError,
+    PolicyKBError,
+    UnsupportedMediaTypeError,
+)
+from index.catalog import Catalog
 from ingest.jobs import Job
 from ingest.loaders.dispatch import LoaderTable
 from ingest.metadata import normalize_language, validate_overrides
-from ingest.uploads import BadFileNameError, UploadStore, sanitize_file_name
-from policykb.services import Services
+from ingest.uploads import UploadStore, sanitize_file_name
 
 router = APIRouter(tags=["documents"])
 
@@ -53,28 +63,22 @@ def _accepted(job: Job, request: Request) -> JSONResponse:
                         content=JobOut(**job.to_dict()).model_dump())
 
 
-def _rejected(exc: UploadRejectedError) -> JSONResponse:
-    # The rest of a refused body may be unread: it must not be taken for the next request.
-    return JSONResponse(status_code=exc.status, headers={"Connection": "close"},
-                        content={"error": exc.error, "detail": exc.detail})
-
-
 def _check_field(name: str, value: str) -> None:
     """Each metadata field as it arrives, with the rules of a ``.meta.yaml`` sidecar."""
     if not value:
         return
     if name == "language":
         if normalize_language(value) not in LANGUAGES:
-            raise UploadRejectedError(422, "InvalidField", f"language {value!r} is not one of "
-                                      f"{', '.join(LANGUAGES)} (or khmer, english)")
+            raise InvalidFieldError(f"language {value!r} is not one of "
+                                    f"{', '.join(LANGUAGES)} (or khmer, english)")
         return
     try:
         validate_overrides({name: value}, Path("upload"))
     except DocumentParseError as exc:
-        raise UploadRejectedError(422, "InvalidField", f"form field {name!r}: {exc.reason}") from exc
+        raise InvalidFieldError(f"form field {name!r}: {exc.reason}") from exc
 
 
-def _name_checker(services: Services, uploads: UploadStore,
+def _name_checker(catalog: Catalog, uploads: UploadStore,
                   loader: LoaderTable) -> Callable[[str], str]:
     """Checks the file name from the part headers, before any of the file is stored."""
 
@@ -82,18 +86,16 @@ def _name_checker(services: Services, uploads: UploadStore,
         try:
             name = sanitize_file_name(raw)
         except BadFileNameError as exc:
-            raise UploadRejectedError(422, "InvalidField", f"form field 'file': {exc}") from exc
+            raise InvalidFieldError(f"form field 'file': {exc}") from exc
         if not loader.supports(Path(name)):
             ext = Path(name).suffix.lower() or "(none)"
             known = ", ".join(loader.extensions)
-            raise UploadRejectedError(415, "UnsupportedMediaType",
-                                      f"{name}: file type {ext} cannot be ingested; "
-                                      f"supported: {known}")
-        existing = services.catalog.get_document(name)
+            raise UnsupportedMediaTypeError(f"{name}: file type {ext} cannot be ingested; "
+                                            f"supported: {known}")
+        existing = catalog.get_document(name)
         if existing is not None and not uploads.owns(existing.root):
-            raise UploadRejectedError(409, "Conflict", f"{name}: a document with this id was "
-                                      "ingested from a folder, not uploaded; delete it first "
-                                      "or rename the file")
+            raise ConflictError(f"{name}: a document with this id was ingested from a folder, "
+                                "not uploaded; delete it first or rename the file")
         return name
 
     return accept
@@ -106,29 +108,29 @@ def _name_checker(services: Services, uploads: UploadStore,
                      "type": "object", "required": ["file"], "properties": {
                          "file": {"type": "string", "format": "binary"},
                          **{f: {"type": "string"} for f in sorted(METADATA_FIELDS)}}}}}}})
-async def upload_document(request: Request, services: ServicesDep,
+async def upload_document(request: Request, settings: SettingsDep, catalog: CatalogDep,
+                          loader: LoaderDep, uploads: UploadsDep, queue: JobQueueDep,
                           caller: EditorDep) -> JSONResponse:
     """Upload a file (field `file`; PDF, DOCX, HTML, Markdown or text) with optional
     metadata fields `title`, `doc_type`, `issuing_body`, `date`, `language`. The document's
     id is its file name; uploading the same name again replaces it (identical bytes and
     metadata: nothing to do)."""
-    uploads = UploadStore(services.settings.uploads_dir)
-    loader: LoaderTable = await run_in_threadpool(  # building the ingestor may load the model
-        lambda: services.ingestor.loader)  # type: ignore[arg-type,return-value]
     try:
         received = await receive_upload(
-            request, store=uploads, max_bytes=services.settings.max_upload_mb * 2**20,
-            allowed_fields=METADATA_FIELDS, accept_name=_name_checker(services, uploads, loader),
+            request, store=uploads, max_bytes=settings.max_upload_mb * 2**20,
+            allowed_fields=METADATA_FIELDS, accept_name=_name_checker(catalog, uploads, loader),
             check_field=_check_field)
-    except UploadRejectedError as exc:
-        return _rejected(exc)
+    except PolicyKBError:
+        # The rest of a refused body may be unread: it must not be taken for the next request.
+        setattr(request.state, CLOSE_CONNECTION, True)
+        raise
     metadata = {k: v for k, v in received.fields.items() if v}  # each checked as it came
 
     def store_and_queue() -> Job:
         uploads.commit(received.temp, received.file_name, validate_overrides(
             metadata, Path(received.file_name)))  # normalised as a sidecar would be
-        return job_queue(services).submit("ingest", file_name=received.file_name,
-                                          doc_id=received.file_name, submitted_by=caller.key_id)
+        return queue.submit("ingest", file_name=received.file_name,
+                            doc_id=received.file_name, submitted_by=caller.key_id)
 
     try:
         job = await run_in_threadpool(store_and_queue)
@@ -138,16 +140,15 @@ async def upload_document(request: Request, services: ServicesDep,
 
 
 @router.delete("/documents/{doc_id:path}", status_code=202, response_model=JobOut,
-               responses={**_ACCEPTED, 404: {"description": "No document with this id."}})
-def delete_document(doc_id: str, request: Request, services: ServicesDep,
-                    caller: EditorDep) -> JSONResponse:
+               responses={**_ACCEPTED, **not_found("document")})
+def delete_document(doc_id: str, request: Request, catalog: CatalogDep, uploads: UploadsDep,
+                    queue: JobQueueDep, caller: EditorDep) -> JSONResponse:
     """Remove a document from the catalog, the vectors and the sparse index; an uploaded
     original is deleted with it (a file in an ingested folder is left alone)."""
-    doc = services.catalog.get_document(doc_id)
+    doc = catalog.get_document(doc_id)
     if doc is None:
         raise DocumentNotFoundError(doc_id)
-    uploads = UploadStore(services.settings.uploads_dir)
-    job = job_queue(services).submit(
+    job = queue.submit(
         "delete", doc_id=doc_id, file_name=doc.source if uploads.owns(doc.root) else None,
         submitted_by=caller.key_id)
     return _accepted(job, request)

@@ -1,18 +1,17 @@
 // Alignment: a plan's / meeting record's mechanisms against the national policies' strategies.
 
-import { downloadPost, postForJSON } from "./api.js";
-import { clear, el, langAttr, spinner } from "./dom.js";
+import { downloadPost, latestOnly, postForJSON } from "./api.js";
+import { $, clear, el, errorWithRetry, langAttr, spinner } from "./dom.js";
 import { DOC_TYPES, allDocuments, documentInfo } from "./docs.js";
 import { t } from "./i18n.js";
 import { openSource } from "./source.js";
 
-const $ = (id) => document.getElementById(id);
 const VERDICT_ICON = { strong: "●", partial: "◐", none: "○" };
 // Meeting records and plan drafts are what gets checked; list them first.
 const TYPE_ORDER = ["meeting_record", "plan_draft", ...DOC_TYPES.filter(
   (type) => type !== "meeting_record" && type !== "plan_draft")];
 let lastBody = null;
-let controller = null;
+const nextSignal = latestOnly();
 
 export function fillAlignmentDocuments() {
   const select = $("align-doc");
@@ -133,23 +132,19 @@ function renderReport(report, body) {
 
 async function run(body) {
   lastBody = body;
-  if (controller) controller.abort();
-  controller = new AbortController();
+  const signal = nextSignal();
   const status = clear($("align-status"));
   clear($("align-result"));
   $("align-downloads").hidden = true;
   status.append(spinner(), el("span", { i18n: "aligning", text: t("aligning") }));
   try {
-    const report = await postForJSON("/alignment", { ...body, format: "json" }, { signal: controller.signal });
+    const report = await postForJSON("/alignment", { ...body, format: "json" }, { signal });
     clear(status);
     renderReport(report, body);
     $("align-downloads").hidden = false;
   } catch (err) {
     if (err && err.name === "AbortError") return;
-    clear(status).append(el("span", { class: "error", attrs: { role: "alert" } },
-      el("span", { text: err.message }), " ",
-      el("button", { type: "button", class: "retry", i18n: "retry", text: t("retry"),
-                     onclick: () => run(lastBody) })));
+    clear(status).append(errorWithRetry(err.message, () => run(lastBody)));
   }
 }
 

@@ -53,6 +53,19 @@ async function checked(path, options = {}) {
   return response;
 }
 
+/**
+ * A source of abort signals where each new request cancels the one before it: a view that
+ * shows one result at a time (search, alignment) never lets a slow older answer land last.
+ */
+export function latestOnly() {
+  let controller = null;
+  return () => {
+    if (controller) controller.abort();
+    controller = new AbortController();
+    return controller.signal;
+  };
+}
+
 export async function getJSON(path, { signal } = {}) {
   const response = await checked(path, { headers: { accept: "application/json" }, signal });
   return response.json();

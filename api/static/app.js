@@ -3,14 +3,13 @@
 import { fillAlignmentDocuments, initAlignment, relabelCells, relabelGroups } from "./alignment.js";
 import { initChat } from "./chat.js";
 import { loadDocuments } from "./docs.js";
-import { el } from "./dom.js";
-import { applyI18n, getLang, onLangChange, setLang, t } from "./i18n.js";
+import { $, errorWithRetry } from "./dom.js";
+import { applyI18n, getLang, onLangChange, setLang } from "./i18n.js";
 import { fillSearchFilters, initSearch } from "./search.js";
 import { initSignIn } from "./signin.js";
 import { initSource } from "./source.js";
 
 const VIEWS = ["ask", "search", "align"];
-const $ = (id) => document.getElementById(id);
 
 function showView(name, { focus = false } = {}) {
   if (!VIEWS.includes(name)) name = "ask";
@@ -73,9 +72,8 @@ async function initDocuments({ force = false } = {}) {
     fillAlignmentDocuments();
   } catch (err) {
     const banner = $("global-error");
-    banner.replaceChildren(el("span", { text: err.message }), " ",
-      el("button", { type: "button", class: "retry", i18n: "retry", text: t("retry"),
-                     onclick: () => { banner.hidden = true; initDocuments(); } }));
+    errorWithRetry(err.message, () => { banner.hidden = true; initDocuments(); },
+                   { into: banner });
     banner.hidden = false;
   }
 }

@@ -2,7 +2,7 @@
 // passages in the side panel, copy-with-citations, thumbs up / down feedback.
 
 import { ApiError, pageText, postForJSON, streamAnswer } from "./api.js";
-import { clear, el, icon, langAttr, newId, scrollWithin, spinner } from "./dom.js";
+import { $, clear, el, errorWithRetry, icon, langAttr, newId, scrollWithin, spinner } from "./dom.js";
 import { documentInfo, metaLine } from "./docs.js";
 import { getLang, t } from "./i18n.js";
 import { markedText, openSource, passageRange } from "./source.js";
@@ -11,8 +11,6 @@ const MODE = "extractive";
 const turns = [];  // {id, question, answer, citations: Map, els: {...}, controller}
 let activeTurn = null;
 let busy = false;
-
-const $ = (id) => document.getElementById(id);
 
 // -- citations side panel ---------------------------------------------------------------------
 
@@ -225,17 +223,12 @@ function fail(turn, err) {
   box.removeAttribute("aria-busy");
   box.classList.add("failed");
   const message = err instanceof ApiError ? err.message : `${t("errorIncomplete")} ${err.message || ""}`;
-  box.append(el("div", { class: "error", attrs: { role: "alert" } },
-    el("p", { text: message }),
-    el("button", {
-      type: "button", class: "retry", i18n: "retry", text: t("retry"),
-      onclick: () => {
-        box.remove();
-        turns.splice(turns.indexOf(turn), 1);
-        if (activeTurn === turn) { activeTurn = null; renderCitations(null); }
-        ask(turn.question, turn.els.question);
-      },
-    })));
+  box.append(errorWithRetry(message, () => {
+    box.remove();
+    turns.splice(turns.indexOf(turn), 1);
+    if (activeTurn === turn) { activeTurn = null; renderCitations(null); }
+    ask(turn.question, turn.els.question);
+  }, { block: true }));
 }
 
 async function ask(question, questionBubble = null) {

@@ -1,6 +1,11 @@
 // DOM helpers. Everything that comes from documents or users becomes text nodes: no API that
 // parses a string as HTML is used anywhere in this page's code (a test greps for them).
 
+import { t } from "./i18n.js";
+
+/** The element with this id. */
+export const $ = (id) => document.getElementById(id);
+
 /**
  * el("button", {class: "chip", i18n: "send", onclick: fn, attrs: {"aria-label": "…"}}, child, …)
  * Children are nodes or strings (strings become text nodes). `text` sets textContent.
@@ -38,6 +43,23 @@ export function append(node, ...children) {
 export function clear(node) {
   node.replaceChildren();
   return node;
+}
+
+/**
+ * An error message with a Retry button, announced at once (role="alert"): inline
+ * (<span> message, button) or as a block (<div> <p>message</p> button). `into`: fill that
+ * element (already an alert on the page) instead of making one.
+ */
+export function errorWithRetry(message, onRetry, { block = false, into = null } = {}) {
+  const retry = el("button", { type: "button", class: "retry", i18n: "retry", text: t("retry"),
+                               onclick: onRetry });
+  const parts = block ? [el("p", { text: message }), retry]
+    : [el("span", { text: message }), " ", retry];
+  if (into) {
+    into.replaceChildren(...parts);
+    return into;
+  }
+  return el(block ? "div" : "span", { class: "error", attrs: { role: "alert" } }, ...parts);
 }
 
 /**

@@ -1,13 +1,12 @@
 // Search for drafters: query, filters, results with highlighted snippets, twins, passage view.
 
-import { postForJSON } from "./api.js";
-import { clear, el, highlighted, langAttr, spinner } from "./dom.js";
+import { latestOnly, postForJSON } from "./api.js";
+import { $, clear, el, errorWithRetry, highlighted, langAttr, spinner } from "./dom.js";
 import { DOC_TYPES, allDocuments, metaLine } from "./docs.js";
 import { t } from "./i18n.js";
 import { openSource } from "./source.js";
 
-const $ = (id) => document.getElementById(id);
-let controller = null;
+const nextSignal = latestOnly();
 let lastRequest = null;
 
 function option(value, key, text) {
@@ -102,14 +101,13 @@ function hitItem(hit) {
 
 async function runSearch(request) {
   lastRequest = request;
-  if (controller) controller.abort();
-  controller = new AbortController();
+  const signal = nextSignal();
   const status = clear($("search-status"));
   const results = clear($("search-results"));
   results.setAttribute("aria-busy", "true");
   status.append(spinner(), el("span", { i18n: "searching", text: t("searching") }));
   try {
-    const response = await postForJSON("/search", request, { signal: controller.signal });
+    const response = await postForJSON("/search", request, { signal });
     clear(status);
     if (!response.hits.length) {
       status.append(el("span", { class: "empty", i18n: "noResults", text: t("noResults") }));
@@ -121,10 +119,7 @@ async function runSearch(request) {
     for (const hit of response.hits) results.append(hitItem(hit));
   } catch (err) {
     if (err && err.name === "AbortError") return;
-    clear(status).append(el("span", { class: "error", attrs: { role: "alert" } },
-      el("span", { text: err.message }), " ",
-      el("button", { type: "button", class: "retry", i18n: "retry", text: t("retry"),
-                     onclick: () => runSearch(lastRequest) })));
+    clear(status).append(errorWithRetry(err.message, () => runSearch(lastRequest)));
   } finally {
     results.removeAttribute("aria-busy");
   }

@@ -4,9 +4,9 @@
 
 import { clearCaches } from "./api.js";
 import { clearKey, getKey, looksLikeKey, onUnauthorized, setKey } from "./auth.js";
+import { $ } from "./dom.js";
 import { onLangChange, t } from "./i18n.js";
 
-const $ = (id) => document.getElementById(id);
 let signedIn = null;  // {key_id, role} once the key is known to be good
 let afterSignIn = () => {};
 

@@ -4,12 +4,12 @@
 
 import { documentDetail, fileObjectUrl, pageText, saveAs } from "./api.js";
 import { getKey } from "./auth.js";
-import { clear, cpToIndex, docPath, el, langAttr, scrollWithin, spinner } from "./dom.js";
+import { $, clear, cpToIndex, docPath, el, langAttr, scrollWithin, spinner } from "./dom.js";
 import { documentInfo, isPdf, metaLine } from "./docs.js";
 import { t } from "./i18n.js";
 
-const panel = () => document.getElementById("source-panel");
-const body = () => document.getElementById("source-body");
+const panel = () => $("source-panel");
+const body = () => $("source-body");
 let opener = null;
 let generation = 0;
 let fileUrlCache = null;  // {docId, key, url}: the signed-in fetch of the open document's file
@@ -123,7 +123,7 @@ export async function openSource(passage, from = null) {
   const section = panel();
   section.hidden = false;
   section.classList.add("open");
-  document.getElementById("source-empty").hidden = true;
+  $("source-empty").hidden = true;
   const target = clear(body());
   const heading = el("h3", { class: "source-title", lang: langAttr(info.language), text: title });
   const links = el("p", { class: "source-links" });
@@ -144,7 +144,7 @@ export async function openSource(passage, from = null) {
   target.dataset.docId = docId;
   target.dataset.page = String(page);
 
-  const focusHeading = () => document.getElementById("source-heading").focus({ preventScroll: true });
+  const focusHeading = () => $("source-heading").focus({ preventScroll: true });
   let detail = null;
   try {
     detail = await documentDetail(docId);
@@ -186,7 +186,7 @@ export async function openSource(passage, from = null) {
   }
   pageBox.append(markedText(text, range, { markId: "source-mark" }));
   focusHeading();
-  const mark = document.getElementById("source-mark");
+  const mark = $("source-mark");
   if (window.matchMedia("(max-width: 900px)").matches) {
     section.scrollIntoView({ block: "start" });  // the panel is below the content on a phone
   }
@@ -198,14 +198,14 @@ export function closeSource() {
   generation += 1;
   forgetFileUrl();
   clear(body());
-  document.getElementById("source-empty").hidden = false;
+  $("source-empty").hidden = false;
   panel().classList.remove("open");
   if (opener && opener.isConnected) opener.focus();
   opener = null;
 }
 
 export function initSource() {
-  document.getElementById("source-close").addEventListener("click", closeSource);
+  $("source-close").addEventListener("click", closeSource);
   panel().addEventListener("keydown", (event) => {
     if (event.key === "Escape" && panel().classList.contains("open")) closeSource();
   });

@@ -53,7 +53,7 @@ def probe_router() -> APIRouter:
 def server(tmp_path: Path, make_services: Callable[[Settings], Any]) -> Callable[..., Any]:
     """server(**settings) -> a context manager yielding (base URL, services) for a fresh data
     dir with those settings (and the editor-only probe routes)."""
-    from tests.conftest import serve
+    from tests.support.servers import serve
 
     @contextmanager
     def start(**overrides: Any) -> Iterator[tuple[str, Any]]:
@@ -184,6 +184,7 @@ def test_rate_limit_per_key_with_retry_after(server: Any) -> None:
         retry = limited.headers["retry-after"]
         assert retry.isdigit() and 1 <= int(retry) <= 10
         assert "POLICYKB_RATE_LIMIT_PER_MINUTE" in limited.json()["detail"]
+        assert limited.json()["error"] == "RateLimitedError"
         # another key has its own bucket; health and the page are never limited
         assert httpx.get(f"{base}/documents", headers=bearer(second)).status_code == 200
         for _ in range(5):
@@ -221,7 +222,7 @@ def test_oversized_bodies_get_413_naming_the_limit(server: Any) -> None:
                               headers={**bearer(editor), "content-type": "application/json"})
         assert "content-length" not in streamed.request.headers  # really chunked
         assert streamed.status_code == 413 and "POLICYKB_MAX_BODY_KB" in streamed.text
-        assert streamed.json()["error"] == "RequestTooLarge"  # the same shape as declared ones
+        assert streamed.json()["error"] == "RequestTooLargeError"  # the shape of declared ones
 
         # multipart: the upload limit plus 1 MB of form overhead goes through ...
         ok = httpx.post(f"{base}/probe/upload", headers=bearer(editor),
@@ -327,6 +328,7 @@ def test_document_files_cannot_escape_the_document_store(tmp_path: Path, server:
     with server(read_access="keys") as (base, services):
         report = services.ingestor.ingest([store])
         assert not report.failed
+        assert services.catalog.get_document("linked.txt") is None  # the walk ignored the link
         reader = services.keys.create(Role.reader)[1]
         auth = bearer(reader)
         # a legitimate file, and a legitimate id that merely contains ".."
@@ -344,7 +346,7 @@ def test_document_files_cannot_escape_the_document_store(tmp_path: Path, server:
             "/documents//etc/passwd/file",
             f"/documents/{(outside / 'secret.txt').as_posix()}/file",
             "/documents/..%5C..%5Coutside%5Csecret.txt/file",
-            "/documents/linked.txt/file",  # indexed, but its file resolves outside the store
+            "/documents/linked.txt/file",  # not indexed: the link leads out of the store
             "/static/../../../etc/passwd",
             "/static/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
         ]

@@ -36,7 +36,9 @@ from urllib3 import encode_multipart_formdata
 
 from api.app import create_app
 from core.settings import Settings
-from tests.conftest import OUTPUT_DIR, SAMPLE_CORPUS, serve
+from policykb.services import Services
+from tests.support.paths import OUTPUT_DIR, SAMPLE_CORPUS
+from tests.support.servers import serve
 
 EXAMPLES_WITH_KEY = 30  # per operation, fuzzing phase (the coverage phase adds its own cases)
 EXAMPLES_WITHOUT_KEY = 8
@@ -54,15 +56,14 @@ def fuzz_settings(data_dir: Path) -> Settings:
 
 # The schema is the app's own, built at collection (create_app touches no file until it
 # serves); test_fuzz_summary checks the live server serves exactly this document.
-OPENAPI = create_app(fuzz_settings(Path("fuzz-schema-only"))).openapi()
+_SCHEMA_ONLY = fuzz_settings(Path("fuzz-schema-only"))
+OPENAPI = create_app(_SCHEMA_ONLY, Services(_SCHEMA_ONLY)).openapi()
 schema = schemathesis.openapi.from_dict(OPENAPI)
 
 
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory, embedder) -> Iterator[tuple[str, str]]:
     """A real server on its own ingested copy of the sample corpus; yields (url, admin key)."""
-    from policykb.services import Services
-
     root = tmp_path_factory.mktemp("fuzz")
     shutil.copytree(SAMPLE_CORPUS, root / "sample")
     settings_ = fuzz_settings(root / "data")
@@ -137,7 +138,8 @@ def test_fuzz_without_key(case, fuzz_server, session_http):
     if case.operation.path != "/health":
         assert response.status_code in ANONYMOUS_STATUSES, response.text
         if response.status_code == 404:
-            assert response.json() == {"detail": "Not Found"}, response.text
+            assert response.json() == {"error": "NotFoundError", "detail": "Not Found"}, (
+                response.text)
 
 
 PLAN = ("Provincial Cyber Plan\n\nMechanism 1: Train provincial civil servants in "
