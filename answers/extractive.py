@@ -12,6 +12,14 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from answers.events import (
+    AnswerEvent,
+    DoneEvent,
+    NoteEvent,
+    SentenceEvent,
+    StartEvent,
+    sentence_event,
+)
 from answers.types import Answer, AnswerSentence, Citation, ClosestDocument
 from index.evidence import EvidenceSentence, score_sentences, select, sentences_of
 from index.search_types import Hit, SearchFilters
@@ -64,7 +72,7 @@ class ExtractiveAnswerer:
         response = self.searcher.search(question, k=self.passages, filters=filters, per_doc=3,
                                         rerank=None)
         hits = response.hits
-        evidence = sentences_of(hits, self.split_sentences)
+        evidence = sentences_of(hits, self.split_sentences, self.searcher.analyzer)
         index = self.sparse()
         score_sentences(evidence, query, index.idf, self.embed,
                         self.searcher.query_vector(query), self.searcher.embedder.languages,
@@ -80,18 +88,17 @@ class ExtractiveAnswerer:
         answer.took_ms = (time.perf_counter() - started) * 1000
         return answer
 
-    def events(self, question: str, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]:
+    def events(self, question: str, filters: SearchFilters | None = None) -> Iterator[AnswerEvent]:
         """The answer as a stream of events: one per sentence, then the whole answer."""
         answer = self.answer(question, filters)
-        yield {"type": "start", "language": answer.language, "mode": answer.mode, "found": answer.found}
+        yield StartEvent(answer.language, answer.mode, answer.found)
         if answer.note:
-            yield {"type": "note", "text": answer.note}
+            yield NoteEvent(answer.note)
         for sentence in answer.sentences:
-            yield {"type": "sentence", "text": sentence.text, "citations": [
-                c.__dict__ for c in answer.citations if c.id in sentence.citations]}
+            yield sentence_event(sentence.text, sentence.citations, answer.citations)
         if not answer.found:
-            yield {"type": "sentence", "text": answer.answer, "citations": []}
-        yield {"type": "done", "answer": answer.to_dict()}
+            yield SentenceEvent(answer.answer, [])
+        yield DoneEvent(answer)
 
     def _strong_enough(self, best: EvidenceSentence) -> bool:
         """Enough of the question's weight is in the sentence and, where the embedder can

@@ -11,12 +11,19 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
+from answers.events import (
+    AnswerEvent,
+    DoneEvent,
+    SentenceEvent,
+    StartEvent,
+    final_answer,
+    sentence_event,
+)
 from answers.extractive import NOT_FOUND, ExtractiveAnswerer
 from answers.types import Answer, AnswerSentence, Citation
 from index.search_types import Hit, SearchFilters
-from ingest.analysis import analyze
+from ingest.analysis import Analyzer
 from ingest.language import detect_language
 
 SYSTEM_PROMPT = """You answer questions about Cambodian government policy documents.
@@ -55,25 +62,25 @@ class GenerativeAnswerer:
         self.passages = passages
 
     def answer(self, question: str, filters: SearchFilters | None = None) -> Answer:
-        events = list(self.events(question, filters, streaming=False))
-        return Answer(**_answer_fields(events[-1]["answer"]))
+        return final_answer(self.events(question, filters, streaming=False))
 
     def events(self, question: str, filters: SearchFilters | None = None,
-               streaming: bool = True) -> Iterator[dict[str, Any]]:
+               streaming: bool = True) -> Iterator[AnswerEvent]:
         started = time.perf_counter()
         base = self.extractive.answer(question, filters)
         language = base.language
         if not base.found:  # too weak to ask a model about: it would only invent
             base.mode = "generative"
-            yield {"type": "start", "language": language, "mode": "generative", "found": False}
-            yield {"type": "sentence", "text": base.answer, "citations": []}
-            yield {"type": "done", "answer": base.to_dict()}
+            yield StartEvent(language, "generative", False)
+            yield SentenceEvent(base.answer, [])
+            yield DoneEvent(base)
             return
         hits = self.extractive.searcher.search(question, k=self.passages, filters=filters,
                                                per_doc=3).hits
         messages = build_messages(question, language, hits)
-        yield {"type": "start", "language": language, "mode": "generative", "found": True}
-        checker = _Checker(hits, self.split_sentences)
+        yield StartEvent(language, "generative", True)
+        # citations are matched with the analyser the passages were found with
+        checker = _Checker(hits, self.split_sentences, self.extractive.searcher.analyzer)
         if streaming and self.stream is not None:
             buffer = ""
             for delta in self.stream(messages):
@@ -101,24 +108,25 @@ class GenerativeAnswerer:
                 answer.note = UNVERIFIED_NOTE
                 answer.dropped_sentences = checker.dropped
                 for sentence in answer.sentences:
-                    yield {"type": "sentence", "text": sentence.text, "citations": [
-                        c.__dict__ for c in answer.citations if c.id in sentence.citations]}
+                    yield sentence_event(sentence.text, sentence.citations, answer.citations)
         answer.took_ms = (time.perf_counter() - started) * 1000
-        yield {"type": "done", "answer": answer.to_dict()}
+        yield DoneEvent(answer)
 
 
 class _Checker:
     """Validates each generated sentence's citations and resolves them to exact spans."""
 
-    def __init__(self, hits: list[Hit], split: Callable[[str], list[tuple[int, int]]]) -> None:
+    def __init__(self, hits: list[Hit], split: Callable[[str], list[tuple[int, int]]],
+                 analyzer: Analyzer) -> None:
         self.hits = hits
         self.split = split
+        self.analyzer = analyzer
         self.sentences: list[AnswerSentence] = []
         self.citations: list[Citation] = []
         self.by_evidence: dict[tuple[int, int, int], int] = {}
         self.dropped: list[str] = []
 
-    def check(self, raw: str) -> dict[str, Any] | None:
+    def check(self, raw: str) -> SentenceEvent | None:
         text = raw.strip()
         if not text:
             return None
@@ -130,16 +138,15 @@ class _Checker:
         ids = [self._cite(n, bare) for n in dict.fromkeys(numbers)]
         sentence = AnswerSentence(bare, ids, str(detect_language(bare)))
         self.sentences.append(sentence)
-        return {"type": "sentence", "text": bare, "citations": [
-            c.__dict__ for c in self.citations if c.id in ids]}
+        return sentence_event(bare, ids, self.citations)
 
     def _cite(self, n: int, claim: str) -> int:
         """The sentence of passage n that shares most terms with the claim: its exact span."""
         hit = self.hits[n - 1]
-        claim_terms = set(analyze(claim))
+        claim_terms = set(self.analyzer.analyze(claim))
         best, best_overlap = (0, len(hit.text)), -1
         for s, e in self.split(hit.text):
-            overlap = len(claim_terms & set(analyze(hit.text[s:e])))
+            overlap = len(claim_terms & set(self.analyzer.analyze(hit.text[s:e])))
             if overlap > best_overlap:
                 best, best_overlap = (s, e), overlap
         key = (n, *best)
@@ -170,15 +177,6 @@ def _complete_sentences(buffer: str, split: Callable[[str], list[tuple[int, int]
 
 def _all_sentences(text: str, split: Callable[[str], list[tuple[int, int]]]) -> list[str]:
     return [text[s:e] for s, e in split(text)]
-
-
-def _answer_fields(data: dict[str, Any]) -> dict[str, Any]:
-    from answers.types import ClosestDocument
-
-    return {**data,
-            "sentences": [AnswerSentence(**s) for s in data["sentences"]],
-            "citations": [Citation(**c) for c in data["citations"]],
-            "closest_documents": [ClosestDocument(**c) for c in data["closest_documents"]]}
 
 
 def llama_index_chat(url: str, model: str, api_key: str | None, timeout_s: float) -> tuple[

@@ -7,6 +7,7 @@ only the search key derived from it is normalised.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -55,7 +56,7 @@ class ParsedDocument:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(p.text for p in self.pages)
+        return pages_text(self.pages)
 
     @property
     def ocr_pages(self) -> list[int]:
@@ -107,3 +108,9 @@ class ChunkRecord:
     language: str
     text: str
     search_key: str
+
+
+def pages_text(pages: Iterable[Page | PageRecord]) -> str:
+    """A document's whole text: its pages in order, a blank line between them (what
+    whole-document readers such as alignment and related-passage search see)."""
+    return "\n\n".join(p.text for p in pages)

@@ -7,16 +7,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.query import AnalyzedQuery
 from index.search_types import Hit
-from ingest.analysis import analyze
+from ingest.khmer.script import BASE_CLASS
 from ingest.language import detect_language
 from ingest.structure import classify_line
 
-_HAS_LETTER = re.compile(r"[A-Za-z\u1780-\u17b3]")
+if TYPE_CHECKING:
+    from ingest.analysis import Analyzer
+
+_HAS_LETTER = re.compile(f"[A-Za-z{BASE_CLASS}]")
 
 
 @dataclass
@@ -34,18 +38,20 @@ class EvidenceSentence:
 
 
 def sentences_of(hits: Sequence[Hit], split: Callable[[str], list[tuple[int, int]]],
-                 min_chars: int = 25, max_chars: int = 700) -> list[EvidenceSentence]:
-    """Every usable sentence of the passages, located exactly in its page."""
+                 analyzer: Analyzer, min_chars: int = 25,
+                 max_chars: int = 700) -> list[EvidenceSentence]:
+    """Every usable sentence of the passages, located exactly in its page, with its terms
+    by the ``analyzer`` the question's terms came from."""
     out: list[EvidenceSentence] = []
     for hit in hits:
-        context = frozenset(analyze(hit.heading)) if hit.heading else frozenset()
+        context = frozenset(analyzer.analyze(hit.heading)) if hit.heading else frozenset()
         for s, e in split(hit.text):
             text = hit.text[s:e]
             if not (min_chars <= len(text) <= max_chars) or not _HAS_LETTER.search(text):
                 continue
             if "\n" not in text.strip() and classify_line(text).kind == "heading":
                 continue  # a heading says what follows, it does not answer anything
-            terms = frozenset(analyze(text))
+            terms = frozenset(analyzer.analyze(text))
             out.append(EvidenceSentence(hit, hit.start + s, hit.start + e, text,
                                         str(detect_language(text)), terms, context - terms))
     return out

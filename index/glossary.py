@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.khmer.script import COENG, COMBINING_CLASS, KHMER_CLASS
+
 __all__ = ["CATEGORIES", "Glossary", "GlossaryEntry", "GlossaryMatch"]
 
 CATEGORIES = frozenset(
@@ -32,14 +34,13 @@ CATEGORIES = frozenset(
 )
 LANGS = ("km", "en")
 
-_KHMER = re.compile("[\u1780-\u17ff]")
+_KHMER = re.compile(f"[{KHMER_CLASS}]")
 # Dropped before Khmer matching: Khmer has no word spaces, and writers (and the web) put
 # ordinary or zero-width spaces between words inconsistently.
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
-_COENG = "\u17d2"
 # Dependent vowels, signs and the coeng: a match may neither start on one nor be followed
 # by one, otherwise it would cut a written syllable in half (e.g. ចិន inside ចិន្តា).
-_KM_DEPENDENT = re.compile("[\u17b4-\u17d3\u17dd]")
+_KM_DEPENDENT = re.compile(f"[{COMBINING_CLASS}]")
 _EN_TOKEN = re.compile("[0-9A-Za-z\u00c0-\u024f]+")
 _EN_ALLOWED_EXTRA = frozenset("’‘“”–—")
 # Words ending in -s that are not plurals; folding them would make "new" match "news".
@@ -226,7 +227,7 @@ class Glossary:
         n = len(compact)
         found: list[tuple[int, int, _Group]] = []
         for i in range(n):
-            if i and compact[i - 1] == _COENG:
+            if i and compact[i - 1] == COENG:
                 continue
             bucket = self._km.get(compact[i : i + 2], [])
             if self._km_short:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ingest.analysis import ENGLISH_STOP_WORDS, analyze
 from ingest.khmer.normalize import search_key
+from ingest.khmer.script import BASE_CLASS, KHMER_CLASS
 from ingest.language import detect_language
+
+if TYPE_CHECKING:
+    from ingest.analysis import Analyzer
 
 
 @dataclass(frozen=True)
@@ -23,17 +26,19 @@ class Translator(Protocol):
     def __call__(self, text: str, source_lang: str) -> Translation: ...
 
 
-_KHMER_LETTERS = re.compile("[\u1780-\u17b3]")
+_KHMER_LETTERS = re.compile(f"[{BASE_CLASS}]")
 _EN_WORD = re.compile(r"[a-z0-9]+")
 
 
-def glossary_translator(glossary: Any) -> Translator:
+def glossary_translator(glossary: Any, analyzer: Analyzer) -> Translator:
     """Adapts the glossary to the searcher: phrases plus coverage.
 
     Coverage lets fusion trust the translated evidence as much as the translation deserves:
     a question whose every concept is in the glossary can lean on English passages; one
-    where only "province" was recognised must not be swamped by them.
+    where only "province" was recognised must not be swamped by them. English coverage
+    counts the words the ``analyzer`` searches on (its stop words carry no topic).
     """
+    stop_words = analyzer.english_stop_words
 
     def translate(text: str, source_lang: str) -> Translation:
         matches = glossary.translate(text, source_lang)
@@ -47,13 +52,13 @@ def glossary_translator(glossary: Any) -> Translator:
             letters = [m.start() for m in _KHMER_LETTERS.finditer(keyed)]
             total, hit = len(letters), sum(covered[i] for i in letters)
         else:
-            words = [m for m in _EN_WORD.finditer(keyed.lower()) if m.group() not in ENGLISH_STOP_WORDS]
+            words = [m for m in _EN_WORD.finditer(keyed.lower()) if m.group() not in stop_words]
             total, hit = len(words), sum(covered[m.start()] for m in words)
         return Translation(phrases, hit / total if total else 0.0)
 
     return translate
 
-_KHMER = re.compile("[\u1780-\u17ff]")
+_KHMER = re.compile(f"[{KHMER_CLASS}]")
 _LATIN = re.compile("[A-Za-z]")
 
 
@@ -68,11 +73,14 @@ class AnalyzedQuery:
     coverage: float = 0.0
 
 
-def analyze_query(text: str, translate: Translator | None, embedder_languages: frozenset[str]) -> AnalyzedQuery:
+def analyze_query(text: str, translate: Translator | None, embedder_languages: frozenset[str],
+                  analyzer: Analyzer) -> AnalyzedQuery:
+    """The question's language, its terms (by the same ``analyzer`` that indexed the
+    passages), its glossary translations and their terms, and what to embed."""
     language = str(detect_language(text))
     if language == "other":
         language = "km" if _KHMER.search(text) else "en"
-    terms = analyze(text)
+    terms = analyzer.analyze(text)
     translations: list[str] = []
     coverage = 0.0
     if translate is not None:
@@ -85,7 +93,7 @@ def analyze_query(text: str, translate: Translator | None, embedder_languages: f
     seen: set[str] = set(terms)
     translated_terms: list[str] = []
     for phrase in dict.fromkeys(translations):
-        for term in analyze(phrase):
+        for term in analyzer.analyze(phrase):
             if term not in seen:
                 seen.add(term)
                 translated_terms.append(term)

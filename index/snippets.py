@@ -13,12 +13,13 @@ from functools import lru_cache
 from itertools import accumulate, chain, repeat
 
 from ingest.khmer.normalize import ZERO_WIDTH, search_key
+from ingest.khmer.script import BASE_CLASS, COENG, COMBINING_CLASS, KHMER_CLASS
 
-_LATIN_WORD = re.compile(r"[^\W\u1780-\u17ff]+", re.UNICODE)
-_KHMER = re.compile("[\u1780-\u17ff]")
+_LATIN_WORD = re.compile(f"[^\\W{KHMER_CLASS}]+", re.UNICODE)
+_KHMER = re.compile(f"[{KHMER_CLASS}]")
 # A Khmer letter with the vowels, signs and subscripts written on it (one keyed unit), or any
 # other single character.
-_UNIT = re.compile("[\u1780-\u17b3](?:\u17d2[\u1780-\u17b3]?|[\u17b4-\u17d1\u17d3\u17dd])*|.", re.S)
+_UNIT = re.compile(f"[{BASE_CLASS}](?:{COENG}[{BASE_CLASS}]?|[{COMBINING_CLASS}])*|.", re.S)
 
 
 def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str], Sequence[str]]) -> list[tuple[int, int]]:

@@ -13,12 +13,13 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from index.generation import GenerationWatcher
 
 logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -137,34 +138,6 @@ class SparseIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top]
 
-    def search(self, terms: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top ``k`` (row, score) pairs; rows outside ``mask`` never appear."""
-        return self.search_weighted([(terms, 1.0)], k, mask)
-
-    def search_weighted(self, groups: list[tuple[list[str], float]], k: int,
-                        mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """BM25 where each group of terms counts with its own weight.
-
-        One bilingual query (the user's terms at full weight, their glossary translations at
-        less) keeps BM25 scores comparable across languages, which separate per-language lists
-        fused by rank cannot: there, the best English chunk always ties the best Khmer one.
-        """
-        if self._retriever is None or k <= 0:
-            return []
-        scores = np.zeros(len(self.chunk_ids), dtype=np.float32)
-        for terms, weight in groups:
-            known = list(dict.fromkeys(t for t in terms if t in self._vocab))
-            if known and weight > 0:
-                scores += weight * np.asarray(self._retriever.get_scores(known), dtype=np.float32)  # type: ignore[attr-defined]
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        k = min(k, int(np.count_nonzero(scores)))
-        if k == 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top]
-
     # -- persistence ----------------------------------------------------------------------
 
     def save(self, folder: Path) -> None:
@@ -238,25 +211,21 @@ class SparseIndexHolder:
     def __init__(self, folder: Path, generation: Callable[[], str],
                  rows: Callable[[], Iterable[SparseRow]]) -> None:
         self.folder = folder
-        self._generation = generation
         self._rows = rows
-        self._lock = threading.Lock()
-        self._index: SparseIndex | None = None
+        self._watcher: GenerationWatcher[SparseIndex] = GenerationWatcher(
+            self._load_or_build, generation)
 
-    def current(self) -> SparseIndex:
-        wanted = self._generation()
-        index = self._index
-        if index is not None and index.generation == wanted:
-            return index
-        with self._lock:
-            if self._index is not None and self._index.generation == wanted:
-                return self._index
-            loaded = SparseIndex.load(self.folder)
-            if loaded is None or loaded.generation != wanted:
-                loaded = SparseIndex.build(self._rows(), wanted)
-                try:
-                    loaded.save(self.folder)
-                except OSError as exc:  # a read-only data dir can still serve from memory
-                    logger.warning("could not persist the sparse index: %s", exc)
-            self._index = loaded
-            return loaded
+    def current(self, generation: str | None = None) -> SparseIndex:
+        """The index of ``generation`` (read from the catalog when not given)."""
+        return self._watcher.current(generation)
+
+    def _load_or_build(self, wanted: Hashable) -> SparseIndex:
+        """Another process may have saved this generation's index already; else build it."""
+        loaded = SparseIndex.load(self.folder)
+        if loaded is None or loaded.generation != wanted:
+            loaded = SparseIndex.build(self._rows(), str(wanted))
+            try:
+                loaded.save(self.folder)
+            except OSError as exc:  # a read-only data dir can still serve from memory
+                logger.warning("could not persist the sparse index: %s", exc)
+        return loaded

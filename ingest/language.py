@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from core.models import Language
+from ingest.khmer.script import is_khmer_letter
 
 __all__ = ["LetterCounts", "count_letters", "detect_language", "khmer_ratio"]
 
@@ -37,13 +38,6 @@ class LetterCounts:
         return self.khmer + self.latin + self.other
 
 
-def _is_khmer_letter(ch: str) -> bool:
-    if "\u19e0" <= ch <= "\u19ff":  # Khmer lunar date symbols
-        return True
-    # Khmer block minus punctuation (U+17D4..U+17DB) and digits/numerals (U+17E0..).
-    return "\u1780" <= ch <= "\u17d3" or ch in "\u17dc\u17dd"
-
-
 def count_letters(text: str) -> LetterCounts:
     """Count letters per script (digits, punctuation, symbols and spaces are ignored)."""
     khmer = latin = accented = other = 0
@@ -51,7 +45,7 @@ def count_letters(text: str) -> LetterCounts:
         if ch.isascii():
             if ch.isalpha():
                 latin += 1
-        elif _is_khmer_letter(ch):
+        elif is_khmer_letter(ch):
             khmer += 1
         elif ch.isalpha():
             if unicodedata.name(ch, "").startswith("LATIN "):

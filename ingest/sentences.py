@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ingest.khmer.normalize import ZERO_WIDTH
+from ingest.khmer.script import COENG, CONSONANT_CLASS, DIGIT_CLASS, is_base, is_khmer, is_mark
 
 __all__ = ["MAX_SENTENCE_CHARS", "split_sentences"]
 
@@ -38,8 +39,8 @@ _WORD_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z.]*$")
 _DOTTED_RE = re.compile(r"[A-Za-z](?:\.[A-Za-z])+")  # e.g, i.e, H.E, U.S
 
 # List numbers are short: "2022." or "2022.10" at a line start is a year, not an item.
-_NUM = r"(?:[0-9]{1,3}|[\u17e0-\u17e9]{1,3})(?![0-9\u17e0-\u17e9])"
-_KHMER_LETTER = "[\u1780-\u17a2]"
+_NUM = rf"(?:[0-9]{{1,3}}|[{DIGIT_CLASS}]{{1,3}})(?![0-9{DIGIT_CLASS}])"
+_KHMER_LETTER = f"[{CONSONANT_CLASS}]"
 # A list marker just before a period: "1." "1.2." "១." "a." "IV." "ក."
 _MARKER_BEFORE_RE = re.compile(rf"(?:{_NUM}(?:\.{_NUM})*|[A-Za-z]|[IVXivx]+|{_KHMER_LETTER})$")
 # What may precede a list marker: start of line or the end of a previous sentence.
@@ -48,7 +49,7 @@ _PARAGRAPH_RE = re.compile(r"\n[^\S\n]*\n")
 _LIST_LINE_RE = re.compile(
     r"\n[^\S\n]*"
     r"(?:"
-    rf"{_NUM}(?:\.{_NUM})*[.)\-](?![0-9\u17e0-\u17e9])"  # 1.  1)  1-  1.2.  ១.
+    rf"{_NUM}(?:\.{_NUM})*[.)\-](?![0-9{DIGIT_CLASS}])"  # 1.  1)  1-  1.2.  ១.
     rf"|{_NUM}(?:\.{_NUM})+(?=\s)"  # 1.2 heading numbers
     r"|[-\u2013\u2014](?=\s)"  # - item (not -5)
     r"|[\u2022\u2023\u25aa\u25cf\u25e6\u00b7]|\*(?=\s)"  # bullets
@@ -57,10 +58,6 @@ _LIST_LINE_RE = re.compile(
     r"|(?:[IVX]+|[ivx]+)\.(?=\s)"  # II. iv.
     r")"
 )
-
-
-def _is_khmer(ch: str) -> bool:
-    return "\u1780" <= ch <= "\u17ff" or "\u19e0" <= ch <= "\u19ff"
 
 
 def _is_space(ch: str) -> bool:
@@ -89,9 +86,9 @@ def _is_khmer_initial(text: str, dot: int) -> bool:
     i = dot - 1
     while i >= 0 and text[i] in ZERO_WIDTH:
         i -= 1
-    if i < 0 or not "\u1780" <= text[i] <= "\u17b3":
+    if i < 0 or not is_base(text[i]):
         return False
-    return i == 0 or not _is_khmer(text[i - 1])
+    return i == 0 or not is_khmer(text[i - 1])
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -133,7 +130,7 @@ def _ender_breaks(text: str, start: int, end: int, after: int) -> bool:
     if after >= len(text):
         return True
     previous = text[start - 1] if start > 0 else ""
-    if previous and _is_khmer(previous) and any(ch in "?!;" for ch in run):
+    if previous and is_khmer(previous) and any(ch in "?!;" for ch in run):
         return True  # Khmer sentence ended with Latin ? ! ;
     if run == ";":
         return False  # joins clauses in English
@@ -144,7 +141,7 @@ def _ender_breaks(text: str, start: int, end: int, after: int) -> bool:
     if j == after or j >= len(text):
         return j >= len(text)
     nxt = text[j]
-    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or _is_khmer(nxt)):
+    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or is_khmer(nxt)):
         return False
     return not (run == "." and _is_abbreviation(text, start))
 
@@ -180,7 +177,7 @@ def _safe_cut(text: str, start: int, limit: int) -> int:
             return j
     for j in range(limit, start, -1):
         ch, prev = text[j], text[j - 1]
-        if prev != "\u17d2" and not ("\u17b6" <= ch <= "\u17d3" or ch == "\u17dd"):
+        if prev != COENG and not is_mark(ch):
             return j
     return limit
 

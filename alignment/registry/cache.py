@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alignment.registry.build import build_registry
 from alignment.registry.models import PolicyRegistry
+from index.generation import GenerationWatcher
 
 if TYPE_CHECKING:
     from index.catalog import Catalog
@@ -23,10 +24,9 @@ class RegistryCache:
     def __init__(self, catalog: Catalog, reviewed_path: Path) -> None:
         self.catalog = catalog
         self.reviewed_path = reviewed_path
-        self._lock = threading.Lock()
-        self._key: tuple[str, tuple[int, int] | None] | None = None
-        self._registry: PolicyRegistry | None = None
         self.builds = 0
+        self._watcher: GenerationWatcher[PolicyRegistry] = GenerationWatcher(
+            self._build, lambda: (catalog.generation(), self._stamp()))
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -36,14 +36,9 @@ class RegistryCache:
         return stat.st_mtime_ns, stat.st_size
 
     def current(self) -> PolicyRegistry:
-        key = (self.catalog.generation(), self._stamp())
-        registry = self._registry
-        if registry is not None and key == self._key:
-            return registry
-        with self._lock:
-            if self._registry is not None and key == self._key:
-                return self._registry
-            registry = build_registry(self.catalog, self.reviewed_path)
-            self._registry, self._key = registry, key
-            self.builds += 1
-            return registry
+        return self._watcher.current()
+
+    def _build(self, _version: Hashable) -> PolicyRegistry:
+        registry = build_registry(self.catalog, self.reviewed_path)
+        self.builds += 1
+        return registry

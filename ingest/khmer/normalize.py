@@ -28,6 +28,15 @@ import unicodedata
 from enum import IntEnum
 from functools import lru_cache
 
+from ingest.khmer.script import (
+    BASES,
+    COENG,
+    DEPRECATED_VOWELS,
+    DIGITS_TO_ASCII,
+    MARKS,
+    char_class,
+)
+
 __all__ = ["ZERO_WIDTH", "canonical_khmer", "search_key"]
 
 #: Invisible characters removed from search keys (they never change what a reader sees).
@@ -42,7 +51,6 @@ ZERO_WIDTH: frozenset[str] = frozenset(
     }
 )
 
-COENG = "\u17d2"
 RO = "\u179a"
 ZWNJ = "\u200c"
 ZWJ = "\u200d"
@@ -73,10 +81,10 @@ def _build_categories() -> dict[str, _Cat]:
         for cp in range(first, last + 1):
             cats[chr(cp)] = cat
 
-    put(0x1780, 0x17A2, _Cat.BASE)  # consonants
-    # U+17A3/U+17A4 are deprecated independent vowels: not bases (search_key folds them).
-    put(0x17A5, 0x17B3, _Cat.BASE)  # independent vowels
-    # U+17B4/U+17B5 (inherent vowels, invisible, discouraged) stay OTHER.
+    # Consonants and independent vowels, but not the deprecated U+17A3/U+17A4 (search_key
+    # folds them first); the inherent vowels U+17B4/U+17B5 (invisible, discouraged) stay OTHER.
+    cats.update(dict.fromkeys(BASES - DEPRECATED_VOWELS, _Cat.BASE))
+    # where each of ``script.MARKS`` sits in a canonical syllable
     put(0x17B6, 0x17B6, _Cat.VPOST)
     put(0x17B7, 0x17BA, _Cat.VABOVE)
     put(0x17BB, 0x17BD, _Cat.VBELOW)
@@ -97,12 +105,12 @@ def _build_categories() -> dict[str, _Cat]:
 
 _CATEGORY = _build_categories()
 
-_BASE = "[\u1780-\u17a2\u17a5-\u17b3]"
-_MARK = "[\u17b6-\u17d1\u17d3\u17dd\u200c\u200d]"
+_BASE = f"[{char_class(BASES - DEPRECATED_VOWELS)}]"
+_MARK = f"[{char_class(MARKS - {COENG})}{ZWNJ}{ZWJ}]"
 # One syllable unit after the base: a subscript (COENG, stray repeated COENG/ZWJ, consonant)
 # or one mark. Unlike khnormal, a free ZWJ never captures the next consonant: once sorted to
 # the end of a syllable it would capture a different one on the next pass.
-_UNIT = f"\u17d2[\u17d2\u200d]*{_BASE}?|{_MARK}"
+_UNIT = f"{COENG}[{COENG}{ZWJ}]*{_BASE}?|{_MARK}"
 _SYLLABLE_RE = re.compile(f"{_BASE}(?:{_UNIT})+")
 _UNIT_RE = re.compile(_UNIT)
 
@@ -111,7 +119,6 @@ _UNIT_RE = re.compile(_UNIT)
 _SPLIT_OE_RE = re.compile("\u17c1([\u17bb-\u17bd]?)\u17b8")
 _SPLIT_OO_RE = re.compile("\u17c1([\u17bb-\u17bd]?)\u17b6")
 
-_KHMER_DIGITS = str.maketrans({chr(0x17E0 + d): str(d) for d in range(10)})
 _ZERO_WIDTH_RE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]")
 _WHITESPACE_RE = re.compile(r"\s+")
 # Discouraged or variant letters that read the same as their replacement.
@@ -192,6 +199,6 @@ def search_key(text: str) -> str:
     # NFC composes Latin accents (and orders COENG before U+17DD outside syllables); it
     # runs after every removal so that no later step can create a new non-NFC sequence.
     key = canonical_khmer(unicodedata.normalize("NFC", key))
-    key = key.translate(_KHMER_DIGITS)
+    key = key.translate(DIGITS_TO_ASCII)
     key = key.replace("\u17d2\u178a", "\u17d2\u178f")  # COENG DA looks like COENG TA
     return _WHITESPACE_RE.sub(" ", key).strip()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from ingest.khmer.normalize import ZERO_WIDTH
+from ingest.khmer.script import DIGIT_CLASS, KHMER_CLASS
 
 __all__ = ["Segmenter", "segment_khmer", "tokenize_mixed"]
 
@@ -30,9 +31,9 @@ _SPACES_RE = re.compile(r"\s+")
 
 # A Khmer run may contain inner spaces (phrase breaks) so the segmenter sees whole phrases;
 # it never starts or ends with a space.
-_KHMER_RUN_RE = re.compile("[\u1780-\u17ff\u19e0-\u19ff]+(?:\\s+[\u1780-\u17ff\u19e0-\u19ff]+)*")
+_KHMER_RUN_RE = re.compile(f"[{KHMER_CLASS}]+(?:\\s+[{KHMER_CLASS}]+)*")
 # khmer-nltk glues numbers to the next word ("៥ឆ្នាំ"); Latin digits are split off, so are these.
-_KHMER_DIGITS_RE = re.compile("[\u17e0-\u17e9]+|[^\u17e0-\u17e9]+")
+_KHMER_DIGITS_RE = re.compile(f"[{DIGIT_CLASS}]+|[^{DIGIT_CLASS}]+")
 # A word outside Khmer: letters, digits, underscore, plus combining accents (decomposed é).
 _WORD_RE = re.compile(
     r"(?:\w|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+"
@@ -80,9 +81,9 @@ def _drop_model_tempfile() -> None:
     # ``khmernltk.word_tokenize`` names both a module and the function the package exports.
     module = sys.modules.get("khmernltk.word_tokenize")
     model = getattr(module, "crf_model", None)
-    resource = getattr(model, "modelfile", None)
-    if getattr(model, "_tagger", None) is not None and hasattr(resource, "cleanup"):
-        resource.cleanup()
+    cleanup = getattr(getattr(model, "modelfile", None), "cleanup", None)
+    if getattr(model, "_tagger", None) is not None and cleanup is not None:
+        cleanup()
 
 
 def _word_tokenize(line: str) -> list[str]:

@@ -11,6 +11,7 @@ import logging
 import re
 
 from core.models import Page, ParsedDocument
+from ingest.khmer.script import khmer_share
 from ingest.metadata import infer_doc_type
 
 logger = logging.getLogger(__name__)
@@ -29,17 +30,10 @@ def _split_first_block(text: str) -> tuple[str, str]:
     return text[: match.start()], text[match.end() :]
 
 
-def _khmer_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha() or "\u1780" <= c <= "\u17ff"]
-    if not letters:
-        return 0.0
-    return sum("\u1780" <= c <= "\u17ff" for c in letters) / len(letters)
-
-
 def is_headline_file(text: str) -> bool:
     """True when the first block has at least three ``**`` separators and is mostly Khmer."""
     block, _ = _split_first_block(text)
-    return len(_SEPARATOR_RE.findall(block)) >= MIN_SEPARATORS and _khmer_share(block) >= MIN_KHMER_SHARE
+    return len(_SEPARATOR_RE.findall(block)) >= MIN_SEPARATORS and khmer_share(block) >= MIN_KHMER_SHARE
 
 
 def split_headline_file(text: str) -> list[ParsedDocument]:

@@ -18,6 +18,8 @@ import string
 import unicodedata
 from dataclasses import dataclass
 
+from ingest.khmer.script import COENG, DEPENDENT_VOWELS, is_base, is_khmer, is_mark
+
 logger = logging.getLogger(__name__)
 
 #: Khmer errors per Khmer character above which a page's text is considered broken. Calibrated
@@ -34,7 +36,6 @@ LEGACY_MIN_ODD_TOKENS = 4
 
 _ZW_JOINERS = {"\u200c", "\u200d"}  # ZWNJ/ZWJ are legitimate inside Khmer syllables
 _WORD_BREAKS = {"\u200b"}  # ZWSP is the usual Khmer word separator
-_COENG = "\u17d2"
 _PRE_BASE = set("\u17c1\u17c2\u17c3\u17be\u17bf\u17c0\u17c4\u17c5")
 _POST_VOWEL_SIGNS = set("\u17c6\u17c7\u17c8")  # nikahit, reahmuk, yuukaleapintu
 #: Two dependent vowels that old keyboards/fonts type for one visual vowel (e+aa = oo, e+ii = oe).
@@ -45,22 +46,6 @@ _COMPOSING_PAIRS = {("\u17c1", "\u17b6"), ("\u17c1", "\u17b8")}
 _LEGACY_SYMBOLS = set("¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿×÷μÆæÐðÞþ")
 _ODD_INTERIOR = set("<>;()[]{}|\\^~`@#$%*=+_:!\"")
 _EDGE_PUNCT = string.punctuation + "“”‘’«»•·–—…"
-
-
-def _is_base(c: str) -> bool:
-    return "\u1780" <= c <= "\u17b3"  # consonants and independent vowels
-
-
-def _is_dep_vowel(c: str) -> bool:
-    return "\u17b6" <= c <= "\u17c5"
-
-
-def _is_mark(c: str) -> bool:
-    return "\u17b6" <= c <= "\u17d1" or c in ("\u17d2", "\u17d3", "\u17dd")
-
-
-def _is_khmer(c: str) -> bool:
-    return "\u1780" <= c <= "\u17ff" or "\u19e0" <= c <= "\u19ff"
 
 
 def _is_control(c: str) -> bool:
@@ -137,34 +122,34 @@ def _count_khmer_errors(text: str) -> tuple[int, int, int, int]:
     for i, c in enumerate(text):
         if c in _ZW_JOINERS:
             continue
-        if _is_mark(c) and prev.isspace() and c != _COENG and c not in _PRE_BASE:
+        if is_mark(c) and prev.isspace() and c != COENG and c not in _PRE_BASE:
             # Extractors put spaces/line breaks inside clusters ("ឆ្នា ំ"): harmless for search
             # (normalisation removes them), so judge the mark against the char before the gap.
             k = i - 1
             while k > 0 and i - k <= 3 and (text[k].isspace() or text[k] in _ZW_JOINERS):
                 k -= 1
-            if k >= 0 and (_is_base(text[k]) or _is_mark(text[k])):
+            if k >= 0 and (is_base(text[k]) or is_mark(text[k])):
                 split += 1
                 prev = text[k]
-        if _is_mark(c):
-            prev_ok = _is_base(prev) or _is_mark(prev)
+        if is_mark(c):
+            prev_ok = is_base(prev) or is_mark(prev)
             if not prev_ok:
                 if c in _PRE_BASE:
                     bad += 1  # visual-order extraction: vowel emitted before its consonant
                 else:
                     orphans += 1
-            elif c == _COENG:
+            elif c == COENG:
                 nxt = text[i + 1] if i + 1 < n else ""
-                if _is_dep_vowel(prev) or prev in _POST_VOWEL_SIGNS or prev == _COENG:
+                if prev in DEPENDENT_VOWELS or prev in _POST_VOWEL_SIGNS or prev == COENG:
                     bad += 1
-                elif not _is_base(nxt):
+                elif not is_base(nxt):
                     bad += 1
-            elif _is_dep_vowel(c):
-                if _is_dep_vowel(prev) and (prev, c) not in _COMPOSING_PAIRS:
+            elif c in DEPENDENT_VOWELS:
+                if prev in DEPENDENT_VOWELS and (prev, c) not in _COMPOSING_PAIRS:
                     bad += 1
                 elif prev in _POST_VOWEL_SIGNS:
                     bad += 1  # e.g. nikahit typed/extracted before the vowel it sits on
-        elif _is_khmer(prev) and not _is_khmer(c) and not c.isspace():
+        elif is_khmer(prev) and not is_khmer(c) and not c.isspace():
             # A short run of Latin letters/digits or private-use glyphs glued inside a Khmer
             # word is what broken ToUnicode maps produce ("សាC ប័ន", "តម្លា9").
             j = i
@@ -172,7 +157,7 @@ def _count_khmer_errors(text: str) -> tuple[int, int, int, int]:
                 j += 1
             if "\ue000" <= c <= "\uf8ff":
                 foreign += 1
-            elif 0 < j - i <= 2 and j < n and _is_khmer(text[j]):
+            elif 0 < j - i <= 2 and j < n and is_khmer(text[j]):
                 foreign += 1
         prev = c
     return orphans, bad, foreign, split
@@ -205,7 +190,7 @@ def assess_page_text(text: str) -> PageTextQuality:
         nonspace += 1
         if _is_control(c):  # first: the invisible Khmer vowels U+17B4/5 count as control
             control += 1
-        elif _is_khmer(c):
+        elif is_khmer(c):
             khmer += 1
         elif c in _LEGACY_SYMBOLS:
             legacy += 1
