@@ -6,6 +6,7 @@ from alignment.aligner import Aligner, AlignmentReport
 from alignment.mechanisms import find_mechanisms
 from alignment.registry.cache import RegistryCache
 from core.errors import DocumentNotFoundError, NoMechanismsError, PolicyKBError
+from core.models import pages_text
 from index.catalog import Catalog
 
 __all__ = ["NoMechanismsError", "align_document"]
@@ -22,7 +23,7 @@ def align_document(catalog: Catalog, aligner: Aligner, registry: RegistryCache,
         pages = catalog.pages_of(doc_id)
         if not pages:
             raise DocumentNotFoundError(doc_id)
-        body = "\n\n".join(p.text for p in pages)
+        body = pages_text(pages)
         name = doc_id
     elif text and text.strip():
         body, name = text, "uploaded text"

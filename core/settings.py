@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.layout import DataLayout
+
 EmbedderFamily = Literal["auto", "plain", "e5", "bge", "granite", "nomic"]
 ReadAccess = Literal["auto", "open", "keys"]
 
@@ -134,35 +136,46 @@ class Settings(BaseSettings):
                 )
         return self
 
+    # -- where things live: the paths come from the one layout (``core/layout.py``) ----------
+    @property
+    def layout(self) -> DataLayout:
+        return DataLayout(self.data_dir)
+
     @property
     def index_dir(self) -> Path:
-        return self.data_dir / "index"
+        return self.layout.index
 
     @property
     def chroma_dir(self) -> Path:
-        return self.data_dir / "chroma"
+        return self.layout.chroma
 
     @property
     def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
+        return self.layout.cache
 
     @property
     def catalog_path(self) -> Path:
-        return self.data_dir / "catalog.sqlite3"
+        return self.layout.catalog
 
     @property
     def keys_path(self) -> Path:
         """API keys (hashed); kept beside, not inside, the index so an index restore keeps them."""
-        return self.data_dir / "keys.sqlite3"
+        return self.layout.keys
 
     @property
     def uploads_dir(self) -> Path:
         """Files received by POST /documents: the document store for uploaded originals."""
-        return self.data_dir / "uploads"
+        return self.layout.uploads
 
     @property
     def jobs_path(self) -> Path:
-        return self.data_dir / "jobs.sqlite3"
+        return self.layout.jobs
+
+    @property
+    def embedder_name(self) -> str:
+        """The name an index records for its vectors: an index built with one model is
+        refused by another (the store checks it, and so does a restore)."""
+        return Path(self.embedder_path).name if self.embedder_path else "all-MiniLM-L6-v2"
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from evaluation.metrics import Hit, Query, evaluate, load_qrels, load_queries
+from ingest.khmer.script import DIGITS_TO_ASCII
 
 SearchFn = Callable[[str], Sequence[Any]]  # query text -> ranked hits with doc_id and page
 
@@ -68,8 +69,6 @@ def relative_gain(ours: float | None, theirs: float | None) -> float | None:
 
 # -- cited answers ------------------------------------------------------------------------
 
-_KM_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
-
 
 @dataclass(frozen=True)
 class AnswerCase:
@@ -101,7 +100,7 @@ def load_answer_cases(path: Path) -> list[AnswerCase]:
 
 def _fold(text: str) -> str:
     """Khmer digits as ASCII, whitespace folded, lower case: "១០ ០០០" matches "10 000"."""
-    return " ".join(text.translate(_KM_DIGITS).split()).lower()
+    return " ".join(text.translate(DIGITS_TO_ASCII).split()).lower()
 
 
 def fact_found(alternatives: Sequence[str], text: str) -> bool:

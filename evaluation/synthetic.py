@@ -19,6 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.settings import Settings
+from evaluation.factory import ServicesFactory
+
 _SENTENCE_END = re.compile(r"(?<=[.!?។៕])\s+")
 
 
@@ -36,21 +39,19 @@ def _perturb_terms(terms: str, vocabulary: list[str], extra: str, rng: random.Ra
     return " ".join(words)
 
 
-def grow(source_dir: Path, target_dir: Path, factor: int, *, seed: int = 13,
-         noise: float = 0.02, collection: str | None = None) -> dict[str, int]:
-    """Write ``factor`` × the index of ``source_dir`` into ``target_dir`` (replaced)."""
-    from core.settings import Settings
+def grow(source_dir: Path, target_dir: Path, factor: int, *, services: ServicesFactory,
+         seed: int = 13, noise: float = 0.02, collection: str | None = None) -> dict[str, int]:
+    """Write ``factor`` × the index of ``source_dir`` into ``target_dir`` (replaced);
+    ``services`` builds the components of each (the caller's container)."""
     from index.vector_store import ChromaVectorStore
-    from policykb.services import Services, embedder_name
 
     src = Settings(data_dir=source_dir)
     dst = Settings(data_dir=target_dir)
     if target_dir.exists():
         shutil.rmtree(target_dir)
     target_dir.mkdir(parents=True)
-    # catalog: an online copy of the source, then the derived rows
-    with sqlite3.connect(src.catalog_path) as source_db, sqlite3.connect(dst.catalog_path) as db:
-        source_db.backup(db)
+    source = services(src)
+    source.catalog.snapshot_to(dst.catalog_path)  # an online copy, then the derived rows
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
     db = sqlite3.connect(dst.catalog_path, isolation_level=None)
@@ -59,16 +60,13 @@ def grow(source_dir: Path, target_dir: Path, factor: int, *, seed: int = 13,
     chunks = [dict(r) for r in db.execute("SELECT * FROM chunks ORDER BY doc_id, ordinal")]
     vocabulary = sorted({t for c in chunks for t in c["search_key"].split()}) or ["term"]
 
-    store_src = ChromaVectorStore.open(src.chroma_dir, src.collection,
-                                       embedder_name=embedder_name(src))
-    got = store_src._collection.get(include=["embeddings", "metadatas"])
-    base_vectors = {i: (np.asarray(v, dtype=np.float32), m)
-                    for i, v, m in zip(got["ids"], got["embeddings"], got["metadatas"], strict=True)}
+    # the chunks' vectors, in chunk order (chunks without one are left out)
+    rows = source.store.rows([c["chunk_id"] for c in chunks])
     store = ChromaVectorStore.open(dst.chroma_dir, collection or dst.collection,
-                                   embedder_name=embedder_name(dst))
-    ids = [c["chunk_id"] for c in chunks if c["chunk_id"] in base_vectors]
-    matrix = np.stack([base_vectors[i][0] for i in ids]) if ids else np.zeros((0, 1), np.float32)
-    metas = [base_vectors[i][1] for i in ids]
+                                   embedder_name=dst.embedder_name)
+    ids = [chunk_id for chunk_id, _, _ in rows]
+    matrix = np.stack([v for _, v, _ in rows]) if ids else np.zeros((0, 1), np.float32)
+    metas = [m for _, _, m in rows]
     store.add(ids, matrix, metas)
 
     chunk_cols = list(chunks[0]) if chunks else []
@@ -101,9 +99,9 @@ def grow(source_dir: Path, target_dir: Path, factor: int, *, seed: int = 13,
         store.add([i + tag for i in ids], noisy,
                   [{**m, "doc_id": m["doc_id"] + tag} for m in metas])
     db.close()
-    services = Services(dst)
-    services.catalog.bump_generation()
-    services.sparse.current()  # rebuilt from the stored terms and saved for the server
-    stats = services.catalog.stats()
+    grown = services(dst)
+    grown.catalog.bump_generation()
+    grown.sparse.current()  # rebuilt from the stored terms and saved for the server
+    stats = grown.catalog.stats()
     return {"documents": stats["documents"], "pages": stats["pages"], "chunks": stats["chunks"],
-            "vectors": services.store.count()}
+            "vectors": grown.store.count()}

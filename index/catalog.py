@@ -12,12 +12,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from core.errors import IndexUnavailableError
 from core.models import ChunkRecord, DocumentRecord, PageRecord
+from core.sqlite import connect, copy_database, transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -88,7 +89,7 @@ class Catalog:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn = connect(self.path)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -96,17 +97,8 @@ class Catalog:
             self._local.conn = conn
         return conn
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._conn())
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -184,6 +176,25 @@ class Catalog:
                 )
                 conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
         return removed
+
+    def rebase_roots(self, old_dir: str, new_dir: str) -> int:
+        """Documents ingested from inside ``old_dir`` (uploads) now live under ``new_dir``: a
+        restored index keeps finding their original files. Returns how many moved."""
+        if old_dir == new_dir:
+            return 0
+        moved = 0
+        with self._tx() as conn:
+            for doc_id, root in conn.execute("SELECT doc_id, root FROM documents").fetchall():
+                if root == old_dir or root.startswith(old_dir.rstrip("/") + "/"):
+                    conn.execute("UPDATE documents SET root = ? WHERE doc_id = ?",
+                                 (new_dir + root[len(old_dir):], doc_id))
+                    moved += 1
+        return moved
+
+    def snapshot_to(self, target: Path) -> None:
+        """A consistent copy of the whole catalog at ``target`` while others keep writing
+        (SQLite's online backup, not a file copy)."""
+        copy_database(self.path, target)
 
     def set_meta(self, key: str, value: str) -> None:
         with self._tx() as conn:

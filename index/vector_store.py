@@ -248,3 +248,32 @@ class ChromaVectorStore:
             VectorHit(chunk_id=i, similarity=1.0 - float(d), metadata=dict(m or {}))
             for i, d, m in zip(ids, distances, metadatas, strict=True)
         ]
+
+
+class Collections:
+    """Whole collections of one chromadb (embedded or server): what a restore needs to fill a
+    new collection beside the live one and swap it in by name, without raw client calls."""
+
+    def __init__(self, chroma_dir: Path, url: str | None = None, token: str | None = None) -> None:
+        self.where = url or str(chroma_dir)
+        with guarded(self.where, "connect"):
+            self._client = open_client(chroma_dir, url, token)
+
+    def names(self) -> set[str]:
+        with guarded(self.where, "list the collections"):
+            return {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+
+    def count(self, name: str) -> int:
+        """Vectors in collection ``name``; 0 when there is no such collection."""
+        if name not in self.names():
+            return 0
+        with guarded(self.where, f"count the vectors of {name!r}"):
+            return int(self._client.get_collection(name).count())
+
+    def rename(self, old: str, new: str) -> None:
+        with guarded(self.where, f"rename collection {old!r} to {new!r}"):
+            self._client.get_collection(old).modify(name=new)
+
+    def drop(self, name: str) -> None:
+        with guarded(self.where, f"drop collection {name!r}"):
+            self._client.delete_collection(name)

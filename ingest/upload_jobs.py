@@ -1,10 +1,11 @@
-"""What a background job does: ingest an uploaded file, or delete a document, through the
-same :class:`~ingest.pipeline.Ingestor` as ``policykb ingest`` / ``policykb delete``."""
+"""What a background job does: ingest an uploaded file through the same
+:class:`~ingest.pipeline.Ingestor` as ``policykb ingest``, or delete a document through the same
+:class:`~ingest.writer.IndexWriter` as ``policykb delete`` (which needs no embedding model)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from core.models import DocumentRecord
@@ -20,13 +21,19 @@ class CatalogReader(Protocol):
     def documents_under_root(self, root: str) -> list[DocumentRecord]: ...
 
 
+class Remover(Protocol):
+    def delete(self, doc_ids: Iterable[str]) -> int: ...
+
+
 class UploadJobHandler:
     """The runner's handler: ``handler(job, progress) -> result``; raises JobFailedError with
     a message for the user when the job cannot be done."""
 
     def __init__(self, ingestor: Callable[[], Ingestor], catalog: CatalogReader,
-                 uploads: UploadStore, queue: JobQueue) -> None:
+                 uploads: UploadStore, queue: JobQueue, *,
+                 remover: Callable[[], Remover]) -> None:
         self.ingestor = ingestor  # a factory: building it loads the embedding model
+        self.remover = remover  # a factory too, but a cheap one: no model, no tokenizer
         self.catalog = catalog
         self.uploads = uploads
         self.queue = queue
@@ -88,7 +95,7 @@ class UploadJobHandler:
             if not siblings and doc.source not in self.queue.pending_files(job.job_id):
                 self.uploads.remove(doc.source)
                 removed_file = doc.source
-        self.ingestor().delete([doc_id])
+        self.remover().delete([doc_id])
         progress("delete", 1, 1)
         return {"deleted": [doc_id], "file_removed": removed_file}
 

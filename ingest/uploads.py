@@ -17,17 +17,13 @@ from typing import Any
 
 import yaml
 
-from core.errors import PolicyKBError
+from core.errors import BadFileNameError
 from ingest.files import SIDECAR_SUFFIX
 from ingest.jobs import process_start
 
 INCOMING = ".incoming"
 MAX_NAME_BYTES = 200
 _UNSAFE = re.compile(r'[<>:"/\\|?*#%\x00-\x1f\x7f]+')
-
-
-class BadFileNameError(PolicyKBError):
-    """The uploaded file's name cannot be made into a safe document id."""
 
 
 def sanitize_file_name(raw: str) -> str:

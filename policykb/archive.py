@@ -19,16 +19,12 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from core.errors import PolicyKBError
+from core.errors import ArchiveError
 
 MANIFEST = "manifest.json"
 FORMAT = "policykb-index"
 FORMAT_VERSION = 1
 _CHUNK = 1 << 20
-
-
-class ArchiveError(PolicyKBError):
-    """The archive is damaged, incomplete or not a PolicyKB index archive (names the file)."""
 
 
 def sha256_of(path: Path) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.settings import Settings
@@ -27,7 +26,11 @@ if TYPE_CHECKING:
     from index.searcher import Searcher
     from index.sparse import SparseIndexHolder
     from index.vector_store import ChromaVectorStore
+    from ingest.analysis import Analyzer
+    from ingest.loaders.dispatch import LoaderTable
     from ingest.pipeline import Ingestor
+    from ingest.records import DocumentReaders
+    from ingest.writer import IndexWriter
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +38,12 @@ logger = logging.getLogger(__name__)
 #: Components a caller may hand in ready-made (see ``Services.__init__``).
 OVERRIDABLE = frozenset({
     "model", "catalog", "keys", "store", "sparse", "glossary", "reranker", "generator",
-    "registry",
+    "registry", "loader", "readers", "analyzer",
 })
 
 
 def embedder_name(settings: Settings) -> str:
-    return Path(settings.embedder_path).name if settings.embedder_path else "all-MiniLM-L6-v2"
+    return settings.embedder_name
 
 
 class Services:
@@ -103,24 +106,59 @@ class Services:
         )
 
     @cached_property
-    def ingestor(self) -> Ingestor:
-        from ingest.analysis import ANALYZER_VERSION, analyze_to_key
-        from ingest.chunking import StructureAwareChunker
-        from ingest.language import detect_language
+    def index_writer(self) -> IndexWriter:
+        """Writes and removals under the ingest lock; deleting documents needs only this, so
+        it never loads the model (nor the chunker or the Khmer tokenizer)."""
+        from ingest.writer import IndexWriter
+
+        return IndexWriter(self.catalog, self.store, self.settings.data_dir,
+                           on_changed=self.index_changed)
+
+    @cached_property
+    def loader(self) -> LoaderTable:
+        """The file loaders by format (PDF with OCR when enabled); no model needed."""
         from ingest.loaders.dispatch import default_loaders
         from ingest.loaders.ocr import TesseractOcr
         from ingest.loaders.pdf import PdfLoader
-        from ingest.metadata import infer_metadata, load_manifest, load_sidecar
-        from ingest.pipeline import Ingestor
 
         s = self.settings
         ocr = None
         if s.ocr_enabled:
             ocr = TesseractOcr(
-                s.cache_dir / "ocr", languages=s.ocr_languages, dpi=s.ocr_dpi,
+                s.layout.ocr_cache, languages=s.ocr_languages, dpi=s.ocr_dpi,
                 timeout_s=s.ocr_timeout_s,
             )
         pdf = PdfLoader(ocr=ocr, max_pages=s.max_pdf_pages, max_bytes=s.max_file_mb * 2**20)
+        return default_loaders(pdf.load, max_file_mb=s.max_file_mb)
+
+    @cached_property
+    def analyzer(self) -> Analyzer:
+        """The one BM25 analyser: ingestion stores its terms and every query-side user
+        (search, highlighting, evidence, answers, alignment) analyses with this same object."""
+        from ingest.analysis import Analyzer
+
+        return Analyzer()
+
+    @cached_property
+    def readers(self) -> DocumentReaders:
+        from ingest.language import detect_language
+        from ingest.metadata import infer_metadata, load_manifest, load_sidecar
+        from ingest.records import DocumentReaders
+
+        return DocumentReaders(
+            load_manifest=load_manifest,
+            load_sidecar=load_sidecar,
+            infer_metadata=infer_metadata,
+            detect_language=lambda text: str(detect_language(text)),
+            search_key=self.analyzer.to_key,
+        )
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        from ingest.chunking import StructureAwareChunker
+        from ingest.pipeline import Ingestor
+
+        s = self.settings
         chunker = StructureAwareChunker(
             self.embedder.count_tokens,
             max_tokens=min(s.chunk_tokens, self.embedder.max_tokens - 16),
@@ -128,35 +166,28 @@ class Services:
             overlap_sentences=s.chunk_overlap_sentences,
         )
         fingerprint = (f"{s.chunk_tokens}|{s.chunk_max_chars}|{s.chunk_overlap_sentences}|"
-                       f"{s.ocr_enabled}|analyzer{ANALYZER_VERSION}")
+                       f"{s.ocr_enabled}|analyzer{self.analyzer.version}")
         return Ingestor(
-            loader=default_loaders(pdf.load, max_file_mb=s.max_file_mb),
+            loader=self.loader,
+            readers=self.readers,
             chunker=chunker,
             embedder=self.embedder,
-            store=self.store,
-            catalog=self.catalog,
-            lock_path=s.data_dir / ".ingest.lock",
-            infer_metadata=infer_metadata,
-            load_sidecar=load_sidecar,
-            load_manifest=load_manifest,
-            detect_language=lambda text: str(detect_language(text)),
-            search_key=analyze_to_key,
+            writer=self.index_writer,
             fingerprint=fingerprint,
             batch_chunks=max(s.embed_batch_size * 2, 64),
-            on_indexed=self.index_changed,
         )
 
     @cached_property
     def sparse(self) -> SparseIndexHolder:
+        from core.dates import date_key
         from index.sparse import SparseIndexHolder, SparseRow
 
         def rows() -> Iterator[SparseRow]:
             for chunk_id, terms, doc_id, lang, doc_lang, doc_type, body, date in self.catalog.sparse_rows():
-                digits = (date or "").replace("-", "")[:8].ljust(8, "0")
                 yield SparseRow(chunk_id, terms, doc_id, lang, doc_lang, doc_type, body,
-                                int(digits) if digits.isdigit() else 0)
+                                date_key(date))
 
-        return SparseIndexHolder(self.settings.index_dir / "bm25", self.catalog.generation, rows)
+        return SparseIndexHolder(self.settings.layout.sparse, self.catalog.generation, rows)
 
     @cached_property
     def glossary(self) -> Glossary | None:
@@ -188,7 +219,8 @@ class Services:
             store=self.store,
             catalog=self.catalog,
             sparse=self.sparse.current,
-            translate=glossary_translator(glossary) if glossary else None,
+            analyzer=self.analyzer,
+            translate=glossary_translator(glossary, self.analyzer) if glossary else None,
             reranker=self.reranker,
             rerank_top=self.settings.rerank_top,
             result_cache_size=self.settings.search_cache_size,

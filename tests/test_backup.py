@@ -25,7 +25,8 @@ from core.errors import IndexUnavailableError, PolicyKBError
 from core.settings import Settings
 from index.sparse import SparseIndex
 from policykb.archive import ArchiveError, sha256_of
-from policykb.backup import export_index, import_index, lock_path
+from policykb.backup import export_index, lock_path
+from policykb.restore import import_index
 from policykb.services import Services
 
 QUERIES = ["which policies cover cybersecurity capacity building?",

@@ -16,6 +16,16 @@ def policykb(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=300)
 
 
+def policykb_without_torch(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``policykb ARGS``, then one more line on stdout: whether torch was imported."""
+    script = ("import sys\nfrom policykb.cli import app\n"
+              "try:\n    app(sys.argv[1:])\nexcept SystemExit as done:\n    code = done.code\n"
+              "print('torch loaded:', 'torch' in sys.modules)\nsys.exit(code)\n")
+    env = {**os.environ, "POLICYKB_DATA_DIR": str(data_dir), "POLICYKB_OCR_ENABLED": "false"}
+    return subprocess.run([sys.executable, "-c", script, *args], env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
 def test_ingest_documents_status_delete(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "plans").mkdir(parents=True)
@@ -42,7 +52,9 @@ def test_ingest_documents_status_delete(tmp_path):
     assert status["documents"] == 2 and status["vectors"] == status["chunks"]
     assert status["by_language"] == {"en": 1, "km": 1}
 
-    assert policykb("delete", "plans/ict.md", data_dir=data).returncode == 0
+    deleted = policykb_without_torch("delete", "plans/ict.md", data_dir=data)
+    assert deleted.returncode == 0, deleted.stderr
+    assert deleted.stdout.splitlines()[-1] == "torch loaded: False"  # deleting loads no model
     missing = policykb("delete", "plans/ict.md", data_dir=data)
     assert missing.returncode == 1 and "plans/ict.md" in missing.stderr
     status = json.loads(policykb("status", "--json", data_dir=data).stdout)

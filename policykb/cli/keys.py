@@ -7,53 +7,34 @@ first admin key is usually created before anything is ingested.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from api.keys import KeyStore, Role
 from core.errors import PolicyKBError
-from core.settings import Settings
+from policykb.cli.common import console, err, settings
 
 keys_app = typer.Typer(help="API keys for the HTTP API: create, list, revoke (hashed at rest).",
                        no_args_is_help=True, add_completion=False)
-console = Console()
-err = Console(stderr=True)
 
 
-def _store(ctx: typer.Context) -> KeyStore:
+def _store() -> KeyStore:
     """The key store of the data dir given to the main command (--data-dir / POLICYKB_DATA_DIR)."""
-    data_dir: Path | None = ctx.find_root().params.get("data_dir")
-    try:
-        settings = Settings(**({"data_dir": data_dir} if data_dir is not None else {}))  # type: ignore[arg-type]
-    except Exception as exc:  # pydantic ValidationError: name the setting, no traceback
-        err.print(f"[red]invalid settings:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    return KeyStore(settings.keys_path)
-
-
-def _fail(message: object) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(1)
+    return KeyStore(settings().keys_path)
 
 
 @keys_app.command("create")
 def create(
-    ctx: typer.Context,
     role: Annotated[Role, typer.Option("--role", case_sensitive=False,
                                        help="reader (search, ask, documents), editor (+ ingest, "
                                        "delete, metadata) or admin (+ keys, settings).")],
     name: Annotated[str, typer.Option("--name", help="Who or what holds it.")] = "",
 ) -> None:
     """Create a key and print it once, alone on the last line (only its hash is kept)."""
-    store = _store(ctx)
-    try:
-        record, secret = store.create(role, name.strip())
-    except PolicyKBError as exc:
-        raise _fail(exc) from exc
+    store = _store()
+    record, secret = store.create(role, name.strip())
     err.print(f"created {record.role.value} key {record.key_id} ({record.name}) in "
               f"{store.path}; store it now, it cannot be shown again:", highlight=False)
     typer.echo(secret)
@@ -61,15 +42,11 @@ def create(
 
 @keys_app.command("list")
 def list_keys(
-    ctx: typer.Context,
     json_out: Annotated[bool, typer.Option("--json", help="As JSON (never the secrets).")] = False,
 ) -> None:
     """Every key with its id, name, role and dates; revoked ones are marked."""
-    store = _store(ctx)
-    try:
-        keys = store.list()
-    except PolicyKBError as exc:
-        raise _fail(exc) from exc
+    store = _store()
+    keys = store.list()
     if json_out:
         typer.echo(json.dumps([{**k.to_dict(), "active": k.active} for k in keys], indent=2))
         return
@@ -91,16 +68,12 @@ def list_keys(
 
 @keys_app.command("revoke")
 def revoke(
-    ctx: typer.Context,
     key_id: Annotated[str, typer.Argument(help="The key's id (see `policykb keys list`), "
                                           "not its secret.")],
 ) -> None:
     """Revoke a key; the API refuses it from the next request on."""
-    store = _store(ctx)
+    store = _store()
     if not store.path.exists():
-        raise _fail(f"no API keys in {store.path} (check --data-dir)")
-    try:
-        key = store.revoke(key_id.strip())
-    except PolicyKBError as exc:
-        raise _fail(exc) from exc
+        raise PolicyKBError(f"no API keys in {store.path} (check --data-dir)")
+    key = store.revoke(key_id.strip())
     console.print(f"revoked {key.role.value} key {key.key_id} ({key.name})", highlight=False)

@@ -11,15 +11,14 @@ import sys
 import time
 from pathlib import Path
 
-import ingest.jobs as jobs
-from ingest.jobs import JobQueue, JobRunner, owner_alive, owner_tag
+from ingest.jobs import JobQueue, JobRunner, owner_alive, owner_tag, owners
 
 
 def _worker(path: str, log: str) -> None:
     """Claim and finish jobs until none is left; record each claim with its time span."""
     queue = JobQueue(Path(path))
     owner = owner_tag(f"w{os.getpid()}")
-    jobs._live_runners.add(f"w{os.getpid()}")
+    owners.live_runners.add(f"w{os.getpid()}")
     idle_since = time.monotonic()
     while time.monotonic() - idle_since < 1.0:
         job = queue.claim(owner)
@@ -71,7 +70,7 @@ def test_jobs_of_a_gone_owner_are_requeued_then_given_up(tmp_path):
     assert not owner_alive(f"{host}|{dead_pid}|1|r")  # exited
     assert not owner_alive(f"{host}|{os.getppid()}|0|r")  # pid alive, but a different process
 
-    jobs._live_runners.add("live-runner")
+    owners.live_runners.add("live-runner")
     try:
         first = queue.claim(f"{host}|{dead_pid}|1|r")
         assert first is not None and first.attempts == 1
@@ -80,7 +79,7 @@ def test_jobs_of_a_gone_owner_are_requeued_then_given_up(tmp_path):
         assert "resumed" in again.error
         assert queue.claim(owner_tag("live-runner")) is None  # a live owner keeps it
     finally:
-        jobs._live_runners.discard("live-runner")
+        owners.live_runners.discard("live-runner")
     _set_owner(queue, job.job_id, f"elsewhere|{dead_pid}|1|r", time.time() - 600)
     assert queue.recover() == 1  # stale heartbeat on another host
     failed = queue.get(job.job_id)
@@ -111,3 +110,33 @@ def test_a_live_owner_keeps_its_job_and_the_runner_finishes_it(tmp_path):
     done = queue.get(job.job_id)
     assert done.result == {"ok": True} and done.stage == "done" and done.error is None
     assert queue.recover() == 0
+
+
+def test_a_delete_job_needs_no_model(tmp_path, services):
+    """``DELETE /documents`` runs as a job through the container's index writer: the job
+    removes the document and its vectors without building the model or the ingestor."""
+    from ingest.upload_jobs import UploadJobHandler
+    from ingest.uploads import UploadStore
+    from policykb.services import Services
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "note.md").write_text("# Towers\n\nOperators share telecom towers.\n",
+                                    encoding="utf-8")
+    assert not services.ingestor.ingest([folder]).failed
+    fresh = Services(services.settings)  # what an API worker has before any upload
+    queue = JobQueue(fresh.settings.jobs_path)
+
+    def no_ingestor():
+        raise AssertionError("a delete must not build the ingestor (it loads the model)")
+
+    handler = UploadJobHandler(no_ingestor, fresh.catalog, UploadStore(fresh.settings.uploads_dir),
+                               queue, remover=lambda: fresh.index_writer)
+    stages: list[tuple[str, int, int]] = []
+    result = handler(queue.submit("delete", doc_id="note.md"),
+                     lambda *step: stages.append(step))
+    assert result == {"deleted": ["note.md"], "file_removed": None}
+    assert stages == [("delete", 0, 1), ("delete", 1, 1)]
+    assert fresh.catalog.get_document("note.md") is None and fresh.store.count() == 0
+    assert (folder / "note.md").is_file()  # an ingested folder's file is left alone
+    assert not {"model", "embedder", "ingestor"} & set(fresh.__dict__)

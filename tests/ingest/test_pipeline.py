@@ -5,6 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from policykb.services import Services
+from tests.support.paths import SAMPLE_CORPUS
+
 EN_POLICY = """---
 title: Test Digital Skills Policy
 date: 2023-05-01
@@ -72,13 +75,13 @@ def test_ingest_folder_builds_catalog_and_vectors(tmp_path, services):
     assert any("Strategy 2" in h for h in headings)
 
 
-def test_reingest_unchanged_does_no_embedding_and_is_identical(tmp_path, services):
+def test_reingest_unchanged_does_no_embedding_and_is_identical(tmp_path, services, embedder):
     corpus = write_corpus(tmp_path / "corpus")
     services.ingestor.ingest([corpus])
     before = snapshot(services)
-    counting = CountingEmbedder(services.embedder)
-    services.ingestor.embedder = counting
-    report = services.ingestor.ingest([corpus])
+    counting = CountingEmbedder(embedder)
+    again = Services(services.settings, model=counting)  # the same index, a counting model
+    report = again.ingestor.ingest([corpus])
     assert counting.texts == 0
     assert len(report.unchanged) == 2 and not report.indexed
     assert snapshot(services) == before
@@ -108,6 +111,20 @@ def test_prune_removes_documents_whose_files_are_gone(tmp_path, services):
     assert [o.source for o in report.removed] == ["sub/note_km.txt"]
     assert services.catalog.get_document("sub/note_km.txt") is None
     assert services.store.all_ids() == services.catalog.all_chunk_ids()
+
+
+def test_delete_needs_no_model(tmp_path, services):
+    """Removing a document takes the catalog, the store and the lock: a container that only
+    deletes never builds the model, the embedder or the ingestor (nor the chunker)."""
+    corpus = write_corpus(tmp_path / "corpus")
+    services.ingestor.ingest([corpus])
+    generation = services.catalog.generation()
+    fresh = Services(services.settings)  # no model handed in: building one would load MiniLM
+    assert fresh.index_writer.delete(["policy_en.md"]) > 0
+    assert not {"model", "embedder", "ingestor"} & set(fresh.__dict__)
+    assert fresh.catalog.get_document("policy_en.md") is None
+    assert fresh.store.all_ids() == fresh.catalog.all_chunk_ids() != set()
+    assert fresh.catalog.generation() != generation  # other processes notice the change
 
 
 def test_delete_then_reingest_restores(tmp_path, services):
@@ -142,7 +159,7 @@ def test_bad_inputs_are_reported_and_nothing_indexed_is_lost(tmp_path, services)
 
 
 def test_sample_corpus_ingests_cleanly(tmp_path, services):
-    sample = Path(__file__).resolve().parents[2] / "corpus" / "sample"
+    sample = SAMPLE_CORPUS
     copy = tmp_path / "sample"
     shutil.copytree(sample, copy)
     report = services.ingestor.ingest([copy])

@@ -1,14 +1,10 @@
-"""A persistent queue of background jobs (ingest an upload, delete a document) in SQLite.
+"""The jobs table in its own SQLite file: submitted, claimed by exactly one runner, finished.
 
 Several API worker processes may share one data directory, so every state change is one
-``BEGIN IMMEDIATE`` transaction: a job is claimed by exactly one runner, and at most one job
-runs at a time across all processes (the ingest lock serialises the work anyway; one at a
-time also keeps jobs in the order they were submitted: an upload, then its delete).
-
-A runner records who owns a job (host, pid, the process's start time and a per-runner id) and
-refreshes a heartbeat while it works. A job left ``running`` by an owner that is gone — its
-pid dead or reused, or its heartbeat stale — is put back in the queue: that is how work a
-crash interrupted resumes. A job interrupted ``max_attempts`` times fails instead of looping.
+``BEGIN IMMEDIATE`` transaction (``core/sqlite.py``): a job is claimed by exactly one runner,
+and at most one job runs at a time across all processes (the ingest lock serialises the work
+anyway; one at a time also keeps jobs in the order they were submitted: an upload, then its
+delete). A job interrupted ``max_attempts`` times fails instead of looping.
 """
 
 from __future__ import annotations
@@ -17,11 +13,9 @@ import json
 import logging
 import os
 import secrets
-import socket
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigurationError
+from core.sqlite import connect, transaction
+from ingest.jobs.owners import owner_alive
 
 logger = logging.getLogger(__name__)
 
@@ -63,53 +59,6 @@ CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, seq);
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-# -- who owns a job -------------------------------------------------------------------------
-
-
-def process_start(pid: int) -> str | None:
-    """The kernel's start time of ``pid`` (so a reused pid is told apart), or None when no
-    such process runs (zombies count as gone). Without /proc: "alive" or None."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-        return None if fields[0] in ("Z", "X") else fields[19]
-    except FileNotFoundError:
-        return None
-    except (OSError, IndexError):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        except PermissionError:
-            return "alive"
-        return "alive"
-
-
-_HOST = socket.gethostname()
-_live_runners: set[str] = set()  # runner ids alive in this process
-
-
-def owner_tag(runner_id: str) -> str:
-    return f"{_HOST}|{os.getpid()}|{process_start(os.getpid())}|{runner_id}"
-
-
-def owner_alive(owner: str) -> bool:
-    """False when the process (or runner thread) that tagged ``owner`` is certainly gone."""
-    try:
-        host, pid_text, start, runner_id = owner.split("|", 3)
-        pid = int(pid_text)
-    except ValueError:
-        return False
-    if host != _HOST:
-        return True  # another machine: only its heartbeat can tell
-    if pid == os.getpid() and start == process_start(pid):
-        return runner_id in _live_runners
-    return process_start(pid) == start
-
-
-# -- the queue ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -168,7 +117,7 @@ class JobQueue:
         try:
             if self.path not in _ready:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn = connect(self.path)
             if self.path not in _ready:
                 conn.execute("PRAGMA journal_mode=WAL")  # persistent: once per file
                 conn.executescript(_SCHEMA)
@@ -176,13 +125,8 @@ class JobQueue:
         except (OSError, sqlite3.Error) as exc:
             raise ConfigurationError(f"cannot open the job queue {self.path}: {exc}") from exc
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(conn):
                 yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
         finally:
             conn.close()
 
@@ -292,97 +236,3 @@ class JobQueue:
                 ("failed" if error else "done", "failed" if error else "done", error,
                  json.dumps(result, ensure_ascii=False) if result is not None else None,
                  _now(), job_id, owner))
-
-
-# -- the runner -----------------------------------------------------------------------------
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-Handler = Callable[[Job, Progress], dict[str, Any]]
-
-
-class JobFailedError(Exception):
-    """A handler's way to fail a job with a message for the user (no traceback logged)."""
-
-
-class JobRunner:
-    """A daemon thread that claims queued jobs and runs them through ``handler``."""
-
-    def __init__(self, queue: JobQueue, handler: Handler, *, poll_s: float = 0.5,
-                 heartbeat_s: float = 5.0) -> None:
-        self.queue = queue
-        self.handler = handler
-        self.poll_s = poll_s
-        self.heartbeat_s = heartbeat_s
-        self.runner_id = secrets.token_hex(4)
-        self.owner = owner_tag(self.runner_id)
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        _live_runners.add(self.runner_id)
-        self._thread = threading.Thread(target=self._loop, name="policykb-jobs", daemon=True)
-        self._thread.start()
-
-    def wake(self) -> None:
-        """A job was just submitted: look now instead of at the next poll."""
-        self._wake.set()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop claiming; a job still running after ``timeout`` is left to the next start's
-        recovery (the thread is a daemon and dies with the process)."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if not self._thread.is_alive():
-                _live_runners.discard(self.runner_id)
-
-    def run_once(self) -> Job | None:
-        """Claim and run one job; returns it (as claimed), or None if there was none."""
-        job = self.queue.claim(self.owner)
-        if job is None:
-            return None
-        beating = threading.Event()
-        beat = threading.Thread(target=self._beat, args=(job.job_id, beating), daemon=True)
-        beat.start()
-        last_time, last_stage = 0.0, ""
-
-        def progress(stage: str, done: int, total: int) -> None:
-            """Stored at most twice a second, but every change of stage and every finish."""
-            nonlocal last_time, last_stage
-            now = time.monotonic()
-            if stage != last_stage or done >= total or now - last_time >= 0.5:
-                last_time, last_stage = now, stage
-                self.queue.progress(job.job_id, self.owner, stage, done, total)
-
-        try:
-            result = self.handler(job, progress)
-        except JobFailedError as exc:
-            self.queue.finish(job.job_id, self.owner, error=str(exc))
-        except Exception as exc:  # a bug in one job must not stop the runner
-            logger.exception("job %s (%s) failed", job.job_id, job.kind)
-            self.queue.finish(job.job_id, self.owner, error=f"{type(exc).__name__}: {exc}")
-        else:
-            self.queue.finish(job.job_id, self.owner, result=result)
-        finally:
-            beating.set()
-        return job
-
-    def _beat(self, job_id: str, finished: threading.Event) -> None:
-        while not finished.wait(self.heartbeat_s):
-            try:
-                self.queue.heartbeat(job_id, self.owner)
-            except Exception:  # a locked database now and then is not fatal
-                logger.warning("heartbeat of job %s failed", job_id, exc_info=True)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                job = self.run_once()
-            except Exception:
-                logger.exception("the job runner could not claim a job")
-                job = None
-            if job is None:
-                self._wake.wait(self.poll_s)
-                self._wake.clear()

@@ -1,0 +1,147 @@
+"""The ingestion part of the benchmark: stage times, the embedding floor, Khmer analysis alone,
+and a re-ingest of the unchanged corpus.
+
+Measuring needs a look inside: which texts the model embedded (the floor replays them), how
+long parsing took for files that needed OCR, how often the analyser ran. Each is a small
+wrapper handed to the container as an override (``services(settings, model=..., loader=...,
+readers=...)``), so the measured pipeline is wired exactly as in production and no live
+object is patched.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.settings import Settings
+from evaluation.factory import ServicesFactory
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    """``(fn(), seconds it took)``."""
+    started = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - started
+
+
+class RecordingModel:
+    """The embedding model, keeping every batch it is given while ``recording``."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.batches: list[list[str]] = []
+        self.recording = True
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)  # name, max_tokens, count_tokens, languages, ...
+
+    def embed_batch(self, texts: list[str], kind: str = "passage") -> np.ndarray:
+        if self.recording:
+            self.batches.append(list(texts))
+        return self.inner.embed_batch(texts, kind)
+
+
+class TimedLoader:
+    """The ingest loader: parse seconds of files that needed OCR are counted as OCR."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.ocr_seconds = 0.0
+        self.ocr_pages = 0
+
+    def supports(self, path: Path) -> bool:
+        return bool(self.inner.supports(path))
+
+    def load(self, path: Path) -> Any:
+        parsed, seconds = timed(lambda: self.inner.load(path))
+        pages = sum(len(d.ocr_pages) for d in parsed)
+        if pages:
+            self.ocr_seconds += seconds
+            self.ocr_pages += pages
+        return parsed
+
+
+class CountingKey:
+    """The chunk analyser (text -> BM25 terms), counting its calls."""
+
+    def __init__(self, inner: Callable[[str], str]) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def __call__(self, text: str) -> str:
+        self.calls += 1
+        return self.inner(text)
+
+
+def bench_ingest(corpus: Path, data_dir: Path, ocr: bool,
+                 services: ServicesFactory) -> tuple[dict[str, Any], Any]:
+    """Ingest ``corpus`` into ``data_dir`` and measure it; returns the numbers and the
+    container over the new index (for the quality and latency runs)."""
+    settings = Settings(data_dir=data_dir, ocr_enabled=ocr)
+    plain = services(settings)
+    model = RecordingModel(plain.model)  # loaded before the clock starts (as a running server has it)
+    loader = TimedLoader(plain.loader)
+    key = CountingKey(plain.readers.search_key)
+    built = services(settings, model=model, loader=loader, analyzer=plain.analyzer,
+                     readers=replace(plain.readers, search_key=key))
+    report = built.ingestor.ingest([corpus])
+    summary = report.summary()
+    sec = dict(report.seconds)
+    batches = list(model.batches)
+
+    # the embedding floor: the model alone, same texts, same batches, same process
+    floor = 0.0
+    for batch in batches:
+        started = time.perf_counter()
+        plain.model.embed_batch(batch, "passage")
+        floor += time.perf_counter() - started
+    analysis = _analysis_alone(built)
+
+    # re-ingest of the unchanged corpus: must analyse (and embed) nothing
+    key.calls = 0
+    embedded_before = len(model.batches)
+    again = built.ingestor.ingest([corpus])
+    embedded = sum(len(b) for b in model.batches[embedded_before:])
+    model.recording = False
+
+    ocr_s = loader.ocr_seconds
+    total_ex_ocr = sec["total"] - ocr_s
+    result = {
+        "documents": summary["documents"], "pages": summary["pages"], "chunks": summary["chunks"],
+        "files": summary["files_indexed"], "failed": len(summary["failed"]),
+        "seconds": {"total": sec["total"], "parse": sec["parse"] - ocr_s, "ocr": ocr_s,
+                    "chunk": sec["chunk"], "embed": sec["embed"], "store": sec["store"],
+                    "other": sec["total"] - sec["parse"] - sec["chunk"] - sec["embed"] - sec["store"]},
+        "ocr_pages": loader.ocr_pages, "ocr_enabled": ocr,
+        "total_ex_ocr": total_ex_ocr,
+        "embed_floor": floor, "embed_texts": sum(len(b) for b in batches),
+        "ratio_total_to_floor": total_ex_ocr / floor if floor else None,
+        "analysis": analysis,
+        "reingest": {"seconds": again.seconds["total"], "unchanged": len(again.unchanged),
+                     "analysis_calls": key.calls, "embedded_texts": embedded},
+    }
+    return result, built
+
+
+def _analysis_alone(services: Any) -> dict[str, Any]:
+    """Khmer normalisation + segmentation alone, over what ingest analysed (heading + text),
+    with cold caches and then warm."""
+    from ingest import analysis
+    from ingest.khmer import segment
+
+    analyzer = services.analyzer
+    texts = [f"{c.heading}\n{c.text}" for c in services.catalog.iter_chunks()]
+    analyzer.clear_caches()
+    for cached in (analysis._stem, segment._word_tokenize_cached):
+        cached.cache_clear()
+    _, cold = timed(lambda: [analyzer.to_key(t) for t in texts])
+    _, warm = timed(lambda: [analyzer.to_key(t) for t in texts])
+    chars = sum(len(t) for t in texts)
+    return {"chars": chars, "texts": len(texts), "cold_s": cold, "warm_s": warm,
+            "cold_chars_per_s": chars / cold if cold else 0.0,
+            "warm_chars_per_s": chars / warm if warm else 0.0}

@@ -1,0 +1,85 @@
+"""One benchmark run from start to report: ingest, quality, then each index size served."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from core.settings import Settings
+from evaluation.bench.charts import charts
+from evaluation.bench.ingestion import bench_ingest
+from evaluation.bench.plan import QUERIES, REPO, machine, plan
+from evaluation.bench.report import markdown
+from evaluation.bench.serving import bare_dense, bench_quality, bench_size
+from evaluation.bench.targets import targets
+from evaluation.factory import ServicesFactory
+
+
+def run(corpus: Path, out: Path, *, services: ServicesFactory, quick: bool = False,
+        work_dir: Path | None = None, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Run the benchmark and write ``out`` (Markdown) and ``<out dir>/bench/*.png``;
+    ``services`` builds the components (``policykb.services.Services``)."""
+    from evaluation.metrics import load_queries
+    from evaluation.synthetic import grow
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    started = time.perf_counter()
+    p = plan(quick)
+    if quick:
+        corpus = REPO / "corpus" / "sample"
+    if not corpus.exists():
+        raise FileNotFoundError(f"no corpus at {corpus}")
+    own_work = work_dir is None
+    work = Path(tempfile.mkdtemp(prefix="policykb-bench-")) if work_dir is None else work_dir
+    results: dict[str, Any] = {"machine": machine(), "corpus": str(corpus), "plan": p.__dict__}
+    try:
+        base = work / "x1"
+        log(f"ingesting {corpus} (OCR {'on' if p.ocr else 'off'})")
+        results["ingest"], built = bench_ingest(corpus, base, p.ocr, services)
+        log(f"  {results['ingest']['chunks']} chunks, {results['ingest']['seconds']['total']:.1f} s; "
+            "quality and baselines")
+        results["quality"] = bench_quality(built)
+        all_texts = [q.text for q in load_queries(QUERIES)]
+        texts = all_texts[:24] if quick else all_texts
+        vectors = list(built.embedder.embed_batch(all_texts[:40], kind="query"))
+        results["scale"] = []
+        for factor in p.sizes:
+            data = base
+            if factor > 1:
+                log(f"growing the index {factor}×")
+                data = work / f"x{factor}"
+                grow(base, data, factor, services=services)
+            stats = services(Settings(data_dir=data)).catalog.stats()
+            log(f"  {factor}×: {stats['chunks']} chunks; bare chromadb, then HTTP load (cache off)")
+            size: dict[str, Any] = {"factor": factor, "chunks": stats["chunks"],
+                                    "documents": stats["documents"],
+                                    "bare_chroma_ms": bare_dense(data, vectors)}
+            size["nocache"] = bench_size(data, texts, p, cache=False, clients=p.clients)
+            if factor == 1 or not quick:
+                log(f"  {factor}×: cache on, 8 clients")
+                size["cache"] = bench_size(data, texts, p, cache=True, clients=[8])
+            if factor == 1 and not quick:
+                log("  1×: two workers, cache off, /search with 8 clients")
+                size["two_workers"] = bench_size(data, texts, p, cache=False, clients=[8],
+                                                 workers=2, endpoints=("/search",))
+            results["scale"].append(size)
+            if factor > 1:
+                shutil.rmtree(data, ignore_errors=True)
+        results["wall_s"] = time.perf_counter() - started
+        results["targets"] = targets(results)
+        paths = charts(results, out.parent / "bench")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(markdown(results, paths, out), encoding="utf-8")
+        out.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+        log(f"wrote {out} and {len(paths)} charts in {results['wall_s']:.0f} s")
+        return results
+    finally:
+        if own_work:
+            shutil.rmtree(work, ignore_errors=True)

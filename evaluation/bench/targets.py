@@ -1,0 +1,85 @@
+"""The benchmark's targets, each with its measured value and whether it was met, and what
+limits the latency ones (from the run's own numbers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def fmt(x: float | None, nd: int = 1) -> str:
+    return "n/a" if x is None else f"{x:,.{nd}f}"
+
+
+def level(size: dict[str, Any], endpoint: str, clients: int) -> dict[str, Any] | None:
+    """The load level of one endpoint at one number of clients, if it was measured."""
+    return next((lv for lv in size["levels"] if lv["endpoint"] == endpoint and lv["clients"] == clients),
+                None)
+
+
+def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
+    ing = r["ingest"]
+    out = []
+    ratio = ing["ratio_total_to_floor"]
+    out.append({"target": "total ingest (excl. OCR) / embedding floor ≤ 1.3×",
+                "value": f"{fmt(ratio, 2)}×", "met": ratio is not None and ratio <= 1.3})
+    out.append({"target": "re-ingest of unchanged files does no analysis",
+                "value": f"{ing['reingest']['analysis_calls']} calls",
+                "met": ing["reingest"]["analysis_calls"] == 0})
+    for size in r["scale"]:
+        cs = size["nocache"]["cold_start_s"]
+        out.append({"target": f"cold start ≤ 10 s ({size['factor']}×, {size['chunks']:,} chunks)",
+                    "value": f"{cs:.1f} s", "met": cs <= 10})
+    real = r["scale"][0]
+    largest = r["scale"][-1]
+    for size, limit in ((real, 50.0), (largest, 150.0)):
+        lv = level(size["nocache"], "/search", 8)
+        if lv is None or (size is largest and size is real):
+            continue
+        out.append({"target": f"`/search` p95 ≤ {limit:.0f} ms, 8 clients, {size['factor']}×, "
+                              "reranker and caches off, 1 worker",
+                    "value": f"{lv['p95_ms']} ms", "met": lv["p95_ms"] <= limit})
+    two = real.get("two_workers")
+    lv2 = level(two, "/search", 8) if two else None
+    if lv2 is not None:
+        out.append({"target": "`/search` p95 ≤ 50 ms, 8 clients, 1×, caches off, 2 workers",
+                    "value": f"{lv2['p95_ms']} ms", "met": lv2["p95_ms"] <= 50.0})
+    cached = level(real.get("cache") or {"levels": []}, "/search", 8)
+    if cached is not None:
+        out.append({"target": "`/search` p95 ≤ 50 ms, 8 clients, 1×, result cache on (repeats)",
+                    "value": f"{cached['p95_ms']} ms", "met": cached["p95_ms"] <= 50.0})
+    rss = real["nocache"]["peak_rss_mb"]
+    out.append({"target": "server peak RSS ≤ 1.5 GB at real size (1 worker, through 32 /ask "
+                          "clients)", "value": f"{rss:,.0f} MB", "met": rss <= 1536})
+    return out
+
+
+def limits(r: dict[str, Any]) -> list[str]:
+    """What bounds the latency targets, from this run's own numbers (Little's law: with N
+    closed-loop clients, mean latency = N / throughput)."""
+    real = r["scale"][0]["nocache"]
+    one = level(real, "/search", 1)
+    eight = level(real, "/search", 8)
+    if not one or not eight or not eight["throughput_rps"]:
+        return []
+    service_ms = 1000.0 / one["throughput_rps"]
+    mean_ms = 8 * 1000.0 / eight["throughput_rps"]
+    inproc = r["quality"]["PolicyKB"]["p50_ms"]
+    cores = r["machine"]["nproc"] or 1
+    need = 8 * 1000.0 / (50.0 * 0.6)  # p95 ≤ 50 ms needs a mean of roughly 30 ms or less
+    return [
+        f"- One client: a `/search` round trip takes {service_ms:.1f} ms of wall time "
+        f"({one['throughput_rps']} req/s): query embedding by MiniLM on one core, BM25 over "
+        "both languages, chromadb, fusion, snippets, then HTTP and JSON on both ends (the "
+        f"search alone, in-process during the quality run: p50 {fmt(inproc)} ms).",
+        f"- Eight closed-loop clients on {cores} cores reached {eight['throughput_rps']} req/s, "
+        f"so each request waits for the others: mean {mean_ms:.0f} ms (Little's law), p95 "
+        f"{eight['p95_ms']} ms. A p95 of 50 ms with 8 clients needs about {need:.0f} req/s, "
+        f"i.e. under {1000.0 * cores / need:.1f} ms of CPU per request across server *and* load "
+        "generator, which share the cores.",
+        "- The limit is CPU per request, not the index: latency barely moves from 1× to 100× "
+        "(BM25 and HNSW are sub-linear here), and repeated questions served from the result "
+        "cache meet the target. Faster options exist and are not taken: an int8-quantised "
+        "query encoder is 2.4× faster but its vectors drift from the fp32 passage vectors "
+        "(cosine 0.91 on average, 0.74 at worst on the dev questions), which would need a "
+        "re-embedded index and a new quality evaluation.",
+    ]

@@ -1,0 +1,95 @@
+"""`policykb policies` (the policy registry as a tree) and `policykb align` (which national
+strategy each mechanism of a plan serves)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from core.errors import PolicyKBError
+from policykb.cli.common import console, index_services, print_json
+from policykb.cli.options import ReportFormat
+
+
+def _pages(node: dict[str, Any]) -> str:
+    if node["page_start"] is None:
+        return ""
+    first, last = node["page_start"], node["page_end"]
+    text = f"p. {first}" if first == last else f"pp. {first}-{last}"
+    for a, b in node["extra_pages"]:
+        text += f", {a}" if a == b else f", {a}-{b}"
+    return f" [dim]({text})[/dim]"
+
+
+def policies(
+    json_out: Annotated[bool, typer.Option("--json", help="The whole registry as JSON.")] = False,
+    measures: Annotated[bool, typer.Option("--measures", help="List the measures too.")] = False,
+) -> None:
+    """The policy registry: policies -> goals -> strategies, with page ranges."""
+    from rich.tree import Tree
+
+    services = index_services()
+    try:
+        registry = services.registry.current().to_dict()
+    except ValueError as exc:
+        raise PolicyKBError(str(exc)) from exc
+    if json_out:
+        print_json(registry)
+        return
+    for policy in registry["policies"]:
+        c = policy["counts"]
+        source = policy["doc_id"] or (policy["note"] or "no indexed text")
+        tree = Tree(f"[bold]{escape(policy['title'])}[/bold] [dim]({policy['id']}; "
+                    f"{c['goals']} goals, {c['strategies']} strategies, {c['measures']} measures; "
+                    f"{escape(source)})[/dim]")
+        for warning in policy["warnings"]:
+            tree.add(f"[yellow]! {escape(warning)}[/yellow]")
+        for goal in policy["goals"]:
+            branch = tree.add(f"{escape(goal['label'])}: {escape(goal['title'])}{_pages(goal)}")
+            for node in goal["children"]:
+                n = sum(1 for m in node["children"] if m["level"] == "measure")
+                counted = (f" [dim]- {n} measure{'' if n == 1 else 's'}[/dim]"
+                           if node["level"] == "strategy" else "")
+                leaf = branch.add(f"{escape(node['label'])}: {escape(node['title'])}"
+                                  f"{_pages(node)}{counted}")
+                for m in node["children"] if measures else []:
+                    leaf.add(f"{escape(m['label'])}: {escape(m['title'])}{_pages(m)}")
+        console.print(tree)
+
+
+def align(
+    target: Annotated[str, typer.Argument(help="An ingested document id, or a text/Markdown file.")],
+    format: Annotated[ReportFormat, typer.Option("--format", help="md (default), csv or json.")] = ReportFormat.md,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Which national strategy each mechanism of a plan serves, with evidence; gaps; strategies
+    the plan does not address."""
+    from alignment.report import to_csv, to_json, to_markdown
+    from alignment.service import align_document
+
+    services = index_services()
+    try:
+        if services.catalog.get_document(target) is not None:
+            report = align_document(services.catalog, services.aligner, services.registry,
+                                    doc_id=target)
+        elif Path(target).is_file():
+            report = align_document(services.catalog, services.aligner, services.registry,
+                                    text=Path(target).read_text(encoding="utf-8"))
+            report.document = target
+        else:
+            raise PolicyKBError(f"{target!r} is neither an indexed document id nor a readable file")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PolicyKBError(str(exc)) from exc
+    rendered = (to_markdown(report) if format is ReportFormat.md
+                else to_csv(report) if format is ReportFormat.csv
+                else json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n")
+    if output:
+        output.write_text(rendered, encoding="utf-8")
+        console.print(f"wrote {output}")
+    else:
+        sys.stdout.write(rendered)

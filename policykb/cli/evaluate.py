@@ -1,0 +1,67 @@
+"""`policykb eval`: retrieval quality of the full search path on a judged query set, optionally
+beside plain bm25s and LlamaIndex's VectorStoreIndex."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from core.errors import PolicyKBError
+from policykb.cli.common import console, index_services
+
+_METRICS = ("ndcg@10", "recall@10", "mrr@10", "page_recall@10")
+
+
+def eval_command(
+    queries: Annotated[Path, typer.Option("--queries", help="Queries JSONL.")] = Path("evaluation/dev/queries.jsonl"),
+    qrels: Annotated[Path, typer.Option("--qrels", help="BEIR qrels TSV.")] = Path("evaluation/dev/qrels.tsv"),
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write results here.")] = None,
+    baselines: Annotated[bool, typer.Option(help="Also run plain bm25s and LlamaIndex's VectorStoreIndex.")] = False,
+) -> None:
+    """nDCG@10, recall@10, MRR@10 (and page recall) of the full search path on a query set."""
+    from evaluation.harness import policykb_search, score
+
+    services = index_services()
+    if not services.catalog.stats()["chunks"]:
+        raise PolicyKBError("the index is empty: ingest the evaluation corpus first")
+    try:
+        result = score(policykb_search(services.searcher), queries, qrels)
+    except (OSError, ValueError) as exc:
+        raise PolicyKBError(str(exc)) from exc
+    systems = {"PolicyKB": result}
+    if baselines:
+        from evaluation.baselines import LlamaIndexBaseline, PlainBM25Baseline
+
+        chunks = list(services.catalog.iter_chunks())
+        pages = [p for d in services.catalog.documents() for p in services.catalog.pages_of(d.doc_id)]
+        for baseline in (PlainBM25Baseline(chunks), LlamaIndexBaseline(pages, services.embedder)):
+            systems[baseline.name] = score(partial(baseline.search, k=20), queries, qrels)
+        result["baselines"] = {name: r for name, r in systems.items() if name != "PolicyKB"}
+    console.print(_table(systems, baselines))
+    lat = result["latency_ms"]
+    console.print(f"PolicyKB latency in-process: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms")
+    if json_path:
+        json_path.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+def _table(systems: dict[str, Any], baselines: bool) -> Table:
+    from evaluation.harness import relative_gain
+
+    table = Table("system", "group", "nDCG@10", "recall@10", "MRR@10", "page recall@10", "vs best baseline")
+    for name, res in systems.items():
+        for group, values in [("overall", res["overall"]), *res["by_kind"].items()]:
+            gain = ""
+            if name == "PolicyKB" and baselines:
+                others = [r["overall"] if group == "overall" else r["by_kind"].get(group, {})
+                          for n, r in systems.items() if n != "PolicyKB"]
+                best = max((o.get("ndcg@10") or 0.0) for o in others)
+                rel = relative_gain(values["ndcg@10"], best)
+                gain = f"{rel:+.0%}" if rel is not None else "n/a"
+            table.add_row(name, group, *[f"{values[m]:.3f}" if values.get(m) is not None else "-"
+                                         for m in _METRICS], gain)
+    return table
