@@ -18,18 +18,26 @@ import yaml
 
 from core.errors import DocumentParseError
 from core.models import DocType, ParsedDocument
+from ingest.identity.bodies import country_of, first_named
+from ingest.identity.country import country_name, detect_country, normalize_country
+from ingest.identity.issuer import IssuerClues, infer_issuer
+from ingest.identity.opening import closing_lines
+from ingest.identity.title import find_title
+from ingest.khmer.script import DIGITS_TO_ASCII
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_KEYS = frozenset(
-    {"title", "doc_type", "issuing_body", "date", "language", "period", "author", "tags"}
+    {"title", "doc_type", "issuing_body", "country", "date", "language", "period", "author", "tags"}
 )
 _MAIN_DOC_ONLY = frozenset({"title", "doc_type"})
+#: Bump when inference of titles, issuers, countries or types changes: it is part of every
+#: file's ingest fingerprint, so an upgraded index re-reads documents named the old way.
+METADATA_VERSION = "2"
 MANIFEST_NAME = "policykb-manifest.yaml"
 SIDECAR_SUFFIX = ".meta.yaml"
 _HEAD_CHARS = 4000  # inference reads the opening only: later mentions are rarely about the doc
 
-_KM_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 _EN_MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _KM_MONTHS = {"មករា": 1, "កុម្ភៈ": 2, "កុម្ភះ": 2, "កម្ភៈ": 2, "មីនា": 3, "មេសា": 4, "ឧសភា": 5,
@@ -48,7 +56,8 @@ _PERIOD_RE = re.compile(
 
 _LAW_EN = r"(?:inter-?ministerial\s+)?(?:laws?|sub-?\s?decree|prakas|royal\s?decree|royal\s?kram|circular|regulations?)"
 _LAW_KM = r"(?:ច្បាប់|អនុក្រឹត្យ|ប្រកាស|ព្រះរាជក្រឹត្យ|ព្រះរាជក្រម|សារាចរ)"
-_PRESS = (DocType.NEWS, re.compile(r"press[ -]release|news[ -]release|announcement|សេចក្[តដ]ីប្រកាសព័ត៌មាន", re.I))
+_PRESS = (DocType.NEWS, re.compile(
+    r"press[ -]release|news[ -]release|announcement|សេចក្[តដ]ីប្រកាសព័ត៌មាន|សេចក្[តដ]ីជូនដំណឹង", re.I))
 _MEETING = (DocType.MEETING, re.compile(
     r"\bmeetings?\b|\bchair(?:s|ed|ing)?\b|presid(?:es|ed|ing) over|\bminutes\b|កិច្ចប្រជុំ", re.I))
 _PLAN = (DocType.PLAN, re.compile(
@@ -62,7 +71,8 @@ _TITLE_RULES: tuple[tuple[DocType, re.Pattern[str]], ...] = (
     _PRESS, _MEETING,
     (DocType.LAW, re.compile(
         rf"^\W*(?:the\s+)?(?:draft\s+)?{_LAW_EN}\b"
-        rf"|^\W*(?:សេចក្[តដ]ីព្រាង)?{_LAW_KM}\s*(?:អន្តរក្រសួង\s*)?(?:ស្[តដ]ីពី|លេខ|នៃ)", re.I)),
+        rf"|^\W*(?:សេចក្[តដ]ីព្រាង)?{_LAW_KM}\s*(?:អន្តរក្រសួង\s*)?(?:ស្[តដ]ីពី|លេខ|នៃ)"
+        r"|^\W*(?:nghị\s+(?:quyết|định)|quyết\s+định|thông\s+tư|luật|chỉ\s+thị)\b", re.I)),
     _PLAN, _POLICY, _NEWS,
 )
 # File and folder names are chosen labels, so any instrument word there counts.
@@ -73,19 +83,6 @@ _PATH_RULES: tuple[tuple[DocType, re.Pattern[str]], ...] = (
     (DocType.NEWS, re.compile(r"\bposts?\b|\bactivit(?:y|ies)\b|\bevents?\b", re.I)),
 )
 
-_BODIES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("Telecommunication Regulator of Cambodia", re.compile(
-        r"Telecommunications? Regulator of Cambodia|\bTRC\b|និយ័តករទូរគមនាគមន៍កម្ពុជា")),
-    ("Ministry of Posts and Telecommunications", re.compile(
-        r"Ministry of Posts? and Telecommunications?|\bMPTC\b|ក្រសួងប្រៃសណីយ៍?\s*និង\s*ទូរគមនាគមន៍?", re.I)),
-    ("Ministry of Interior", re.compile(r"Ministry of (?:the )?Interior|\bMO[Ii]\b|ក្រសួងមហាផ្ទៃ")),
-    ("Ministry of Economy and Finance", re.compile(
-        r"Ministry of Economy and Finance|\bMEF\b|ក្រសួងសេដ្ឋកិច្ច\s*និង\s*ហិរញ្ញវត្ថុ")),
-    ("Ministry of Education, Youth and Sport", re.compile(
-        r"Ministry of Education,? Youth,? and Sports?|\bMoEYS\b|ក្រសួងអប់រំ\s*យុវជន\s*និង\s*កីឡា")),
-    ("Ministry of Commerce", re.compile(r"Ministry of Commerce|ក្រសួងពាណិជ្ជកម្ម")),
-    ("Royal Government of Cambodia", re.compile(r"Royal Government of Cambodia|\bRGC\b|រាជរដ្ឋាភិបាលកម្ពុជា")),
-)
 _LANG_ALIASES = {"kh": "km", "khm": "km", "khmer": "km", "eng": "en", "english": "en"}
 _DOCTYPE_ALIASES = {"law": "law_regulation", "regulation": "law_regulation", "meeting": "meeting_record",
                     "plan": "plan_draft", "draft": "plan_draft"}
@@ -94,7 +91,7 @@ _DOCTYPE_ALIASES = {"law": "law_regulation", "regulation": "law_regulation", "me
 def _build_date(y: str, m: str, d: str) -> str | None:
     month = int(m) if m.isdigit() else _KM_MONTHS.get(m) or _EN_MONTHS.get(m[:3].lower(), 0)
     try:
-        return dt.date(int(y.translate(_KM_DIGITS)), month, int(d.translate(_KM_DIGITS))).isoformat()
+        return dt.date(int(y.translate(DIGITS_TO_ASCII)), month, int(d.translate(DIGITS_TO_ASCII))).isoformat()
     except ValueError:
         return None
 
@@ -123,7 +120,7 @@ def normalize_date(value: Any) -> str | None:
         return value.isoformat()
     if not isinstance(value, str) or not value.strip():
         return None
-    text = value.strip().translate(_KM_DIGITS)
+    text = value.strip().translate(DIGITS_TO_ASCII)
     if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?", text):
         return _build_date(m.group(1), m.group(2), m.group(3))
     if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text):
@@ -136,7 +133,7 @@ def normalize_date(value: Any) -> str | None:
 def find_period(*texts: str) -> str | None:
     """A plan/policy period like ``2022-2035`` from the first text that has a plausible one."""
     for text in texts:
-        for match in _PERIOD_RE.finditer(text.translate(_KM_DIGITS)):
+        for match in _PERIOD_RE.finditer(text.translate(DIGITS_TO_ASCII)):
             start, end = int(match.group(1)), int(match.group(2))
             if start < end <= start + 30:
                 return f"{start}-{end}"
@@ -169,22 +166,12 @@ def _words(path_part: str) -> str:
 
 
 def infer_issuing_body(*texts: str) -> str | None:
-    """The known body named earliest in the first text that names any (titles before body text)."""
-    for text in texts:
-        text = text.replace("\u200b", "")[:_HEAD_CHARS]
-        hits = [(m.start(), name) for name, p in _BODIES if (m := p.search(text))]
-        if hits:
-            return min(hits)[1]
-    return None
+    """The known body named earliest in the first text that names any (titles before body text).
 
-
-def _fallback_title(doc_id: str, text: str) -> str:
-    for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line if len(line) <= 200 else line[:197].rstrip() + "..."
-    stem = PurePosixPath(doc_id.split("#", 1)[0]).name.split(".", 1)[0]
-    return re.sub(r"[_-]+", " ", stem).strip() or doc_id
+    A mention finder for callers that only have text; documents get their issuer from
+    ``ingest.identity.issuer``, which reads letterheads and signatures, not mentions.
+    """
+    return first_named(*(t[:_HEAD_CHARS] for t in texts))
 
 
 def infer_metadata(doc_id: str, doc: ParsedDocument, sidecar: dict | None) -> dict[str, Any]:
@@ -193,14 +180,20 @@ def infer_metadata(doc_id: str, doc: ParsedDocument, sidecar: dict | None) -> di
     source_path = doc_id[: -len(doc.suffix)] if doc.suffix and doc_id.endswith(doc.suffix) else doc_id
     text = doc.text
     garbled = any(w.startswith("text looks garbled") for w in doc.warnings)
-    title = str(meta.get("title") or "").strip() or _fallback_title(doc_id, "" if garbled else text)
+    found, lines = find_title(doc_id, str(meta.get("title") or ""), doc.pages, garbled)
+    title = found.text
     hints = " ".join(str(meta.get(k) or "") for k in ("categories", "type"))
     doc_type = _coerce_doc_type(meta.get("doc_type")) or infer_doc_type(source_path, title, text, hints)
-    author = str(meta.get("author") or "")
+    head = "" if garbled else text[:_HEAD_CHARS]
+    issuing_body = infer_issuer(IssuerClues(
+        doc_id=source_path, title=found, lines=lines, text=head, doc_type=doc_type,
+        closing=[] if garbled else closing_lines(doc.pages),
+        country=normalize_country(meta.get("country")) or detect_country(title, head, source_path),
+        loaded=str(meta.get("issuing_body") or ""), author=str(meta.get("author") or "")))
     meta.update(
         title=title,
         doc_type=doc_type.value,
-        issuing_body=meta.get("issuing_body") or infer_issuing_body(author, title, text),
+        issuing_body=issuing_body,
         date=normalize_date(meta.get("date")) or find_date(text[:_HEAD_CHARS]),
         language=normalize_language(meta.get("language")),
         # News mentions many periods in passing; only its title is trusted for one.
@@ -212,6 +205,10 @@ def infer_metadata(doc_id: str, doc: ParsedDocument, sidecar: dict | None) -> di
     # keep their own title and type but take every other override.
     skip = _MAIN_DOC_ONLY if doc.suffix else frozenset()
     meta.update({k: v for k, v in (sidecar or {}).items() if v is not None and k not in skip})
+    # The country follows the (possibly overridden) issuer's, else the document's own cues.
+    country = normalize_country(meta.get("country")) or detect_country(
+        title, head, source_path, body_country=country_of(meta.get("issuing_body")))
+    meta.update(country=country, country_name=country_name(country))
     return meta
 
 
@@ -256,6 +253,11 @@ def validate_overrides(data: Any, source: Path, where: str = "") -> dict[str, An
             out[key] = [str(t) for t in (value if isinstance(value, list) else [value])]
         elif key == "language":
             out[key] = normalize_language(value)
+        elif key == "country":
+            if (code := normalize_country(value)) is None:
+                raise DocumentParseError(
+                    source, f"{prefix}country {value!r} is not a country code (KH, SG, IN-KL) or known name")
+            out[key] = code
         else:
             out[key] = str(value).strip()
     return out

@@ -158,6 +158,8 @@ class Services:
         from ingest.chunking import StructureAwareChunker
         from ingest.pipeline import Ingestor
 
+        from ingest.metadata import METADATA_VERSION
+
         s = self.settings
         chunker = StructureAwareChunker(
             self.embedder.count_tokens,
@@ -166,7 +168,7 @@ class Services:
             overlap_sentences=s.chunk_overlap_sentences,
         )
         fingerprint = (f"{s.chunk_tokens}|{s.chunk_max_chars}|{s.chunk_overlap_sentences}|"
-                       f"{s.ocr_enabled}|analyzer{self.analyzer.version}")
+                       f"{s.ocr_enabled}|analyzer{self.analyzer.version}|metadata{METADATA_VERSION}")
         return Ingestor(
             loader=self.loader,
             readers=self.readers,
@@ -261,12 +263,14 @@ class Services:
     @cached_property
     def aligner(self) -> Aligner:
         from alignment.aligner import Aligner
+        from alignment.synonyms import Synonyms
         from ingest.sentences import split_sentences
 
         embedder = self.embedder
         return Aligner(self.searcher, self.sparse.current,
                        lambda texts: embedder.embed_batch(texts, kind="passage"), split_sentences,
-                       self.catalog, self.store)
+                       self.catalog, self.store,
+                       synonyms=Synonyms(self.glossary, analyze=self.analyzer.analyze))
 
     def index_changed(self) -> None:
         """After documents changed: move the generation on and rebuild the sparse index now,

@@ -232,6 +232,8 @@ def test_infer_metadata_is_complete_from_text_alone():
         "language": None,
         "period": "2023-2027",
         "source_path": "seed/x.txt",
+        "country": "KH",  # "Phnom Penh"
+        "country_name": "Cambodia",
     }
 
 
@@ -273,7 +275,8 @@ def test_fallback_titles():
     long = "word " * 100
     assert len(infer_metadata("a/b.txt", doc(long), None)["title"]) <= 200
     garbled = doc("~!LY 1:1 Lt1B!J", warnings=["text looks garbled: only 10% ..."])
-    assert infer_metadata("p/KH_Sub_Decree_TRC.txt", garbled, None)["title"] == "KH Sub Decree TRC"
+    # the file name without its country/language tags, the instrument spelled properly
+    assert infer_metadata("p/KH_Sub_Decree_TRC.txt", garbled, None)["title"] == "Sub-Decree TRC"
 
 
 def test_unknown_loader_doc_type_is_inferred_instead():
