@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-khm tesseract-ocr-eng fonts-khmeros chromium
+APT_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-khm tesseract-ocr-eng fonts-khmeros chromium \
+                util-linux mount
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -20,7 +21,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Debian packages: poppler (Khmer-safe PDF text), tesseract with Khmer+English (OCR),
-# Khmer OS fonts (rendering) and Chromium (the web page's end-to-end tests).
+# Khmer OS fonts (rendering), Chromium (the web page's end-to-end tests) and unshare/mount
+# (util-linux, mount: the disk-fault tests mount a tmpfs in a private mount namespace).
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -35,8 +37,9 @@ run: install system-deps
 serve: install
 	$(VENV)/bin/policykb serve
 
+# Strict skips (tests/support/skip_policy.py): what system-deps installs must not skip.
 test: install system-deps
-	$(PY) -m pytest -q
+	POLICYKB_STRICT_SKIPS=1 $(PY) -m pytest -q
 
 test-quick: install
 	$(PY) -m pytest -q -m "not slow"

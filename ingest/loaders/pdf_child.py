@@ -13,11 +13,15 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import sys
 
 
 def limit(memory_bytes: int, output_bytes: int) -> None:
     """Lower (never raise: a parent's own hard limit stays) the address space and file size."""
+    # Python ignores SIGXFSZ and an exec keeps it ignored: pdftotext would then exit 0 with its
+    # text cut at the cap. Default, the signal kills it there, and a cut text is never used.
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
     for kind, value in ((resource.RLIMIT_AS, memory_bytes), (resource.RLIMIT_FSIZE, output_bytes),
                         (resource.RLIMIT_CORE, 0)):
         _, hard = resource.getrlimit(kind)
