@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
 from answers.types import Answer, Citation
+from core.errors import PolicyKBError
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,11 @@ class ErrorEvent(_Event):
 
     @classmethod
     def of(cls, exc: BaseException) -> ErrorEvent:
+        """Domain errors are written for users and are said as they are; anything else is
+        named by its class only (its text may hold internals: it goes to the log)."""
         name = type(exc).__name__
+        if isinstance(exc, PolicyKBError):
+            return cls(error=name, detail=str(exc))
         return cls(error=name, detail=f"{name}: the answer could not be completed "
                                       "(the details are in the server's log)")
 

@@ -8,6 +8,7 @@ fact. When nothing verifiable remains, the extractive answer is given instead.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -22,9 +23,12 @@ from answers.events import (
 )
 from answers.extractive import NOT_FOUND, ExtractiveAnswerer
 from answers.types import Answer, AnswerSentence, Citation
+from core.errors import GenerativeUnavailableError
 from index.search_types import Hit, SearchFilters
 from ingest.analysis import Analyzer
 from ingest.language import detect_language
+
+logger = logging.getLogger(__name__)
 
 SYSTEM_PROMPT = """You answer questions about Cambodian government policy documents.
 Use ONLY the numbered evidence passages you are given. Every sentence you write must end with
@@ -191,12 +195,23 @@ def llama_index_chat(url: str, model: str, api_key: str | None, timeout_s: float
     def to_messages(messages: list[dict[str, str]]) -> list[ChatMessage]:
         return [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
 
+    def unavailable(exc: Exception) -> GenerativeUnavailableError:
+        logger.warning("the answer model at %s failed: %r", url, exc)
+        return GenerativeUnavailableError(
+            f"the answer model (POLICYKB_LLM_URL) did not answer: {type(exc).__name__}")
+
     def chat(messages: list[dict[str, str]]) -> str:
-        return str(llm.chat(to_messages(messages)).message.content or "")
+        try:
+            return str(llm.chat(to_messages(messages)).message.content or "")
+        except Exception as exc:  # the client's connection, timeout and status errors
+            raise unavailable(exc) from exc
 
     def stream(messages: list[dict[str, str]]) -> Iterator[str]:
-        for chunk in llm.stream_chat(to_messages(messages)):
-            if chunk.delta:
-                yield chunk.delta
+        try:
+            for chunk in llm.stream_chat(to_messages(messages)):
+                if chunk.delta:
+                    yield chunk.delta
+        except Exception as exc:
+            raise unavailable(exc) from exc
 
     return chat, stream

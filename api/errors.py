@@ -25,6 +25,7 @@ from core.errors import (
     ConflictError,
     DocumentParseError,
     ForbiddenError,
+    GenerativeUnavailableError,
     IndexUnavailableError,
     InvalidFieldError,
     MalformedRequestError,
@@ -56,6 +57,7 @@ STATUS: dict[type[PolicyKBError], int] = {
     RateLimitedError: 429,
     ConfigurationError: 500,  # the server's setup is at fault (e.g. RegistryFileError)
     IndexUnavailableError: 503,
+    GenerativeUnavailableError: 503,
     StorageFullError: 507,
 }
 #: Any other PolicyKBError: the request asked for something that cannot be done.

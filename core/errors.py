@@ -32,6 +32,11 @@ class IndexUnavailableError(PolicyKBError):
     """The index directory cannot be opened or written (read-only, disk full, locked)."""
 
 
+class GenerativeUnavailableError(PolicyKBError):
+    """The configured answer model (POLICYKB_LLM_URL) is down, refused, or did not answer in
+    time. The message names the setting, not the URL (that goes to the server's log)."""
+
+
 class StorageFullError(PolicyKBError):
     """An append-only log reached its size cap (named, with what to do about it)."""
 

@@ -72,7 +72,11 @@ def assert_fails_cleanly(base: str, error_class: str) -> None:
     started = time.monotonic()
     plain = httpx.post(f"{base}/ask", json=QUESTION, timeout=60)
     plain_s = time.monotonic() - started
-    assert plain.status_code >= 500, plain.text  # an error, never an answer made up
+    # an error naming the setting and the failure, never an answer made up
+    assert plain.status_code == 503, plain.text
+    assert plain.json()["error"] == "GenerativeUnavailableError", plain.text
+    assert "POLICYKB_LLM_URL" in plain.json()["detail"] and error_class in plain.json()["detail"]
+    assert "127.0.0.1" not in plain.text  # the endpoint's address stays in the server's log
     # the limit is per attempt, and llama-index retries once
     assert streamed_s < 4 * TIMEOUT_S + 6 and plain_s < 4 * TIMEOUT_S + 6, (streamed_s, plain_s)
 
