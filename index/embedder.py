@@ -113,7 +113,7 @@ class SentenceTransformerEmbedder:
         self.languages = languages or infer_languages(str(path))
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dimension = int(get_dim() or 0)
-        self.max_tokens = int(self._model.max_seq_length)
+        self.max_tokens = int(self._model.max_seq_length or 256)  # MiniLM: 256 word pieces
         self.batch_size = batch_size
         self._tokenizer = self._model.tokenizer
         logger.info("embedder %s (%s prefixes, %d dims)", self.name, self.family, self.dimension)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from core.models import ChunkRecord, DocumentRecord
+from index.embedder import Kind
 from index.explain import Explain
 from index.filters import sparse_mask, vector_where, visible
 from index.fusion import FusionWeights, RankedList, reciprocal_rank_fusion, weights_for
@@ -38,7 +39,7 @@ COVERAGE_EXPONENT = 0.5  # translated evidence counts with the square root of co
 class QueryEmbedder(Protocol):
     languages: frozenset[str]
 
-    def embed_batch(self, texts: list[str], kind: str = "passage") -> np.ndarray: ...
+    def embed_batch(self, texts: list[str], kind: Kind = "passage") -> np.ndarray: ...
 
 
 class DenseStore(Protocol):

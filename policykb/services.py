@@ -156,9 +156,8 @@ class Services:
     @cached_property
     def ingestor(self) -> Ingestor:
         from ingest.chunking import StructureAwareChunker
-        from ingest.pipeline import Ingestor
-
         from ingest.metadata import METADATA_VERSION
+        from ingest.pipeline import Ingestor
 
         s = self.settings
         chunker = StructureAwareChunker(
@@ -247,7 +246,8 @@ class Services:
         from ingest.sentences import split_sentences
 
         s = self.settings
-        chat, stream = llama_index_chat(s.llm_url, s.llm_model, s.llm_api_key, s.llm_timeout_s)
+        chat, stream = llama_index_chat(self.settings.llm_url, s.llm_model, s.llm_api_key,
+                                        s.llm_timeout_s)
         return GenerativeAnswerer(self.answerer, chat, stream, split_sentences)
 
     # -- policy registry ---------------------------------------------------------------
