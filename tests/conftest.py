@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 
-from evaluation.load import free_port
+from tests.support.paths import SAMPLE_CORPUS
+from tests.support.servers import serve
+
+pytest_plugins = ["tests.support.skip_policy"]  # in CI a skip fails the run
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
-SAMPLE_CORPUS = REPO / "corpus" / "sample"
-OUTPUT_DIR = REPO / "test-output"
 
 
 @pytest.fixture(scope="session")
@@ -65,50 +59,27 @@ def sample_services(tmp_path_factory, embedder):
     root = tmp_path_factory.mktemp("sample-index")
     corpus = root / "sample"
     shutil.copytree(SAMPLE_CORPUS, corpus)
-    services = Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None), model=embedder)
+    settings = Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None)
+    services = Services(settings, model=embedder)
     report = services.ingestor.ingest([corpus])
     assert not report.failed, report.summary()["failed"]
     return services
 
 
-# -- a real uvicorn server on 127.0.0.1 for HTTP tests ------------------------------------
-
-
-@contextmanager
-def serve(app) -> Iterator[str]:
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    else:
-        raise RuntimeError("server did not start")
-    try:
-        yield base
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+# -- servers on 127.0.0.1 ---------------------------------------------------------------
 
 
 @pytest.fixture
 def live_server() -> Callable:
+    """``serve`` (tests/support/servers.py) as a fixture, for tests that start several apps."""
     return serve
 
 
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
-    """A real `chroma run` on 127.0.0.1 for the session (tests/chroma_server.py); tests that
-    share it use their own collection names."""
-    from tests.chroma_server import ChromaServer
+    """A real `chroma run` on 127.0.0.1 for the session (tests/support/chroma_server.py);
+    tests that share it use their own collection names."""
+    from tests.support.chroma_server import ChromaServer
 
     server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "db").start()
     try:

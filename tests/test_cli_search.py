@@ -16,9 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.index.conftest import SPECTRUM, TWIN_EN_ID, TWIN_KM_ID, WOMEN, ingest_fixture_corpus
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.corpora import SPECTRUM, TWIN_EN_ID, TWIN_KM_ID, WOMEN, ingest_fixture_corpus
+from tests.support.paths import REPO
 
 
 def cli_env(data_dir: Path | None = None) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """The API with a `chroma run` server as the vector store (POLICYKB_CHROMA_URL), over real HTTP.
 
-The sample corpus is ingested into a real chroma server on 127.0.0.1 (tests/chroma_server.py)
+The sample corpus is ingested into a real chroma server on 127.0.0.1 (tests/support/chroma_server.py)
 and the important API paths run through a real uvicorn: the same answers as the embedded store,
 deletes and re-ingests that reach the server, the token sent on every request, and a clear
 503 naming the URL when the server is down or refuses the token.
@@ -21,8 +21,9 @@ from api.app import create_app
 from core.errors import IndexUnavailableError
 from core.settings import Settings
 from policykb.services import Services
-from tests.chroma_server import ChromaServer, TokenCheckingProxy, free_port
-from tests.conftest import SAMPLE_CORPUS, serve
+from tests.support.chroma_server import ChromaServer, TokenCheckingProxy
+from tests.support.paths import SAMPLE_CORPUS
+from tests.support.servers import free_port, serve
 
 CYBER_EN = "national_cybersecurity_policy_en.md"
 CYBER_KM = "national_cybersecurity_policy_km.md"

@@ -8,97 +8,22 @@ server from this one).
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
 
-from tests.conftest import REPO, free_port
+from tests.support.crash import assert_whole, inspect_index, serve_process, sigkill
+from tests.support.jobs import wait_job
 
 pytestmark = pytest.mark.slow  # SIGKILL tests: four server starts and a long embedding run
 
 SEED = (b"# Rural Connectivity Note\n\nThe ministry will bring 4G coverage to every district "
         b"of Mondulkiri and train district staff in cybersecurity.\n")
-
-INSPECT = r"""
-import json, sys
-from policykb.services import Services
-from core.settings import Settings
-services = Services(Settings(data_dir=sys.argv[1], _env_file=None))
-catalog, vectors = services.catalog, services.store.all_ids()
-docs = {d.doc_id: [d.n_chunks, len(catalog.chunks_of(d.doc_id))] for d in catalog.documents()}
-chunk_ids = catalog.all_chunk_ids()
-print(json.dumps({"docs": docs, "chunks_without_vector": len(chunk_ids - vectors),
-                  "orphan_vectors": len(vectors - chunk_ids)}))
-"""
-
-
-def inspect_index(data: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", INSPECT, str(data)], capture_output=True,
-                         text=True, timeout=120, cwd=REPO, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def assert_whole(state: dict) -> None:
-    """No half document: each has all its chunks, and every chunk has its vector."""
-    for doc_id, (declared, stored) in state["docs"].items():
-        assert declared == stored > 0, f"{doc_id}: {stored} of {declared} chunks"
-    assert state["chunks_without_vector"] == 0
-
-
-@contextmanager
-def server(data: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`policykb serve` on a free port; always killed on the way out."""
-    port = free_port()
-    env = {**os.environ, "POLICYKB_DATA_DIR": str(data), "POLICYKB_OCR_ENABLED": "false",
-           "POLICYKB_RATE_LIMIT_PER_MINUTE": "0", "HF_HUB_OFFLINE": "1"}
-    with log.open("ab") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "policykb", "serve", "--port", str(port)],
-                                cwd=REPO, env=env, stdout=sink, stderr=sink)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited ({proc.returncode}): {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield base, proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=30)
-
-
-def sigkill(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-
-
-def wait_job(base: str, headers: dict, job_id: str, timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = httpx.get(f"{base}/jobs/{job_id}", headers=headers, timeout=10).json()
-        if job["state"] in ("done", "failed"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish in {timeout} s: {job}")
 
 
 def upload(base: str, headers: dict, name: str, body: bytes) -> dict:
@@ -128,7 +53,7 @@ def test_sigkill_during_an_upload(data, tmp_path):
     folder, editor = data
     log = tmp_path / "server.log"
     uploads = folder / "uploads"
-    with server(folder, log) as (base, proc):
+    with serve_process(folder, log) as (base, proc):
         seed = upload(base, editor, "seed.md", SEED)
         assert wait_job(base, editor, seed["job_id"])["state"] == "done"
 
@@ -166,7 +91,7 @@ def test_sigkill_during_an_upload(data, tmp_path):
     assert list((uploads / ".incoming").glob("*.part"))  # the kill did land mid-stream
     assert not (uploads / "big plan.md").exists()  # and left no half file under its name
 
-    with server(folder, log) as (base, _):
+    with serve_process(folder, log) as (base, _):
         assert httpx.get(f"{base}/health").json()["documents"] == 1
         assert "seed.md" in found(base, editor, "4G coverage in Mondulkiri")
         assert [d["doc_id"] for d in httpx.get(f"{base}/documents", headers=editor).json()] == ["seed.md"]
@@ -191,7 +116,7 @@ def test_sigkill_during_an_ingest_job_resumes_it(data, tmp_path):
     folder, editor = data
     log = tmp_path / "server.log"
     name = "skills programme.md"
-    with server(folder, log) as (base, proc):
+    with serve_process(folder, log) as (base, proc):
         seed = upload(base, editor, "seed.md", SEED)
         assert wait_job(base, editor, seed["job_id"])["state"] == "done"
         job = upload(base, editor, name, long_plan())
@@ -212,7 +137,7 @@ def test_sigkill_during_an_ingest_job_resumes_it(data, tmp_path):
     assert_whole(state)
     assert name not in state["docs"] and "seed.md" in state["docs"]
 
-    with server(folder, log) as (base, _):
+    with serve_process(folder, log) as (base, _):
         assert "seed.md" in found(base, editor, "4G coverage in Mondulkiri")  # answers at once
         docs = {d["doc_id"]: d for d in httpx.get(f"{base}/documents", headers=editor).json()}
         assert name not in docs or docs[name]["n_chunks"] == state["docs"].get(name, [0])[0]

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from tests.conftest import serve
+from tests.support.servers import serve
 
 CITATION = {"id": 1, "doc_id": "policy/cyber_en.md", "title": "National Cybersecurity Policy",
             "page": 3, "start": 120, "end": 180, "quote": "Appoint a cybersecurity focal point.",

@@ -31,7 +31,7 @@ import httpx
 import pytest
 
 from evaluation.load import Call, Recorder, ServerProcess, run_mixed_load
-from tests.conftest import OUTPUT_DIR, SAMPLE_CORPUS
+from tests.support.paths import OUTPUT_DIR, SAMPLE_CORPUS
 
 pytestmark = pytest.mark.slow  # two minutes of load by design
 

@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from tests.conftest import serve
-from tests.index.conftest import (
+from tests.support.corpora import (
     CYBER,
     DATA,
     SPECTRUM,
@@ -18,6 +17,7 @@ from tests.index.conftest import (
     TWIN_KM_ID,
     ingest_fixture_corpus,
 )
+from tests.support.servers import serve
 
 HIT_FIELDS = {"chunk_id", "doc_id", "title", "doc_type", "language", "doc_language", "date",
               "issuing_body", "page", "start", "end", "heading", "text", "snippet", "highlights",

@@ -3,7 +3,6 @@ ingest -> searchable -> original served byte for byte -> delete; who may write; 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -11,6 +10,7 @@ import httpx
 import pytest
 
 from api.app import create_app
+from tests.support.jobs import wait_job
 
 PLAN = (
     b"# Provincial Broadband Action Plan\n\n"
@@ -35,16 +35,6 @@ def keys(upload_settings, make_services):
     _, editor = services.keys.create("editor")
     _, reader = services.keys.create("reader")
     return services, {"Authorization": f"Bearer {editor}"}, {"Authorization": f"Bearer {reader}"}
-
-
-def wait_job(base: str, headers: dict, job_id: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = httpx.get(f"{base}/jobs/{job_id}", headers=headers).json()
-        if job["state"] in ("done", "failed"):
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} did not finish in {timeout} s: {job}")
 
 
 def search_doc_ids(base: str, headers: dict, query: str) -> list[str]:

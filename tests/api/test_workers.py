@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from evaluation.load import free_port, stop_process_group
-from tests.conftest import SAMPLE_CORPUS
+from tests.support.paths import SAMPLE_CORPUS
 
 pytestmark = pytest.mark.slow  # three CLI runs and two servers each loading the model
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -25,8 +24,9 @@ from evaluation.metrics import (
     recall_at_k,
     split_corpus_id,
 )
+from tests.support.paths import SHARED_CORPUS
 
-CORPUS = Path(os.environ.get("POLICYKB_CORPUS", "/work/shared/corpus"))
+CORPUS = SHARED_CORPUS
 SEED_ID = "seed/000_b904b8ca18fecd34.txt"
 # Page counts of the corpus PDFs, so page numbers can be checked even without the corpus.
 KNOWN_PDF_PAGES = {

@@ -12,23 +12,16 @@ from pathlib import Path
 import pytest
 
 from index.glossary import CATEGORIES, Glossary, GlossaryEntry
+from ingest.khmer.normalize import search_key
+from tests.support.paths import GLOSSARY
 
-REPO = Path(__file__).resolve().parents[2]
-GLOSSARY = REPO / "corpus" / "glossary" / "km_en.tsv"
 HEADER = "km\ten\tcategory\tnote"
 KHMER = re.compile("[\u1780-\u17ff]")
 
 
-def simple_key(text: str) -> str:
-    """Stand-in for the project's Khmer normaliser: drop U+200B and spaces between Khmer."""
-    text = text.replace("\u200b", "")
-    text = re.sub(r"(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])", "", text)
-    return text.casefold()
-
-
 @pytest.fixture(scope="module")
 def real() -> Glossary:
-    return Glossary.load(GLOSSARY, key=simple_key)
+    return Glossary.load(GLOSSARY, key=search_key)
 
 
 def write(tmp_path: Path, rows: list[str], header: str = HEADER) -> Path:
@@ -134,7 +127,7 @@ def test_english_span_points_into_the_text(real: Glossary) -> None:
 
 def test_khmer_matching_ignores_spaces_and_zero_width_in_keyed_text(real: Glossary) -> None:
     text = "ក្រសួង\u200bមហា\u200bផ្ទៃ និង ក្រសួងអប់រំ យុវជន និងកីឡា"
-    keyed = simple_key(text)
+    keyed = search_key(text)
     matches = real.translate(text, "km")
     assert terms(matches) == ["ក្រសួងមហាផ្ទៃ", "ក្រសួងអប់រំយុវជននិងកីឡា"]
     start, end = matches[1].span
@@ -183,7 +176,7 @@ def test_longest_match_wins_in_khmer(tmp_path: Path) -> None:
                 "គោលនយោបាយរដ្ឋាភិបាលឌីជីថល\tdigital government policy\tpolicy\t",
             ],
         ),
-        key=simple_key,
+        key=search_key,
     )
     matches = g.translate("គោលនយោបាយ រដ្ឋាភិបាលឌីជីថល និងរដ្ឋាភិបាលឌីជីថល", "km")
     assert terms(matches) == ["គោលនយោបាយរដ្ឋាភិបាលឌីជីថល", "រដ្ឋាភិបាលឌីជីថល"]

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from core.settings import Settings
 from index.reranker import CrossEncoderReranker
-from tests.index.conftest import build_services
+from tests.support.corpora import build_services
 
 TOKENIZER_FILES = ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 QUERY = "digital skills training for the community"

@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from index.query import analyze_query
 from index.search_types import Hit, SearchFilters, SearchResponse
-from ingest.analysis import analyze
-from tests.index.conftest import (
+from ingest.analysis import Analyzer
+from tests.support.corpora import (
     CORPUS,
     CYBER,
     CYBER_EN,
@@ -199,10 +198,9 @@ def test_english_highlights_cover_the_query_words(search_services: Any) -> None:
     hit = hit_of(response, SPECTRUM)
     words = {w.lower() for w in highlighted(hit)}
     assert {"5g", "spectrum", "licence", "auction"} <= words
-    q = analyze_query("5G spectrum licence auction", search_services.searcher.translate,
-                      search_services.embedder.languages)
+    q = search_services.searcher.analyze("5G spectrum licence auction")
     for word in words:  # nothing but the query's terms and their glossary translations
-        assert set(analyze(word)) & {*q.terms, *q.translated_terms}, word
+        assert set(Analyzer().analyze(word)) & {*q.terms, *q.translated_terms}, word
 
 
 def test_khmer_highlights_cover_the_khmer_terms(search_services: Any) -> None:
@@ -416,8 +414,13 @@ def test_result_cache_serves_repeats_and_follows_the_index(tmp_path, make_servic
     services.ingestor.ingest([folder])
     first = services.searcher.search("cybersecurity officials")
     again = services.searcher.search("cybersecurity officials")
-    assert [h.chunk_id for h in again.hits] == [h.chunk_id for h in first.hits]
+    # a cache hit hands back the stored hits themselves; a recomputed answer has new objects
+    assert again.hits is first.hits
     assert {h.doc_id for h in first.hits} == {"a.md", "b.md"}
+    other = services.searcher.search("cybersecurity officials", k=5)  # another key: a miss
+    assert other.hits is not first.hits
+    assert [h.chunk_id for h in other.hits] == [h.chunk_id for h in first.hits]
     services.ingestor.delete(["b.md"])  # the generation moves on: the cached answer is stale
     after = services.searcher.search("cybersecurity officials")
+    assert after.hits is not first.hits
     assert {h.doc_id for h in after.hits} == {"a.md"}

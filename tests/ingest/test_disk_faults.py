@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 BASE = "# Broadband Plan\n\nStrategy 1: fibre reaches every district office by 2027.\n"
 BASE_QUERY = "fibre for district offices"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from ingest.loaders.dispatch import default_loaders
 from ingest.loaders.headlines import is_headline_file, split_headline_file
 from ingest.loaders.text import load_text
 from ingest.metadata import infer_metadata
+from tests.support.paths import SHARED_CORPUS
 
 HEADLINES = [
     "ក្រសួងប្រៃសណីយ៍និងទូរគមនាគមន៍ បើកវគ្គបណ្តុះបណ្តាលជំនាញឌីជីថល",
@@ -103,7 +101,7 @@ def test_headline_metadata_end_to_end(tmp_path):
     assert first["issuing_body"] == "Ministry of Posts and Telecommunications"
 
 
-SEED = Path(os.environ.get("POLICYKB_SHARED_CORPUS", "/work/shared/corpus")) / "seed" / "000_b904b8ca18fecd34.txt"
+SEED = SHARED_CORPUS / "seed" / "000_b904b8ca18fecd34.txt"
 
 
 @pytest.mark.skipif(not SEED.is_file(), reason="the shared development corpus is not available")

@@ -1,4 +1,4 @@
-"""The hostile-input suite: every input of tests/fixtures/hostile.py, ingested next to a good
+"""The hostile-input suite: every input of tests/support/hostile.py, ingested next to a good
 file on top of an indexed document, on the real stack (loaders, MiniLM, chromadb, SQLite).
 
 Each hostile file must be reported as failed with its path and a specific reason (not a
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-from tests.fixtures.hostile import HOSTILE, READABLE, Hostile
+from tests.support.hostile import HOSTILE, READABLE, Hostile
+from tests.support.paths import REPO
 
 BASE_TEXT = """# Community Technology Centres
 

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pypdf import PdfReader
 
 from ingest.loaders.khmer_quality import BROKEN_ERROR_RATE, assess_page_text
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
-
-
-def source_pages(name: str) -> list[str]:
-    return (FIXTURES / f"{name}.txt").read_text(encoding="utf-8").split("\f")
-
+from tests.support.pdf_fixtures import PDF_FIXTURES, source_pages
 
 ENGLISH_POLICY = """\
 CAMBODIA DIGITAL GOVERNMENT POLICY 2022-2035          Page 12
@@ -39,7 +31,7 @@ def test_clean_khmer_source_scores_zero() -> None:
 
 
 def test_pypdf_output_of_shaped_khmer_is_flagged_broken() -> None:
-    reader = PdfReader(FIXTURES / "khmer_shaped.pdf")
+    reader = PdfReader(PDF_FIXTURES / "khmer_shaped.pdf")
     for page in reader.pages:
         q = assess_page_text(page.extract_text())
         assert q.is_khmer_broken, q
@@ -121,7 +113,7 @@ def test_legacy_font_text_is_flagged() -> None:
     assert q.is_legacy_font_gibberish, q
     assert q.symbol_ratio > 0.05
     # ... and so is the real text layer of the fixture PDF
-    layer = PdfReader(FIXTURES / "legacy_font.pdf").pages[0].extract_text()
+    layer = PdfReader(PDF_FIXTURES / "legacy_font.pdf").pages[0].extract_text()
     assert assess_page_text(layer).is_legacy_font_gibberish
 
 

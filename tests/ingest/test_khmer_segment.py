@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest.khmer.segment import Segmenter, segment_khmer, tokenize_mixed
+from tests.support.paths import REPO
 
 SENTENCE = "ក្រសួងប្រៃសណីយ៍និងទូរគមនាគមន៍បានរៀបចំគោលនយោបាយសេដ្ឋកិច្ចឌីជីថល។"
 
@@ -106,13 +107,11 @@ def test_loading_khmer_nltk_leaves_no_model_copy_in_the_temp_dir(tmp_path):
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
     code = ("from ingest.khmer.segment import segment_khmer; "
             "assert segment_khmer('ក្រសួងមហាផ្ទៃ') == ['ក្រសួង', 'មហាផ្ទៃ']")
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120,
-                   cwd=Path(__file__).resolve().parents[2])
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120, cwd=REPO)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -122,7 +121,6 @@ def test_first_use_from_many_threads_at_once(tmp_path):
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
     code = """
 import threading
@@ -143,4 +141,4 @@ assert results == [['ក្រសួង', 'មហាផ្ទៃ']] * 8, results
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     for _ in range(3):  # a race: try a few fresh processes
         subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120,
-                       cwd=Path(__file__).resolve().parents[2])
+                       cwd=REPO)

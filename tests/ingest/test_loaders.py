@@ -314,14 +314,10 @@ def test_html_10000_levels_deep_is_bounded(tmp_path, tag, kept):
     html = f"<html><body>{f'<{tag}>' * depth}deep text{f'</{tag}>' * depth}<p>after</p></body></html>"
     path = write(tmp_path, "deep.html", html)
     started = time.perf_counter()
-    try:
-        text = load_html(path)[0].text
-    except DocumentParseError:
-        text = None
+    (doc,) = load_html(path)  # it parses: deep nesting is no reason to refuse a document
     elapsed = time.perf_counter() - started
     assert elapsed < 3.0, f"{elapsed:.1f}s for {depth} nested <{tag}>"
-    if text is not None:
-        assert ("deep text" in text) is kept
+    assert ("deep text" in doc.text) is kept
 
 
 # -- docx ------------------------------------------------------------------------------------

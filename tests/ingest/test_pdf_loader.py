@@ -17,34 +17,13 @@ from core.errors import DocumentParseError
 from core.models import ParsedDocument
 from ingest.loaders.ocr import TesseractOcr, page_fingerprint
 from ingest.loaders.pdf import PdfLoader, clean_page_text
+from tests.support.pdf_fixtures import PDF_FIXTURES, cer, source_pages
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
 
 
-def source_pages(name: str) -> list[str]:
-    return (FIXTURES / f"{name}.txt").read_text(encoding="utf-8").split("\f")
-
-
-def cer(reference: str, hypothesis: str) -> float:
-    """Character error rate (Levenshtein / reference length), ignoring all whitespace.
-
-    Whitespace is ignored because every extractor puts spaces inside Khmer words and breaks
-    lines differently; those are removed later by normalisation and are not content errors.
-    """
-    ref = "".join(reference.split()).replace("\u200b", "")
-    hyp = "".join(hypothesis.split()).replace("\u200b", "")
-    prev = list(range(len(hyp) + 1))
-    for i, rc in enumerate(ref, 1):
-        cur = [i]
-        for j, hc in enumerate(hyp, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (rc != hc)))
-        prev = cur
-    return prev[-1] / max(len(ref), 1)
-
-
 def load(name: str, ocr: TesseractOcr | None = None) -> ParsedDocument:
-    (doc,) = PdfLoader(ocr=ocr).load(FIXTURES / f"{name}.pdf")
+    (doc,) = PdfLoader(ocr=ocr).load(PDF_FIXTURES / f"{name}.pdf")
     return doc
 
 
@@ -67,7 +46,7 @@ def test_shaped_khmer_is_extracted_almost_exactly() -> None:
 
 def test_raw_pypdf_is_much_worse_so_the_chooser_matters() -> None:
     doc = load("khmer_shaped")
-    reader = PdfReader(FIXTURES / "khmer_shaped.pdf")
+    reader = PdfReader(PDF_FIXTURES / "khmer_shaped.pdf")
     for page, source, raw in zip(doc.pages, source_pages("khmer_shaped"), reader.pages, strict=True):
         raw_cer = cer(source, raw.extract_text())
         assert raw_cer > 0.1
@@ -116,7 +95,7 @@ def test_english_pages_numbers_text_and_metadata() -> None:
 
 
 def _with_info(tmp_path: Path, info: dict[str, str]) -> Path:
-    writer = PdfWriter(clone_from=str(FIXTURES / "english.pdf"))
+    writer = PdfWriter(clone_from=str(PDF_FIXTURES / "english.pdf"))
     writer.metadata = None
     writer.add_metadata(info)
     out = tmp_path / "with_info.pdf"
@@ -178,7 +157,7 @@ def test_clean_page_text() -> None:
 
 
 def test_page_fingerprint_is_content_based(tmp_path: Path) -> None:
-    src = PdfReader(FIXTURES / "khmer_shaped.pdf")
+    src = PdfReader(PDF_FIXTURES / "khmer_shaped.pdf")
     writer = PdfWriter()
     writer.add_page(src.pages[1])
     writer.add_page(src.pages[0])
@@ -188,7 +167,7 @@ def test_page_fingerprint_is_content_based(tmp_path: Path) -> None:
     assert page_fingerprint(src.pages[0]) == page_fingerprint(other.pages[1])
     assert page_fingerprint(src.pages[1]) == page_fingerprint(other.pages[0])
     assert page_fingerprint(src.pages[0]) != page_fingerprint(src.pages[1])
-    english = PdfReader(FIXTURES / "english.pdf").pages[0]
+    english = PdfReader(PDF_FIXTURES / "english.pdf").pages[0]
     assert page_fingerprint(english) != page_fingerprint(src.pages[0])
 
 
@@ -196,7 +175,7 @@ def test_page_fingerprint_is_content_based(tmp_path: Path) -> None:
 
 
 def _encrypted(path: Path, user_password: str) -> None:
-    writer = PdfWriter(clone_from=str(FIXTURES / "english.pdf"))
+    writer = PdfWriter(clone_from=str(PDF_FIXTURES / "english.pdf"))
     writer.encrypt(user_password=user_password, owner_password="owner-secret")
     writer.write(path)
 
@@ -221,11 +200,11 @@ BAD_INPUTS = {
     "zero_bytes.pdf": (lambda p: p.write_bytes(b""), "empty file"),
     "junk_bytes.pdf": (lambda p: p.write_bytes(bytes(range(256)) * 20), "not a PDF"),
     "truncated.pdf": (
-        lambda p: p.write_bytes((FIXTURES / "english.pdf").read_bytes()[:9000]),
+        lambda p: p.write_bytes((PDF_FIXTURES / "english.pdf").read_bytes()[:9000]),
         "truncated",
     ),
     "truncated_with_eof.pdf": (
-        lambda p: p.write_bytes((FIXTURES / "english.pdf").read_bytes()[:9000] + b"\n%%EOF\n"),
+        lambda p: p.write_bytes((PDF_FIXTURES / "english.pdf").read_bytes()[:9000] + b"\n%%EOF\n"),
         "corrupt or truncated PDF",
     ),
     "password.pdf": (lambda p: _encrypted(p, "s3cret"), "encrypted PDF: a password is required"),
@@ -253,7 +232,7 @@ def test_empty_user_password_is_tried(tmp_path: Path) -> None:
 
 
 def test_page_and_size_limits() -> None:
-    path = FIXTURES / "english.pdf"
+    path = PDF_FIXTURES / "english.pdf"
     with pytest.raises(DocumentParseError, match=r"english\.pdf: PDF has 3 pages, more than the limit of 2"):
         PdfLoader(max_pages=2).load(path)
     with pytest.raises(DocumentParseError, match=r"english\.pdf: file is \d+ bytes, over the 1000 bytes limit"):

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 
 from core.models import DocType, ParsedDocument
 from ingest.loaders.dispatch import default_loaders, is_sidecar
 from ingest.metadata import infer_metadata, load_sidecar
+from tests.support.paths import REPO, SAMPLE_CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-SAMPLE = CORPUS / "sample"
+CORPUS = REPO / "corpus"
+SAMPLE = SAMPLE_CORPUS
 DOCUMENTS = sorted(p for p in SAMPLE.iterdir() if p.is_file() and not is_sidecar(p))
 KHMER = re.compile(r"[\u1780-\u17ff]")
 

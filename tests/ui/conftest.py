@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import OUTPUT_DIR, REPO, serve
+from tests.support.paths import FIXTURES
+from tests.support.servers import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SCREENSHOTS = OUTPUT_DIR / "screenshots"
 DESKTOP = {"width": 1366, "height": 900}
 
 HOSTILE_MD = """---
@@ -98,7 +98,7 @@ def hostile_services(tmp_path_factory: pytest.TempPathFactory, embedder: Any) ->
     (docs / "hostile_budget_note.md").write_text(HOSTILE_MD, encoding="utf-8")
     (docs / "hostile_minutes.txt").write_text(HOSTILE_TXT, encoding="utf-8")
     (docs / "hostile_minutes.txt.meta.yaml").write_text(HOSTILE_TXT_META, encoding="utf-8")
-    shutil.copy(REPO / "tests" / "fixtures" / "pdf" / "english.pdf", docs / "skills_framework.pdf")
+    shutil.copy(FIXTURES / "pdf" / "english.pdf", docs / "skills_framework.pdf")
     services = Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None), model=embedder)
     report = services.ingestor.ingest([docs])
     assert not report.failed, report.summary()["failed"]
@@ -137,10 +137,3 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
         context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 
-
-def screenshot(page: Any, name: str, full_page: bool = False) -> Path:
-    """Save a screenshot under test-output/screenshots/ (git-ignored) and return its path."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    return path

@@ -16,8 +16,9 @@ import httpx
 import pytest
 
 from api.keys import KeyStore, Role
-from tests.conftest import REPO, serve
-from tests.ui.conftest import screenshot
+from tests.support.paths import REPO
+from tests.support.screenshots import screenshot
+from tests.support.servers import serve
 
 QUESTION_EN = "Which policies cover cybersecurity capacity building?"
 QUERY_KM = "ការកសាងសមត្ថភាពសន្តិសុខសាយប័រ"

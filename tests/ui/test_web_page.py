@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import REPO
-from tests.ui.conftest import screenshot
+from tests.support.paths import REPO
+from tests.support.screenshots import screenshot
 
 QUESTION_EN = "Which policies cover cybersecurity capacity building?"
 QUESTION_KM = "ការកសាងសមត្ថភាពសន្តិសុខសាយប័រ"
@@ -357,15 +357,9 @@ def test_search_with_filters(ui_base: str, new_page: Any) -> None:
     expect(page.locator("#search-status [role='alert']")).to_contain_text("Year from")
 
 
-def _alignment_available(base: str) -> bool:
-    return "/alignment" in httpx.get(f"{base}/openapi.json").json()["paths"]
-
-
 @slow
 def test_alignment_table_with_verdicts_evidence_and_downloads(ui_base: str, new_page: Any,
                                                              tmp_path: Path) -> None:
-    if not _alignment_available(ui_base):
-        pytest.skip("POST /alignment is not in the API yet")
     doc_id = "moi_ict_plan_meeting_en.html"
     page = new_page(ui_base, path="/#align")
     expect(page.locator("#view-align")).to_be_visible()
@@ -391,10 +385,10 @@ def test_alignment_table_with_verdicts_evidence_and_downloads(ui_base: str, new_
     expect(table.locator(".gap-badge")).to_have_count(sum(m["gap"] for m in report["mechanisms"]))
     evidence = [e for m in report["mechanisms"] for a in m["alignments"] for e in a["evidence"]]
     expect(table.locator("button.evidence-open")).to_have_count(len(evidence))
-    if evidence:  # a quote opens its source, highlighted
-        table.locator("button.evidence-open").first.click()
-        expect(page.locator("#source-body")).to_have_attribute("data-doc-id", evidence[0]["doc_id"])
-        expect(page.locator("#source-mark")).to_have_text(evidence[0]["quote"])
+    assert evidence, "the sample plan's mechanisms have supporting quotes"
+    table.locator("button.evidence-open").first.click()  # a quote opens its source, highlighted
+    expect(page.locator("#source-body")).to_have_attribute("data-doc-id", evidence[0]["doc_id"])
+    expect(page.locator("#source-mark")).to_have_text(evidence[0]["quote"])
     page.evaluate("() => window.scrollTo(0, 0)")
     screenshot(page, "alignment")
     # downloads: the report as Markdown / CSV, as the API writes it
@@ -508,13 +502,12 @@ def test_phone_viewport(ui_base: str, new_page: Any) -> None:
     expect(page.locator("#tab-align")).to_have_text("ការតម្រឹមគោលនយោបាយ")
     assert no_horizontal_scroll(page)
     page.click("[data-set-lang='en']")
-    if _alignment_available(ui_base):
-        page.click("#tab-align")
-        page.select_option("#align-doc", "moi_ict_plan_meeting_en.html")
-        page.click("#align-run")
-        expect(page.locator("table.alignment-table")).to_be_visible()
-        assert no_horizontal_scroll(page)
-        screenshot(page, "phone_alignment", full_page=True)
+    page.click("#tab-align")
+    page.select_option("#align-doc", "moi_ict_plan_meeting_en.html")
+    page.click("#align-run")
+    expect(page.locator("table.alignment-table")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    screenshot(page, "phone_alignment", full_page=True)
 
 
 @slow

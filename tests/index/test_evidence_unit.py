@@ -1,0 +1,236 @@
+"""Evidence sentences on their own: located exactly in the page, filtered, scored against
+the question, and selected without repeating each other.
+
+The real analyser and sentence splitter are used; where a score needs dense similarity the
+deterministic demo embedder stands in for the model (tests/support/demo_embedder.py), so
+what is checked is the scoring logic, not what MiniLM thinks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.evidence import EvidenceSentence, score_sentences, select, sentences_of
+from index.query import AnalyzedQuery
+from index.search_types import Hit, ScoreBreakdown
+from ingest.analysis import Analyzer
+from ingest.sentences import split_sentences
+from tests.support.demo_embedder import DemoEmbedder
+
+ANALYZER = Analyzer()
+READABLE = frozenset({"en", "mixed"})
+PAGE_PREFIX = "Earlier text of the same page that belongs to another passage.\n\n"
+
+
+def make_hit(chunk_id: str, text: str, *, start: int = len(PAGE_PREFIX), heading: str = "",
+             language: str = "en") -> Hit:
+    return Hit(chunk_id=chunk_id, doc_id=chunk_id.split("#")[0], title="Fixture", doc_type="policy",
+               language=language, doc_language=language, date=None, issuing_body=None, page=3,
+               start=start, end=start + len(text), heading=heading, text=text, snippet=text,
+               highlights=[], scores=ScoreBreakdown(fused=0.0))
+
+
+def query(text: str, language: str = "en", translated: str = "", coverage: float = 0.0,
+          ) -> AnalyzedQuery:
+    return AnalyzedQuery(text=text, language=language, terms=ANALYZER.analyze(text),
+                         translations=[translated] if translated else [],
+                         translated_terms=ANALYZER.analyze(translated) if translated else [],
+                         dense_text=text, coverage=coverage)
+
+
+def evidence(*hits: Hit) -> list[EvidenceSentence]:
+    return sentences_of(list(hits), split_sentences, ANALYZER)
+
+
+PASSAGE = ("The ministry trains five hundred civil servants in cybersecurity every year. "
+           "Short one. "
+           "2023 - 2025 - 2030 - 2035 - 2040 - 2045.\n\n"
+           "Strategy 4: Personal data protection\n\n"
+           "Every database that holds personal data must be protected against leaks.")
+
+
+# -- sentences_of ----------------------------------------------------------------------------
+
+
+def test_sentences_are_exact_spans_of_the_page() -> None:
+    page_text = PAGE_PREFIX + PASSAGE
+    found = evidence(make_hit("a#1", PASSAGE))
+    assert found
+    for sentence in found:
+        assert page_text[sentence.start:sentence.end] == sentence.text
+        assert sentence.hit.chunk_id == "a#1"
+
+
+def test_short_numeric_and_heading_sentences_are_not_evidence() -> None:
+    texts = [s.text for s in evidence(make_hit("a#1", PASSAGE))]
+    assert texts == [
+        "The ministry trains five hundred civil servants in cybersecurity every year.",
+        "Every database that holds personal data must be protected against leaks.",
+    ]
+
+
+def test_length_limits_are_configurable() -> None:
+    hit = make_hit("a#1", PASSAGE)
+    everything = sentences_of([hit], split_sentences, ANALYZER, min_chars=1, max_chars=10_000)
+    assert "Short one." in [s.text for s in everything]
+    nothing = sentences_of([hit], split_sentences, ANALYZER, min_chars=1, max_chars=9)
+    assert nothing == []
+
+
+def test_language_terms_and_heading_context_are_recorded() -> None:
+    khmer = "ក្រសួងនឹងបណ្តុះបណ្តាលមន្ត្រីរាជការចំនួនប្រាំរយនាក់ជារៀងរាល់ឆ្នាំ។"
+    heading = "Goal 2 > Strategy 3: Cybersecurity"
+    (english,) = evidence(make_hit("a#1", PASSAGE[:76], heading=heading))
+    assert english.language == "en"
+    assert {"train", "cybersecur", "servant"} <= english.terms
+    # heading terms the sentence lacks are context; its own terms are not repeated there
+    assert english.context_terms == {"goal", "2", "strategi", "3"}
+    (km,) = evidence(make_hit("k#1", khmer, language="km"))
+    assert km.language == "km"
+    assert "មន្ត្រីរាជការ" in km.terms and km.context_terms == frozenset()
+
+
+def test_every_passage_contributes_in_order() -> None:
+    first = make_hit("a#1", PASSAGE)
+    second = make_hit("b#1", "Officials will report each incident within seventy-two hours.",
+                      start=0)
+    assert [s.hit.chunk_id for s in evidence(first, second)] == ["a#1", "a#1", "b#1"]
+
+
+# -- score_sentences -------------------------------------------------------------------------
+
+
+def idf_of(weights: dict[str, float]):  # noqa: ANN201 - a small test double for index.idf
+    return lambda term: weights.get(term, 0.0)
+
+
+def test_lexical_score_is_the_idf_weighted_share_of_the_question() -> None:
+    sentences = evidence(make_hit("a#1", PASSAGE))
+    q = query("cybersecurity personal data")
+    idf = idf_of({"cybersecur": 2.0, "person": 1.0, "data": 1.0})
+    score_sentences(sentences, q, idf, None, None, READABLE, {"a#1": 0})
+    training, database = sentences
+    assert training.lexical == pytest.approx(2.0 / 4.0)
+    assert database.lexical == pytest.approx(2.0 / 4.0)
+    rare = idf_of({"cybersecur": 6.0, "person": 1.0, "data": 1.0})
+    score_sentences(sentences, q, rare, None, None, READABLE, {"a#1": 0})
+    assert training.lexical == pytest.approx(6.0 / 8.0)
+    assert database.lexical == pytest.approx(2.0 / 8.0)
+
+
+def test_a_word_no_passage_has_weighs_like_a_rare_one() -> None:
+    (training, _) = evidence(make_hit("a#1", PASSAGE))
+    q = query("cybersecurity zeppelin")
+    score_sentences([training], q, idf_of({"cybersecur": 2.0}), None, None, READABLE, {},
+                    unknown_idf=8.0)
+    assert training.lexical == pytest.approx(2.0 / (2.0 + 8.0))
+
+
+def test_heading_terms_count_half() -> None:
+    (sentence,) = evidence(make_hit("a#1", PASSAGE[:76], heading="Strategy 3: Incident drills"))
+    q = query("incident drills")
+    score_sentences([sentence], q, idf_of({"incid": 1.0, "drill": 1.0}), None, None, READABLE, {})
+    assert sentence.lexical == pytest.approx(0.5)
+
+
+def test_translated_terms_count_only_as_far_as_the_glossary_covered_the_question() -> None:
+    khmer = "ក្រសួងនឹងបណ្តុះបណ្តាលមន្ត្រីរាជការចំនួនប្រាំរយនាក់ជារៀងរាល់ឆ្នាំ។"
+    (km,) = evidence(make_hit("k#1", khmer, language="km"))
+    idf = idf_of({"train": 1.0, "civil": 1.0, "servant": 1.0, "មន្ត្រីរាជការ": 1.0})
+    for coverage in (1.0, 0.4):
+        q = query("train civil servants", translated="មន្ត្រីរាជការ", coverage=coverage)
+        score_sentences([km], q, idf, None, None, READABLE, {})
+        assert km.lexical == pytest.approx(coverage)
+
+
+def test_dense_similarity_only_where_the_embedder_reads_the_language() -> None:
+    demo = DemoEmbedder(dimension=256)
+    khmer = "ក្រសួងនឹងបណ្តុះបណ្តាលមន្ត្រីរាជការចំនួនប្រាំរយនាក់ជារៀងរាល់ឆ្នាំ។"
+    english, database = evidence(make_hit("a#1", PASSAGE))
+    (km,) = evidence(make_hit("k#1", khmer, language="km"))
+    q = query("civil servants trained in cybersecurity")
+    idf = idf_of({"civil": 1.0, "servant": 1.0, "train": 1.0, "cybersecur": 1.0})
+    vector = demo.embed_query(q.text)
+    score_sentences([english, database, km], q, idf, demo.embed_batch, vector, READABLE, {})
+    assert demo.calls[-1] == ("passage", 2)  # only the readable sentences were embedded
+    assert english.dense == pytest.approx(float(demo.embed_batch([english.text])[0] @ vector))
+    assert english.dense > database.dense
+    assert km.dense == km.lexical  # MiniLM cannot read Khmer: the lexical score stands in
+
+
+def test_without_a_query_vector_lexical_stands_in_for_dense() -> None:
+    sentences = evidence(make_hit("a#1", PASSAGE))
+    score_sentences(sentences, query("personal data"), idf_of({"person": 1.0, "data": 1.0}),
+                    None, None, READABLE, {})
+    assert [s.dense for s in sentences] == [s.lexical for s in sentences]
+
+
+def test_at_most_max_embedded_sentences_are_embedded_the_best_lexical_first() -> None:
+    demo = DemoEmbedder()
+    text = " ".join(f"Province {n} trains officials in cybersecurity and data protection."
+                    for n in range(10)) + " Officials in cybersecurity and protection of data."
+    sentences = evidence(make_hit("a#1", text))
+    q = query("cybersecurity officials")
+    score_sentences(sentences, q, idf_of({"cybersecur": 1.0, "offici": 1.0}), demo.embed_batch,
+                    demo.embed_query(q.text), READABLE, {}, max_embedded=3)
+    assert len(sentences) == 11 and demo.calls[-1] == ("passage", 3)
+    # all match both terms equally: the first three were embedded, the rest have no dense
+    assert [s.dense != 0.0 for s in sentences] == [True] * 3 + [False] * 8
+
+
+def test_question_language_and_passage_rank_weigh_in_the_score() -> None:
+    khmer = "ក្រសួងនឹងបណ្តុះបណ្តាលមន្ត្រីរាជការចំនួនប្រាំរយនាក់ជារៀងរាល់ឆ្នាំ។"
+    (km,) = evidence(make_hit("k#1", khmer, language="km"))
+    (en,) = evidence(make_hit("a#1", PASSAGE[:76]))
+    q = query("civil servants", translated="មន្ត្រីរាជការ", coverage=1.0)
+    idf = idf_of({"civil": 1.0, "servant": 1.0, "មន្ត្រីរាជការ": 2.0})
+    score_sentences([km, en], q, idf, None, None, READABLE, {"k#1": 0, "a#1": 0})
+    assert km.lexical == en.lexical == pytest.approx(1.0)
+    assert km.score == pytest.approx(0.75 * en.score)  # the other language must do better
+    score_sentences([km, en], q, idf, None, None, READABLE, {"k#1": 0, "a#1": 5})
+    first_en = en.score
+    score_sentences([km, en], q, idf, None, None, READABLE, {"k#1": 0, "a#1": 0})
+    assert en.score > first_en  # a better-ranked passage lends its sentences a higher prior
+
+
+# -- select ----------------------------------------------------------------------------------
+
+
+def scored(text: str, score: float) -> EvidenceSentence:
+    return EvidenceSentence(make_hit("x#1", text), 0, len(text), text, "en",
+                            frozenset(ANALYZER.analyze(text)), score=score)
+
+
+def test_select_takes_the_best_first_and_skips_repeats() -> None:
+    best = scored("Officials are trained in cybersecurity every year.", 0.9)
+    repeat = scored("Every year officials are trained in cybersecurity.", 0.8)
+    other = scored("Personal data must be protected against leaks.", 0.5)
+    assert select([other, repeat, best]) == [best, other]
+    assert select([other, repeat, best], redundancy=1.0) == [best, repeat, other]
+
+
+def test_select_respects_the_sentence_and_character_budgets() -> None:
+    texts = ["Officials are trained in cybersecurity every year.",
+             "Personal data must be protected against leaks.",
+             "Each province opens a help desk for citizens.",
+             "Towers reach rural villages.",  # shorter: fits where the third did not
+             "Rice exporters asked for cheaper electricity."]
+    sentences = [scored(text, 1 - n / 10) for n, text in enumerate(texts)]
+    assert select(sentences, max_sentences=2) == sentences[:2]
+    three = sum(len(s.text) for s in sentences[:3])
+    assert select(sentences, max_chars=three) == sentences[:3]
+    assert select(sentences, max_chars=three - 1) == [*sentences[:2], *sentences[3:4]]
+    # the best sentence is always kept, even when it alone is over the budget
+    assert select(sentences, max_chars=1) == sentences[:1]
+
+
+def test_select_of_nothing_is_nothing() -> None:
+    assert select([]) == []
+
+
+def test_vectors_from_the_demo_embedder_are_what_dense_scores_use() -> None:
+    """Guards the test double: cosine of unit vectors is their dot product."""
+    demo = DemoEmbedder()
+    a, b = demo.embed_batch(["cybersecurity training", "training in cybersecurity"])
+    assert float(np.dot(a, b)) == pytest.approx(2 / np.sqrt(2 * 3))
