@@ -181,4 +181,6 @@ class StructureAwareChunker:
         budget = self.max_tokens // 3
         if sum(u.tokens for u in tail) + incoming.tokens > budget * 2:
             return []
+        if tail and incoming.end - tail[0].start > self.max_chars:
+            return []  # the repeated sentence must not push the new chunk past the cap
         return tail
