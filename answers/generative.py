@@ -23,7 +23,6 @@ from answers.events import (
 )
 from answers.extractive import NOT_FOUND, ExtractiveAnswerer
 from answers.types import Answer, AnswerSentence, Citation
-from core.errors import GenerativeUnavailableError
 from index.search_types import Hit, SearchFilters
 from ingest.analysis import Analyzer
 from ingest.language import detect_language
@@ -181,37 +180,3 @@ def _complete_sentences(buffer: str, split: Callable[[str], list[tuple[int, int]
 
 def _all_sentences(text: str, split: Callable[[str], list[tuple[int, int]]]) -> list[str]:
     return [text[s:e] for s, e in split(text)]
-
-
-def llama_index_chat(url: str, model: str, api_key: str | None, timeout_s: float) -> tuple[
-        Callable[[list[dict[str, str]]], str], Callable[[list[dict[str, str]]], Iterator[str]]]:
-    """chat/stream functions over an OpenAI-compatible endpoint via llama-index's OpenAILike."""
-    from llama_index.core.llms import ChatMessage
-    from llama_index.llms.openai_like import OpenAILike
-
-    llm = OpenAILike(model=model, api_base=url, api_key=api_key or "not-needed",
-                     is_chat_model=True, timeout=timeout_s, max_retries=1, temperature=0.0)
-
-    def to_messages(messages: list[dict[str, str]]) -> list[ChatMessage]:
-        return [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
-
-    def unavailable(exc: Exception) -> GenerativeUnavailableError:
-        logger.warning("the answer model at %s failed: %r", url, exc)
-        return GenerativeUnavailableError(
-            f"the answer model (POLICYKB_LLM_URL) did not answer: {type(exc).__name__}")
-
-    def chat(messages: list[dict[str, str]]) -> str:
-        try:
-            return str(llm.chat(to_messages(messages)).message.content or "")
-        except Exception as exc:  # the client's connection, timeout and status errors
-            raise unavailable(exc) from exc
-
-    def stream(messages: list[dict[str, str]]) -> Iterator[str]:
-        try:
-            for chunk in llm.stream_chat(to_messages(messages)):
-                if chunk.delta:
-                    yield chunk.delta
-        except Exception as exc:
-            raise unavailable(exc) from exc
-
-    return chat, stream

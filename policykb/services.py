@@ -242,7 +242,8 @@ class Services:
         """Generative answers, when an OpenAI-compatible endpoint is configured."""
         if not self.settings.llm_url:
             return None
-        from answers.generative import GenerativeAnswerer, llama_index_chat
+        from answers.generative import GenerativeAnswerer
+        from answers.llm import llama_index_chat
         from ingest.sentences import split_sentences
 
         s = self.settings
