@@ -6,82 +6,62 @@ A strategy's score combines two kinds of evidence: how close the mechanism is in
 the strategy's own title (policies name their strategies precisely), and the best passage of
 that strategy's section that the hybrid search finds for the mechanism (its best sentence,
 scored lexically and, where the embedder reads it, densely). Hand-entered policies without
-indexed text are judged on their titles alone and never called "strong".
+indexed text are judged on their titles alone, never called "strong", and rank after every
+strategy with evidence: they are context, not findings.
+
+A mechanism is matched in its own words and in its synonyms' (``alignment.synonyms``: the plan
+says "cybersecurity", the policy "digital security"): a passage's words and a strategy's title
+are compared with every wording, the best counting, a synonym's at 0.9; a passage's meaning
+(its stored vector) is compared with the plan's own words only.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
 
+from alignment.citations import printed_page
 from alignment.mechanisms import Mechanism
+from alignment.quotes import best_quotes
 from alignment.registry.models import Policy, PolicyRegistry, RegistryNode
+from alignment.synonyms import Synonyms
+from alignment.table_rows import RowIndex
+from alignment.types import (
+    PARTIAL,
+    STRONG,
+    AlignmentReport,
+    EvidenceQuote,
+    MechanismAlignment,
+    StrategyAlignment,
+    TableRow,
+    strategy_name,
+    verdict,
+)
 from core.models import ChunkRecord
-from index.evidence import score_sentences, sentences_of
-from index.search_types import Hit, ScoreBreakdown
+from index.query import AnalyzedQuery
 from index.searcher import Searcher
 from index.sparse import SparseIndex
 
-STRONG = 0.55
-PARTIAL = 0.42
+__all__ = ["PARTIAL", "STRONG", "Aligner", "AlignmentReport", "EvidenceQuote",
+           "MechanismAlignment", "StrategyAlignment", "TableRow", "strategy_name", "verdict"]
+
 TITLE_WEIGHT = 0.45
+SYNONYM_WEIGHT = 0.9  # a synonym's wording is trusted a little less than the plan's own
 _BOILERPLATE = re.compile(r"\bmechanisms?\b|យន្តការ", re.IGNORECASE)
 
 
 @dataclass
-class EvidenceQuote:
-    doc_id: str
-    page: int
-    quote: str
-    start: int
-    end: int
+class _Wording:
+    """One way of saying the mechanism: its own text or a synonym variant."""
 
-
-@dataclass
-class StrategyAlignment:
-    policy: str
-    policy_id: str
-    strategy: str  # "Strategy 7: Building Digital Human Capital"
-    strategy_id: str
-    score: float
-    verdict: str  # strong | partial | none
-    evidence: list[EvidenceQuote] = field(default_factory=list)
-    title_similarity: float = 0.0
-    evidence_similarity: float = 0.0
-    note: str | None = None
-
-
-@dataclass
-class MechanismAlignment:
-    label: str
-    text: str
-    alignments: list[StrategyAlignment]
-    gap: bool = False
-
-
-@dataclass
-class AlignmentReport:
-    document: str
-    mechanisms: list[MechanismAlignment]
-    unaddressed: list[dict[str, str]]
-    policies: list[dict[str, Any]]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def verdict(score: float, has_text: bool = True) -> str:
-    if score >= STRONG and has_text:
-        return "strong"
-    return "partial" if score >= PARTIAL else "none"
-
-
-def strategy_name(node: RegistryNode) -> str:
-    return f"{node.label}: {node.title}" if node.title else node.label
+    weight: float
+    query: AnalyzedQuery
+    vector: np.ndarray | None
 
 
 class Aligner:
@@ -90,13 +70,14 @@ class Aligner:
     Every chunk of every policy with text is scored against the mechanism (BM25 normalised
     by the query's own weight, and cosine similarity of stored vectors where the embedder
     reads the chunk), so each strategy is judged on its whole section, not only on what a
-    top-k search happened to return.
+    top-k search happened to return. ``synonyms`` gives the mechanism's other wordings.
     """
 
     def __init__(self, searcher: Searcher, sparse: Callable[[], SparseIndex],
                  embed: Callable[[list[str]], np.ndarray],
                  split_sentences: Callable[[str], list[tuple[int, int]]],
-                 catalog: Any, store: Any, *, keep: int = 5) -> None:
+                 catalog: Any, store: Any, *, keep: int = 5,
+                 synonyms: Synonyms | None = None) -> None:
         self.searcher = searcher
         self.sparse = sparse
         self.embed = embed
@@ -104,6 +85,7 @@ class Aligner:
         self.catalog = catalog
         self.store = store
         self.keep = keep
+        self.synonyms = synonyms
         self._title_vectors: dict[str, np.ndarray] = {}
         self._sections: tuple[Any, _Sections] | None = None
 
@@ -120,11 +102,33 @@ class Aligner:
                        for p, n in targets if p.has_text and best.get(n.id, 0.0) < PARTIAL]
         policies = [{"id": p.id, "title": p.title, "has_text": p.has_text, "note": p.note}
                     for p in registry.policies]
-        return AlignmentReport(document, results, unaddressed, policies)
+        return AlignmentReport(document, results, unaddressed, policies,
+                               sources=self._sources(results, registry),
+                               date=date.today().isoformat())
+
+    def _sources(self, results: list[MechanismAlignment],
+                 registry: PolicyRegistry) -> dict[str, str]:
+        """Titles of the cited documents (a policy's reviewed title before the title guessed
+        at ingestion); each quote gets the page number printed on its page."""
+        reviewed = {p.doc_id: p.title for p in registry.policies if p.doc_id}
+        sources: dict[str, str] = {}
+        printed: dict[tuple[str, int], str | None] = {}
+        for quote in (e for m in results for a in m.alignments for e in a.evidence):
+            if quote.doc_id not in sources:
+                record = self.catalog.get_document(quote.doc_id)
+                sources[quote.doc_id] = reviewed.get(quote.doc_id) or (
+                    record.title if record and record.title else quote.doc_id)
+            key = (quote.doc_id, quote.page)
+            if key not in printed:
+                page = self.catalog.page(*key)
+                printed[key] = printed_page(page.text) if page else None
+            quote.printed_page = printed[key]
+        return sources
 
     def _policy_sections(self, registry: PolicyRegistry,
                          targets: list[tuple[Policy, RegistryNode]]) -> _Sections:
-        """Chunks of each strategy's section, with their vectors; cached per registry."""
+        """Chunks of each strategy's section, with their vectors, and the policies' table
+        rows; cached per registry."""
         if self._sections is not None and self._sections[0] is registry:
             return self._sections[1]
         owner = _strategy_owner(targets)
@@ -143,32 +147,51 @@ class Aligner:
         dim = len(next(iter(vectors.values()))) if vectors else 0
         matrix = np.stack([vectors.get(c.chunk_id, np.zeros(dim, np.float32)) for c in chunks]) \
             if chunks else np.zeros((0, 0), np.float32)
-        sections = _Sections(chunks, strategy_of, matrix)
+        sections = _Sections(chunks, strategy_of, matrix,
+                             RowIndex(registry.policies, self.catalog.pages_of))
         self._sections = (registry, sections)
         return sections
 
+    def _wordings(self, mechanism: Mechanism) -> list[_Wording]:
+        """The mechanism in its own words, then in its synonyms' (see ``alignment.synonyms``)."""
+        text = " ".join(_BOILERPLATE.sub(" ", mechanism.text).split()) or mechanism.text
+        own = self.searcher.analyze(text)
+        wordings = [_Wording(1.0, own, self.searcher.query_vector(own))]
+        if self.synonyms is not None:
+            for variant in self.synonyms.variants(text, own.language):
+                query = self.searcher.analyze(variant)
+                wordings.append(_Wording(SYNONYM_WEIGHT, query, self.searcher.query_vector(query)))
+        return wordings
+
     def _align_one(self, mechanism: Mechanism, targets: list[tuple[Policy, RegistryNode]],
                    sections: _Sections) -> MechanismAlignment:
-        query_text = " ".join(_BOILERPLATE.sub(" ", mechanism.text).split()) or mechanism.text
-        query = self.searcher.analyze(query_text)
-        query_vector = self.searcher.query_vector(query)
-        title_sims = self._title_similarities(targets, query_vector)
-        chunk_scores = self._chunk_scores(query, query_vector, sections)
-        raw: list[tuple[Policy, RegistryNode, float, float, float, list[EvidenceQuote]]] = []
+        wordings = self._wordings(mechanism)
+        own = wordings[0]
+        # a title is a short name, so a synonym counts there too ("human capital" for the
+        # plan's "human resources"); a passage's meaning is compared with the plan's own words
+        title_sims: dict[str, float] = {}
+        for wording in wordings:
+            for node_id, sim in self._title_similarities(targets, wording.vector).items():
+                title_sims[node_id] = max(title_sims.get(node_id, -1.0), wording.weight * sim)
+        # lexical evidence in every wording (the best counts), meaning from the plan's own
+        lexical = np.stack([w.weight * self._lexical(w.query, sections) for w in wordings])
+        chunk_scores = self._chunk_scores(lexical.max(axis=0), own.vector, sections)
+        rows_of: dict[str, list[int]] = {}
+        for i, sid in enumerate(sections.strategy_of):
+            rows_of.setdefault(sid, []).append(i)
+        raw: list[tuple[Policy, RegistryNode, float, float, float]] = []
         for policy, node in targets:
-            rows = [i for i, sid in enumerate(sections.strategy_of) if sid == node.id]
-            rows.sort(key=lambda i: -chunk_scores[i])
-            evidence_sim = float(chunk_scores[rows[0]]) if rows else 0.0
+            rows = rows_of.get(node.id, [])
+            evidence_sim = float(chunk_scores[rows].max()) if rows else 0.0
             title_sim = title_sims.get(node.id, 0.0)
             if policy.has_text:
                 absolute = TITLE_WEIGHT * title_sim + (1 - TITLE_WEIGHT) * evidence_sim
             else:
                 absolute = title_sim * 0.85  # a title alone is weaker evidence than text
-            raw.append((policy, node, absolute, title_sim, evidence_sim,
-                        self._quotes(query, query_vector, [sections.chunks[i] for i in rows[:2]])))
+            raw.append((policy, node, absolute, title_sim, evidence_sim))
         standing = _standing([r[2] for r in raw], [r[0].id for r in raw])
         alignments = []
-        for (policy, node, absolute, title_sim, evidence_sim, evidence), z in zip(raw, standing, strict=True):
+        for (policy, node, absolute, title_sim, evidence_sim), z in zip(raw, standing, strict=True):
             # standing out lifts a weak-looking match; a strong match needs no lift (a policy
             # entirely about the mechanism's topic has no single strategy standing out)
             relative = 0.5 * absolute + 0.5 * min(1.0, max(0.0, z / 4))
@@ -176,29 +199,42 @@ class Aligner:
             alignments.append(StrategyAlignment(
                 policy=policy.title, policy_id=policy.id, strategy=strategy_name(node),
                 strategy_id=node.id, score=round(score, 3),
-                verdict=verdict(score, policy.has_text), evidence=evidence,
+                verdict=verdict(score, policy.has_text),
                 title_similarity=round(title_sim, 3), evidence_similarity=round(evidence_sim, 3),
-                note=None if policy.has_text else (policy.note or "entered by hand; no indexed text backs it")))
-        alignments.sort(key=lambda a: -a.score)
+                note=None if policy.has_text
+                else (policy.note or "entered by hand; no indexed text backs it")))
+        # evidence first: a hand-entered strategy is context, never above a match with text
+        alignments.sort(key=lambda a: (not a.has_text, -a.score))
         shown = [a for a in alignments if a.verdict != "none"][: self.keep] or alignments[:1]
-        gap = all(a.verdict == "none" for a in alignments if a.note is None)
+        for alignment in shown:
+            rows = sorted(rows_of.get(alignment.strategy_id, []), key=lambda i: -chunk_scores[i])[:2]
+            if rows:  # quoted in the wording that found the best passage's words
+                wording = wordings[int(lexical[:, rows[0]].argmax())]
+                alignment.evidence = self._quotes(own, wording, [sections.chunks[i] for i in rows],
+                                                  sections.rows)
+        gap = all(a.verdict == "none" for a in alignments if a.has_text)
         return MechanismAlignment(mechanism.label, mechanism.text, shown, gap)
 
-    def _chunk_scores(self, query: Any, query_vector: np.ndarray | None,
-                      sections: _Sections) -> np.ndarray:
-        n = len(sections.chunks)
-        if n == 0:
+    def _lexical(self, query: AnalyzedQuery, sections: _Sections) -> np.ndarray:
+        """BM25 of each section chunk for the query, normalised by the query's own weight
+        (the glossary translation stands in for a query in the chunk's other language)."""
+        if not sections.chunks:
             return np.zeros(0, np.float32)
         index = self.sparse()
         scores = index.normalized_scores(query.terms)
         if query.translated_terms:
             scores = np.maximum(scores, query.coverage * index.normalized_scores(query.translated_terms))
         rows = [index.row_of(c.chunk_id) for c in sections.chunks]
-        lexical = np.array([min(1.0, float(scores[r])) if r is not None else 0.0 for r in rows],
-                           dtype=np.float32)
-        readable = self.searcher.embedder.languages | {"mixed"}
+        return np.array([min(1.0, float(scores[r])) if r is not None else 0.0 for r in rows],
+                        dtype=np.float32)
+
+    def _chunk_scores(self, lexical: np.ndarray, query_vector: np.ndarray | None,
+                      sections: _Sections) -> np.ndarray:
+        """Lexical and dense evidence of each chunk (lexical alone where the embedder cannot
+        read the chunk's language)."""
         if query_vector is None or sections.matrix.size == 0:
             return lexical
+        readable = self.searcher.embedder.languages | {"mixed"}
         dense = sections.matrix @ query_vector
         is_readable = np.array([c.language in readable for c in sections.chunks])
         dense = np.where(is_readable, dense, lexical)
@@ -215,25 +251,12 @@ class Aligner:
                 self._title_vectors[node.id] = vector
         return {n.id: float(np.dot(self._title_vectors[n.id], query_vector)) for _, n in targets}
 
-    def _quotes(self, query: Any, query_vector: np.ndarray | None,
-                chunks: list[ChunkRecord]) -> list[EvidenceQuote]:
+    def _quotes(self, own: _Wording, wording: _Wording, chunks: list[ChunkRecord],
+                rows: RowIndex) -> list[EvidenceQuote]:
         """The best sentence of each of the strategy's best passages: exact, citable spans."""
-        if not chunks:
-            return []
-        hits = [_as_hit(c) for c in chunks]
-        sentences = sentences_of(hits, self.split_sentences, self.searcher.analyzer)
-        index = self.sparse()
-        score_sentences(sentences, query, index.idf, self.embed, query_vector,
-                        self.searcher.embedder.languages, {h.chunk_id: i for i, h in enumerate(hits)},
-                        max_embedded=12, unknown_idf=index.max_idf())
-        quotes: list[EvidenceQuote] = []
-        for hit in hits:
-            own = [s for s in sentences if s.hit is hit]
-            if own:
-                best = max(own, key=lambda s: 0.6 * s.dense + 0.4 * s.lexical)
-                if all((q.doc_id, q.page, q.start) != (hit.doc_id, hit.page, best.start) for q in quotes):
-                    quotes.append(EvidenceQuote(hit.doc_id, hit.page, best.text, best.start, best.end))
-        return quotes
+        return best_quotes(chunks, wording.query, own.vector, split=self.split_sentences,
+                           analyzer=self.searcher.analyzer, index=self.sparse(), embed=self.embed,
+                           readable=self.searcher.embedder.languages, rows=rows)
 
 
 @dataclass
@@ -241,13 +264,7 @@ class _Sections:
     chunks: list[ChunkRecord]
     strategy_of: list[str]
     matrix: np.ndarray
-
-
-def _as_hit(chunk: ChunkRecord) -> Hit:
-    return Hit(chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, title="", doc_type="policy",
-               language=chunk.language, doc_language=chunk.language, date=None, issuing_body=None,
-               page=chunk.page, start=chunk.start, end=chunk.end, heading=chunk.heading,
-               text=chunk.text, snippet="", highlights=[], scores=ScoreBreakdown(fused=0.0))
+    rows: RowIndex
 
 
 def _standing(scores: list[float], groups: list[str]) -> list[float]:

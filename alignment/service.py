@@ -34,4 +34,7 @@ def align_document(catalog: Catalog, aligner: Aligner, registry: RegistryCache,
         raise NoMechanismsError(
             f"no numbered mechanisms, objectives or measures found in {name} "
             "(expected a list such as '1- ..., 2- ...' or 'Mechanism 1: ...')")
-    return aligner.align(name, mechanisms, registry.current())
+    report = aligner.align(name, mechanisms, registry.current())
+    record = catalog.get_document(doc_id) if doc_id else None
+    report.title = record.title if record and record.title else None
+    return report

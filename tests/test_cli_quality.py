@@ -65,8 +65,8 @@ def test_eval_with_baselines_writes_every_system_per_kind(cli: Invoke, tmp_path:
     assert set(data["by_kind"]) == KINDS
     assert data["counts"]["overall"]["queries"] == 22
     baselines = data["baselines"]
-    assert len(baselines) == 2 and any("bm25s" in n for n in baselines) and any(
-        "LlamaIndex" in n for n in baselines)
+    assert len(baselines) == 3 and any("bm25s" in n for n in baselines) and any(
+        "LlamaIndex" in n for n in baselines) and any("RRF" in n for n in baselines)
     for name, res in baselines.items():
         assert set(res["by_kind"]) == KINDS, name
         # the point of PolicyKB: better than what a user would otherwise pick
@@ -134,16 +134,16 @@ def _from_markdown(text: str) -> list[dict[str, Any]]:
 
 
 def _from_csv(text: str) -> list[dict[str, Any]]:
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))  # Excel's BOM
     mechanisms: dict[str, dict[str, Any]] = {}
-    for row in rows:  # one row per alignment, best first
+    for row in (r for r in rows if r["verdict"] != "unaddressed"):  # per alignment, best first
         m = mechanisms.setdefault(row["mechanism"], {"label": row["mechanism"],
                                                      "text": row["mechanism_text"],
                                                      "alignments": [], "verdicts": []})
         m["alignments"].append({"strategy": row["strategy"]})
-        m["verdicts"].append(row["verdict"])
+        m["verdicts"].append(row["gap"] == "yes")  # hand-entered context may be "partial"
     for m in mechanisms.values():
-        m["gap"] = all(v == "none" for v in m.pop("verdicts"))
+        m["gap"] = all(m.pop("verdicts"))
     return list(mechanisms.values())
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from alignment.report import to_csv, to_json, to_markdown
+from alignment.report import csv_bytes, to_docx, to_json, to_markdown
 from alignment.service import align_document
 from api.deps import AlignerDep, CatalogDep, RegistryDep
 from api.responses import ErrorOut, not_found
 from api.schemas import NOT_BLANK, one_of_required
 
 router = APIRouter(tags=["alignment"])
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class AlignmentRequestIn(BaseModel):
@@ -24,16 +25,28 @@ class AlignmentRequestIn(BaseModel):
                                description="An ingested plan, meeting record or draft ...")
     text: str | None = Field(None, max_length=200_000, pattern=NOT_BLANK,
                              description="... or its pasted text.")
-    format: str = Field("json", pattern="^(json|md|csv)$",
-                        description="json (below), md (a report to paste into a review) or csv.")
+    format: str = Field("json", pattern="^(json|md|csv|docx)$",
+                        description="json (below), md (a report to paste into a review), csv "
+                                    "(UTF-8 with BOM) or docx (a Word report to circulate).")
+
+
+class TableRowOut(BaseModel):
+    number: int
+    action: str
+    responsible: list[str]
+    timeline: str
 
 
 class EvidenceOut(BaseModel):
     doc_id: str
     page: int
-    quote: str
+    quote: str = Field(..., description="Exactly the page text from `start` to `end`.")
     start: int
     end: int
+    title: str | None = None
+    printed_page: str | None = Field(None, description="The page number printed on the page.")
+    row: TableRowOut | None = Field(
+        None, description="The priority-action table row the quote lies in, as its columns.")
 
 
 class StrategyAlignmentOut(BaseModel):
@@ -59,13 +72,15 @@ class UnaddressedOut(BaseModel):
 
 class AlignmentOut(BaseModel):
     document: str
+    title: str | None = Field(None, description="The plan's title, when it is an indexed document.")
+    date: str | None = Field(None, description="The day the report was made (YYYY-MM-DD).")
     mechanisms: list[MechanismOut]
     unaddressed: list[UnaddressedOut] = Field(
         ..., description="National strategies no mechanism of the plan addresses.")
 
 
 @router.post("/alignment", response_model=AlignmentOut,
-             responses={200: {"content": {"text/markdown": {}, "text/csv": {}}},
+             responses={200: {"content": {"text/markdown": {}, "text/csv": {}, DOCX: {}}},
                         400: {"model": ErrorOut, "description": "Neither `doc_id` nor `text`."},
                         **not_found("document"),
                         422: {"description": "Invalid field, or no mechanisms found in the plan."}})
@@ -76,5 +91,8 @@ def alignment(body: AlignmentRequestIn, catalog: CatalogDep, aligner: AlignerDep
     if body.format == "md":
         return PlainTextResponse(to_markdown(report), media_type="text/markdown; charset=utf-8")
     if body.format == "csv":
-        return PlainTextResponse(to_csv(report), media_type="text/csv; charset=utf-8")
+        return Response(csv_bytes(report), media_type="text/csv; charset=utf-8")
+    if body.format == "docx":
+        return Response(to_docx(report), media_type=DOCX, headers={
+            "Content-Disposition": 'attachment; filename="policy-alignment.docx"'})
     return to_json(report)

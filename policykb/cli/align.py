@@ -64,12 +64,13 @@ def policies(
 
 def align(
     target: Annotated[str, typer.Argument(help="An ingested document id, or a text/Markdown file.")],
-    format: Annotated[ReportFormat, typer.Option("--format", help="md (default), csv or json.")] = ReportFormat.md,
+    format: Annotated[ReportFormat, typer.Option(
+        "--format", help="md (default), csv (UTF-8 with BOM), json or docx (needs --output).")] = ReportFormat.md,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Which national strategy each mechanism of a plan serves, with evidence; gaps; strategies
     the plan does not address."""
-    from alignment.report import to_csv, to_json, to_markdown
+    from alignment.report import csv_bytes, to_docx, to_json, to_markdown
     from alignment.service import align_document
 
     services = index_services()
@@ -85,11 +86,14 @@ def align(
             raise PolicyKBError(f"{target!r} is neither an indexed document id nor a readable file")
     except (ValueError, UnicodeDecodeError) as exc:
         raise PolicyKBError(str(exc)) from exc
-    rendered = (to_markdown(report) if format is ReportFormat.md
-                else to_csv(report) if format is ReportFormat.csv
-                else json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n")
+    if format is ReportFormat.docx and not output:
+        raise PolicyKBError("--format docx writes a Word file: give --output report.docx")
+    rendered = (to_markdown(report).encode() if format is ReportFormat.md
+                else csv_bytes(report) if format is ReportFormat.csv
+                else to_docx(report) if format is ReportFormat.docx
+                else (json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n").encode())
     if output:
-        output.write_text(rendered, encoding="utf-8")
+        output.write_bytes(rendered)
         console.print(f"wrote {output}")
     else:
-        sys.stdout.write(rendered)
+        sys.stdout.write(rendered.decode("utf-8"))

@@ -17,6 +17,7 @@ class ReportFormat(StrEnum):
     md = "md"
     csv = "csv"
     json = "json"
+    docx = "docx"
 
 
 class Lang(StrEnum):

@@ -405,7 +405,7 @@ def test_alignment_table_with_verdicts_evidence_and_downloads(ui_base: str, new_
         content = saved.read_text(encoding="utf-8")
         assert all(m["text"] in content for m in report["mechanisms"])
         if fmt == "csv":
-            assert content.splitlines()[0].startswith("mechanism,")
+            assert content.startswith("\ufeffmechanism,")  # the BOM Excel needs
     # pasted text
     page.check("#align-mode-text")
     expect(page.locator("#align-doc-field")).to_be_hidden()
