@@ -83,8 +83,10 @@ class SearchRequestIn(BaseModel):
     query: str = Field(..., min_length=1, pattern=NOT_BLANK,
                        description="Khmer or English; at most "
                        "POLICYKB_MAX_QUERY_CHARS characters (the schema's maxLength).")
-    k: int = Field(10, ge=1, le=100)
-    per_doc: int = Field(2, ge=1, le=50, description="At most this many passages per document.")
+    k: int = Field(10, ge=1, le=100, description="Show every passage until this many pages "
+                   "are shown, then each further document's best, until this many documents.")
+    per_doc: int | None = Field(None, ge=1, le=50, description="At most this many passages "
+                                "per document (default: no cap).")
     filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)
     rerank: StrictBool | None = Field(None, description="Use the configured reranker "
                                       "(default: if any).")

@@ -17,9 +17,13 @@ RRF_K = 60
 
 @dataclass(frozen=True)
 class RankedList:
+    """Keys best first; ``ranks``, when given, are their ranks (several keys may share one,
+    e.g. the passages of a document that all borrow its translation's rank)."""
+
     name: str
     keys: Sequence[Hashable]
     weight: float
+    ranks: Sequence[int] | None = None
 
 
 def reciprocal_rank_fusion(lists: Sequence[RankedList], k: int = RRF_K) -> dict[Hashable, float]:
@@ -27,7 +31,8 @@ def reciprocal_rank_fusion(lists: Sequence[RankedList], k: int = RRF_K) -> dict[
     for ranked in lists:
         if ranked.weight <= 0:
             continue
-        for rank, key in enumerate(ranked.keys, start=1):
+        ranks = ranked.ranks if ranked.ranks is not None else range(1, len(ranked.keys) + 1)
+        for rank, key in zip(ranks, ranked.keys, strict=True):
             if key is None:  # a placeholder that keeps the ranks of the others
                 continue
             fused[key] = fused.get(key, 0.0) + ranked.weight / (k + rank)

@@ -1,5 +1,5 @@
 """Hybrid retrieval: BM25 in the query's language, BM25 on its glossary translation, dense
-vectors, fused by weighted RRF; then optional reranking, per-document grouping, twins, snippets.
+vectors, fused by weighted RRF; then optional reranking, grouping into pages, twins, snippets.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from index.embedder import Kind
 from index.explain import Explain
 from index.filters import sparse_mask, vector_where, visible
 from index.fusion import FusionWeights, RankedList, reciprocal_rank_fusion, weights_for
-from index.grouping import group_hits, twin_key
+from index.grouping import group_hits
 from index.query import AnalyzedQuery, Translator, analyze_query
 from index.result_cache import ResultCache, VectorCache
 from index.search_types import Hit, ScoreBreakdown, SearchFilters, SearchResponse, Twin
 from index.snippets import find_highlights, make_snippet
 from index.sparse import SparseIndex
+from index.stand_in import stand_in_list
+from index.twins import twin_key
 
 if TYPE_CHECKING:
     from ingest.analysis import Analyzer
@@ -98,10 +100,12 @@ class Searcher:
         return self._query_vector(query.dense_text) if query.dense_text else None
 
     def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None,
-               per_doc: int = 2, rerank: bool | None = None) -> SearchResponse:
-        """Hybrid search. Results are cached per index generation: the same question asked
-        again (the chat page searches before it answers; drafters re-run queries) costs a
-        dictionary lookup, and any ingest or delete invalidates the cache."""
+               per_doc: int | None = None, rerank: bool | None = None) -> SearchResponse:
+        """Hybrid search: every passage until ``k`` pages are shown, then the best passage of
+        each further document until ``k`` documents are (``index/grouping.py``); ``per_doc``
+        caps the passages of one document. Results are cached per index generation: the same
+        question asked again (the chat page searches before it answers; drafters re-run
+        queries) costs a dictionary lookup, and any ingest or delete invalidates the cache."""
         started = time.perf_counter()
         filters = filters or SearchFilters()
         index = self.sparse()
@@ -170,7 +174,7 @@ class Searcher:
 
     def _retrieve(self, index: SparseIndex, q: AnalyzedQuery, terms: list[str],
                   translated: list[str], dense: Callable[[FusionWeights], list],
-                  filters: SearchFilters, k: int, per_doc: int,
+                  filters: SearchFilters, k: int, per_doc: int | None,
                   rerank: bool | None) -> tuple[list[Hit], bool]:
         """BM25 over ``terms`` and their ``translated`` counterparts, the ``dense`` hits, fused
         and grouped into hits. Returns the hits and whether dense evidence was found."""
@@ -202,8 +206,9 @@ class Searcher:
                dense_hits: list, weights: FusionWeights) -> list[RankedList]:
         """Ranked lists for fusion. Chunks in a language the embedder cannot read have no
         meaningful vector (MiniLM sees Khmer as [UNK]): they are dropped from the dense list
-        and their sparse rank stands in for the dense evidence they cannot have, so they are
-        not outranked merely for being Khmer."""
+        and a stand-in list gives them the dense evidence they cannot have, their
+        translation's or else their own sparse rank (``index/stand_in.py``), so they are not
+        outranked merely for being Khmer."""
         readable = self._readable
         sparse_ids = [index.chunk_ids[i] for i, _ in sparse_hits]
         lists = [RankedList("sparse", sparse_ids, weights.sparse)]
@@ -211,15 +216,12 @@ class Searcher:
             kept = [h.chunk_id for h in dense_hits if h.metadata.get("language") in readable]
             lists.append(RankedList("dense", kept, weights.dense))
             if weights.dense > 0:
-                languages = index.columns["language"]
-                lists.append(RankedList("dense_stand_in", [
-                    index.chunk_ids[i] if languages[i] not in readable else None
-                    for i, _ in sparse_hits
-                ], weights.dense))
+                lists.append(stand_in_list(index, sparse_hits, dense_hits, readable,
+                                           weights.dense))
         return lists
 
     def _assemble(self, q: AnalyzedQuery, lists: list[RankedList], explain: Explain, k: int,
-                  per_doc: int, rerank: bool | None) -> list[Hit]:
+                  per_doc: int | None, rerank: bool | None) -> list[Hit]:
         fused = reciprocal_rank_fusion(lists)
         ranked = sorted(fused, key=lambda key: (-fused[key], str(key)))
         pool = [str(c) for c in ranked[: max(k * 6, 60)]]

@@ -8,6 +8,7 @@ dropped, syllables canonical, as the index sees it) mapped back to the original.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
@@ -28,12 +29,12 @@ def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str
     spans: list[tuple[int, int]] = []
     latin_terms = {t for t in term_set if not _KHMER.match(t)}
     if latin_terms:
-        for match in _LATIN_WORD.finditer(text):
-            analysed = analyze_word(match.group())
+        for word, word_spans in _latin_words(text).items():
+            analysed = analyze_word(word)
             if analysed and analysed[0] in latin_terms:
-                spans.append(match.span())
+                spans.extend(word_spans)
     khmer_terms = sorted({t for t in term_set if _KHMER.match(t)}, key=len, reverse=True)
-    if khmer_terms:
+    if khmer_terms and _KHMER.search(text):  # a text without Khmer letters holds no Khmer term
         stripped, positions, ends = _search_view(text)
         taken = [False] * len(stripped)
         for term in khmer_terms:
@@ -47,6 +48,18 @@ def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str
     return _merge(sorted(spans))
 
 
+# The same passages come back across questions (and every hit is highlighted), so what does
+# not depend on the question is kept per text: a few MB at most.
+@lru_cache(maxsize=4096)
+def _latin_words(text: str) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Each Latin word of ``text`` with its spans: a word is analysed once per text."""
+    words: dict[str, list[tuple[int, int]]] = {}
+    for match in _LATIN_WORD.finditer(text):
+        words.setdefault(match.group(), []).append(match.span())
+    return {word: tuple(spans) for word, spans in words.items()}
+
+
+@lru_cache(maxsize=1024)
 def _search_view(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     """``text`` keyed the way query terms are (zero-width characters dropped, each Khmer
     syllable in canonical order with COENG DA and digits folded), plus, for every keyed
@@ -59,8 +72,8 @@ def _search_view(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
         return text, range(len(text)), range(1, len(text) + 1)
     unit_ends = list(accumulate(map(len, units)))
     key_lengths = list(map(len, keys))
-    starts = list(chain.from_iterable(map(repeat, [0, *unit_ends[:-1]], key_lengths)))
-    ends = list(chain.from_iterable(map(repeat, unit_ends, key_lengths)))
+    starts = array("l", chain.from_iterable(map(repeat, [0, *unit_ends[:-1]], key_lengths)))
+    ends = array("l", chain.from_iterable(map(repeat, unit_ends, key_lengths)))
     return keyed, starts, ends
 
 

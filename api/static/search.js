@@ -99,6 +99,17 @@ function hitItem(hit) {
   return item;
 }
 
+function withoutTwinRepeats(hits) {
+  const twinIds = new Set();
+  const shown = [];
+  for (const hit of hits) {
+    if (twinIds.has(hit.chunk_id)) continue;
+    for (const twin of hit.twins || []) twinIds.add(twin.chunk_id);
+    shown.push(hit);
+  }
+  return shown;
+}
+
 async function runSearch(request) {
   lastRequest = request;
   const signal = nextSignal();
@@ -108,15 +119,18 @@ async function runSearch(request) {
   status.append(spinner(), el("span", { i18n: "searching", text: t("searching") }));
   try {
     const response = await postForJSON("/search", request, { signal });
+    // a translation follows the hit it translates in `hits` (so rankings count it) and is also
+    // among that hit's twins: the page shows it once, as the twin
+    const shown = withoutTwinRepeats(response.hits);
     clear(status);
-    if (!response.hits.length) {
+    if (!shown.length) {
       status.append(el("span", { class: "empty", i18n: "noResults", text: t("noResults") }));
     } else {
       const ms = Math.round(response.took_ms);
-      status.append(el("span", { i18n: "resultsCount", i18nVars: { n: response.hits.length, ms },
-                                 text: t("resultsCount", { n: response.hits.length, ms }) }));
+      status.append(el("span", { i18n: "resultsCount", i18nVars: { n: shown.length, ms },
+                                 text: t("resultsCount", { n: shown.length, ms }) }));
     }
-    for (const hit of response.hits) results.append(hitItem(hit));
+    for (const hit of shown) results.append(hitItem(hit));
   } catch (err) {
     if (err && err.name === "AbortError") return;
     clear(status).append(errorWithRetry(err.message, () => runSearch(lastRequest)));

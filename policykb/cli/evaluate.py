@@ -35,11 +35,11 @@ def eval_command(
         raise PolicyKBError(str(exc)) from exc
     systems = {"PolicyKB": result}
     if baselines:
-        from evaluation.baselines import LlamaIndexBaseline, PlainBM25Baseline
+        from evaluation.baselines import standard_baselines
 
         chunks = list(services.catalog.iter_chunks())
         pages = [p for d in services.catalog.documents() for p in services.catalog.pages_of(d.doc_id)]
-        for baseline in (PlainBM25Baseline(chunks), LlamaIndexBaseline(pages, services.embedder)):
+        for baseline in standard_baselines(chunks, pages, services.embedder):
             systems[baseline.name] = score(partial(baseline.search, k=20), queries, qrels)
         result["baselines"] = {name: r for name, r in systems.items() if name != "PolicyKB"}
     console.print(_table(systems, baselines))
