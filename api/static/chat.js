@@ -1,16 +1,32 @@
 // The chat: questions, answers streamed sentence by sentence with citation chips, the cited
-// passages in the side panel, copy-with-citations, thumbs up / down feedback.
+// passages in the side panel, copy-with-citations, thumbs up / down feedback. A wait can be
+// stopped and ends by itself after ASK_TIMEOUT_MS without an event; the question is kept.
 
 import { ApiError, pageText, postForJSON, streamAnswer } from "./api.js";
+import { bulletNodes, tidyBullets, tidyTextNodes } from "./bullets.js";
 import { $, clear, el, errorWithRetry, icon, langAttr, newId, scrollWithin, spinner } from "./dom.js";
 import { documentInfo, metaLine } from "./docs.js";
 import { getLang, t } from "./i18n.js";
+import { watchQuestionLimit } from "./question_limit.js";
 import { markedText, openSource, passageRange } from "./source.js";
 
 const MODE = "extractive";
+// A wait with no event for this long ends with a message and Retry, not an endless spinner;
+// window.POLICYKB_ASK_TIMEOUT_MS overrides it (tests, a slow generative deployment).
+const ASK_TIMEOUT_MS = 30_000;
 const turns = [];  // {id, question, answer, citations: Map, els: {...}, controller}
 let activeTurn = null;
 let busy = false;
+let questionLimit = null;  // watchQuestionLimit(): the question's length against the server's
+
+function askTimeoutMs() {
+  const override = Number(window.POLICYKB_ASK_TIMEOUT_MS);
+  return override > 0 ? override : ASK_TIMEOUT_MS;
+}
+
+function syncSend() {
+  $("ask-send").disabled = busy || Boolean(questionLimit && questionLimit.isOver());
+}
 
 // -- citations side panel ---------------------------------------------------------------------
 
@@ -24,7 +40,7 @@ function citationPassage(citation) {
 
 function citationCard(turn, citation) {
   const passage = el("blockquote", { class: "cite-passage", lang: langAttr(citation.language) },
-                     el("mark", { class: "cited", text: citation.quote }));
+                     el("mark", { class: "cited" }, ...bulletNodes(citation.quote)));
   const open = (event) => {
     openSource(citationPassage(citation), event.currentTarget);
     selectCitation(turn, citation.id);
@@ -48,7 +64,7 @@ function citationCard(turn, citation) {
   // the quote highlighted within its passage: a window of the page text around [start, end)
   pageText(citation.doc_id, citation.page).then(({ text }) => {
     const range = passageRange(text, citationPassage(citation));
-    if (range) passage.replaceChildren(markedText(text, range, { context: 180 }));
+    if (range) passage.replaceChildren(tidyTextNodes(markedText(text, range, { context: 180 })));
   }).catch(() => { /* the quote alone stays */ });
   return card;
 }
@@ -103,12 +119,13 @@ function chip(turn, citation) {
 // -- one answer -------------------------------------------------------------------------------
 
 function cleanQuote(quote) {
-  return quote.replace(/^\s*(?:[-*•]|#+)\s+/, "").replace(/\s+/g, " ").trim();
+  return tidyBullets(quote).replace(/^\s*(?:[-*•]|#+)\s+/, "").replace(/\s+/g, " ").trim();
 }
 
 export function answerWithReferences(answer) {
   const refs = answer.citations.map((c) => `[${c.id}] ${c.title}, ${t("pageShort", { n: c.page })} — ${cleanQuote(c.quote)}`);
-  return refs.length ? `${answer.answer}\n\n${refs.join("\n")}` : answer.answer;
+  const text = tidyBullets(answer.answer);
+  return refs.length ? `${text}\n\n${refs.join("\n")}` : text;
 }
 
 async function copyText(text) {
@@ -217,24 +234,57 @@ function finish(turn, answer) {
   box.append(el("div", { class: "answer-actions" }, copy, copyStatus, feedbackControls(turn)));
 }
 
+function retry(turn) {
+  turn.els.answer.remove();
+  turns.splice(turns.indexOf(turn), 1);
+  if (activeTurn === turn) { activeTurn = null; renderCitations(null); }
+  const input = $("question");
+  if (input.value.trim() === turn.question) {  // the kept copy is being sent again
+    input.value = "";
+    questionLimit?.update();
+  }
+  ask(turn.question, turn.els.question);
+}
+
 function fail(turn, err) {
   const { answer: box, status } = turn.els;
   status.remove();
   box.removeAttribute("aria-busy");
   box.classList.add("failed");
   const message = err instanceof ApiError ? err.message : `${t("errorIncomplete")} ${err.message || ""}`;
-  box.append(errorWithRetry(message, () => {
-    box.remove();
-    turns.splice(turns.indexOf(turn), 1);
-    if (activeTurn === turn) { activeTurn = null; renderCitations(null); }
-    ask(turn.question, turn.els.question);
-  }, { block: true }));
+  box.append(errorWithRetry(message, () => retry(turn), { block: true }));
+}
+
+/** End a wait on purpose: `reason` is "stop" (the Stop button) or "timeout". */
+function halt(turn, reason) {
+  if (turn.halted || turn.answer) return;
+  turn.halted = reason;
+  turn.controller.abort();
+}
+
+/** After halt(): say why, offer Retry on a timeout, and give the question back for editing. */
+function halted(turn) {
+  const { answer: box, status } = turn.els;
+  status.remove();
+  box.removeAttribute("aria-busy");
+  box.classList.add(turn.halted === "timeout" ? "failed" : "stopped");
+  if (turn.halted === "timeout") {
+    box.append(errorWithRetry(t("errorTimeout"), () => retry(turn), { block: true }));
+  } else {
+    box.append(el("p", { class: "stopped-note", i18n: "stopped", text: t("stopped") }));
+  }
+  const input = $("question");
+  if (!input.value.trim()) {
+    input.value = turn.question;
+    questionLimit?.update();
+  }
+  input.focus();
 }
 
 async function ask(question, questionBubble = null) {
   if (busy) return;
   busy = true;
-  $("ask-send").disabled = true;
+  syncSend();
   $("conversation-empty")?.remove();
   const log = $("conversation");
   const turn = {
@@ -245,7 +295,9 @@ async function ask(question, questionBubble = null) {
     el("span", { class: "who", i18n: "you", text: t("you") }),
     el("p", { class: "q-text", dir: "auto", text: question }));
   const status = el("p", { class: "status", attrs: { role: "status" } },
-    spinner(), el("span", { i18n: "searching", text: t("searching") }));
+    spinner(), el("span", { i18n: "searching", text: t("searching") }),
+    el("button", { type: "button", class: "secondary stop", i18n: "stop", text: t("stop"),
+                   onclick: () => halt(turn, "stop") }));
   const sentences = el("p", { class: "sentences" });
   const box = el("article", { class: "msg answer", attrs: { "aria-busy": "true" } },
     el("span", { class: "who", i18n: "assistant", text: t("assistant") }), status, sentences);
@@ -256,19 +308,27 @@ async function ask(question, questionBubble = null) {
   setActive(turn);
   scrollWithin(log, box);
 
+  let timer = null;
+  const watch = () => {  // (re)start the wait for the next event
+    clearTimeout(timer);
+    timer = setTimeout(() => halt(turn, "timeout"), askTimeoutMs());
+  };
+  watch();
   try {
     const answer = await streamAnswer({ question, mode: MODE }, {
       signal: turn.controller.signal,
       onEvent(type, data) {
+        watch();
         if (type === "start") {
           if (langAttr(data.language)) box.lang = data.language;
         } else if (type === "note" && data.text) {
           box.insertBefore(el("p", { class: "note" },
-            el("strong", { i18n: "note", text: t("note") }), " ", el("span", { text: data.text })),
+            el("strong", { i18n: "note", text: t("note") }), " ",
+            el("span", { text: tidyBullets(data.text) })),
           sentences);
         } else if (type === "sentence") {
           if (sentences.childNodes.length) sentences.append(" ");
-          sentences.append(el("span", { class: "sentence", text: data.text }));
+          sentences.append(el("span", { class: "sentence" }, ...bulletNodes(data.text)));
           for (const citation of data.citations || []) {
             const full = typeof citation === "object" ? citation : turn.citations.get(citation);
             if (!full) continue;
@@ -281,12 +341,16 @@ async function ask(question, questionBubble = null) {
     });
     finish(turn, answer);
   } catch (err) {
-    if (err && err.name === "AbortError") return;  // reset while streaming
+    if (err && err.name === "AbortError") {
+      if (turn.halted && turns.includes(turn)) halted(turn);  // else: reset while streaming
+      return;
+    }
     fail(turn, err);
   } finally {
+    clearTimeout(timer);
     if (turns.includes(turn) || !turn.controller.signal.aborted) {
       busy = false;
-      $("ask-send").disabled = false;
+      syncSend();
     }
   }
 }
@@ -296,23 +360,25 @@ function reset() {
   turns.length = 0;
   activeTurn = null;
   busy = false;
-  $("ask-send").disabled = false;
   clear($("conversation")).append(el("p", {
     id: "conversation-empty", class: "empty", i18n: "emptyConversation", text: t("emptyConversation"),
   }));
   renderCitations(null);
   $("question").value = "";
+  questionLimit?.update();  // also enables the send button again
   $("question").focus();
 }
 
 export function initChat() {
   const form = $("ask-form");
   const input = $("question");
+  questionLimit = watchQuestionLimit(input, syncSend);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const question = input.value.trim();
-    if (!question || busy) return;
+    if (!question || busy || questionLimit.isOver()) return;
     input.value = "";
+    questionLimit.update();
     ask(question);
   });
   input.addEventListener("keydown", (event) => {
