@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
+from ingest.identity.country import normalize_country
+
 # Some character that is not whitespace. Written so that pydantic's Rust regex, Python's `re`
 # and str.strip() agree (Python also counts \x1c-\x1f as whitespace; Unicode does not).
 NOT_BLANK = r"[^\s\x1c-\x1f]"
@@ -48,6 +50,8 @@ class DocumentSummary(BaseModel):
     doc_type: str
     language: str
     issuing_body: str | None = None
+    country: str | None = Field(None, description="Jurisdiction code: KH, SG, VN, IN, IN-KL.")
+    country_name: str | None = None
     date: str | None = None
     period: str | None = None
     n_pages: int
@@ -77,6 +81,15 @@ class SearchFiltersIn(BaseModel):
     date_to: str | None = Field(None, description="ISO date or year, inclusive.",
                                 pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
     doc_ids: list[str] | None = None
+    countries: list[str] | None = Field(
+        None, description="Jurisdiction codes or names (KH, SG, VN, IN, IN-KL; IN includes "
+        "IN-KL). Documents of unknown country never match.")
+
+    @field_validator("countries")
+    @classmethod
+    def _country_codes(cls, value: list[str] | None) -> list[str] | None:
+        """Codes as stored: "Singapore" or "sg" mean SG."""
+        return [normalize_country(v) or v.strip().upper() for v in value] if value else value
 
 
 class SearchRequestIn(BaseModel):
@@ -135,6 +148,8 @@ class HitOut(BaseModel):
     doc_language: str
     date: str | None
     issuing_body: str | None
+    country: str | None = None
+    country_name: str | None = None
     page: int
     start: int = Field(..., description="Character offset of the passage in the page text.")
     end: int

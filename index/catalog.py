@@ -252,12 +252,14 @@ class Catalog:
         for row in self._conn().execute("SELECT * FROM chunks ORDER BY doc_id, ordinal"):
             yield ChunkRecord(**dict(row))
 
-    def sparse_rows(self) -> Iterator[tuple[str, str, str, str, str, str, str, str | None]]:
-        """(chunk_id, terms, doc_id, chunk language, doc language, doc type, issuing body, date)."""
+    def sparse_rows(self) -> Iterator[tuple[str, str, str, str, str, str, str, str | None, str]]:
+        """(chunk_id, terms, doc_id, chunk language, doc language, doc type, issuing body, date,
+        country code or '')."""
         yield from self._conn().execute(
             "SELECT c.chunk_id, c.search_key, c.doc_id, c.language, d.language, d.doc_type, "
-            "COALESCE(d.issuing_body, ''), d.date FROM chunks c JOIN documents d USING(doc_id) "
-            "ORDER BY c.doc_id, c.ordinal"
+            "COALESCE(d.issuing_body, ''), d.date, "
+            "COALESCE(json_extract(d.metadata, '$.country'), '') "
+            "FROM chunks c JOIN documents d USING(doc_id) ORDER BY c.doc_id, c.ordinal"
         )
 
     def generation(self) -> str:

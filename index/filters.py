@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from core.dates import bound_key
+from index.jurisdiction import with_subdivisions
 from index.search_types import SearchFilters
 from index.sparse import SparseIndex
 
@@ -28,6 +29,8 @@ def sparse_mask(index: SparseIndex, filters: SearchFilters) -> np.ndarray | None
         mask &= np.isin(cols["issuing_body"], filters.issuing_bodies)
     if filters.doc_ids:
         mask &= np.isin(cols["doc_id"], filters.doc_ids)
+    if filters.countries:
+        mask &= np.isin(cols["country"], with_subdivisions(filters.countries))
     if filters.exclude_doc_ids:
         mask &= ~np.isin(cols["doc_id"], filters.exclude_doc_ids)
     lo, hi = bound_key(filters.date_from, end=False), bound_key(filters.date_to, end=True)
@@ -50,6 +53,8 @@ def vector_where(filters: SearchFilters) -> dict[str, Any] | None:
         clauses.append({"issuing_body": {"$in": filters.issuing_bodies}})
     if filters.doc_ids:
         clauses.append({"doc_id": {"$in": filters.doc_ids}})
+    if filters.countries:
+        clauses.append({"country": {"$in": with_subdivisions(filters.countries)}})
     lo, hi = bound_key(filters.date_from, end=False), bound_key(filters.date_to, end=True)
     if lo is not None:
         clauses.append({"date": {"$gte": lo}})

@@ -15,6 +15,7 @@ class SearchFilters:
     date_to: str | None = None
     doc_ids: list[str] | None = None
     exclude_doc_ids: list[str] | None = None
+    countries: list[str] | None = None  # jurisdiction codes; unknown-country documents never match
 
     def is_empty(self) -> bool:
         return not any(asdict(self).values())
@@ -63,6 +64,8 @@ class Hit:
     twins: list[Twin] = field(default_factory=list)
     more_in_document: int = 0
     twin_key: str = ""  # the doc id with its language marker wildcarded (grouping only)
+    country: str | None = None  # the document's jurisdiction code (KH, SG, IN-KL)
+    country_name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,6 +18,7 @@ from index.explain import Explain
 from index.filters import sparse_mask, vector_where, visible
 from index.fusion import FusionWeights, RankedList, reciprocal_rank_fusion, weights_for
 from index.grouping import group_hits
+from index.jurisdiction import countries_named, jurisdiction_list, mentions
 from index.query import AnalyzedQuery, Translator, analyze_query
 from index.result_cache import ResultCache, VectorCache
 from index.search_types import Hit, ScoreBreakdown, SearchFilters, SearchResponse, Twin
@@ -124,7 +125,7 @@ class Searcher:
             return [h for h in hits if visible(h.metadata.get("doc_id", ""), filters)]
 
         hits, dense_used = self._retrieve(index, q, q.terms, q.translated_terms, dense, filters,
-                                          k, per_doc, rerank)
+                                          k, per_doc, rerank, countries_named(query))
         response = SearchResponse(query=query, language=q.language, expansions=q.translations,
                                   hits=hits, took_ms=(time.perf_counter() - started) * 1000,
                                   dense_used=dense_used, glossary_coverage=round(q.coverage, 3))
@@ -175,15 +176,27 @@ class Searcher:
     def _retrieve(self, index: SparseIndex, q: AnalyzedQuery, terms: list[str],
                   translated: list[str], dense: Callable[[FusionWeights], list],
                   filters: SearchFilters, k: int, per_doc: int | None,
-                  rerank: bool | None) -> tuple[list[Hit], bool]:
+                  rerank: bool | None, named: frozenset[str] = frozenset()
+                  ) -> tuple[list[Hit], bool]:
         """BM25 over ``terms`` and their ``translated`` counterparts, the ``dense`` hits, fused
-        and grouped into hits. Returns the hits and whether dense evidence was found."""
+        and grouped into hits; candidates of the jurisdictions the question ``named`` get one
+        more vote (``index/jurisdiction.py``). Returns the hits and whether dense evidence was
+        found."""
         weights = weights_for(q.language, self.embedder.languages, bool(translated))
         translated_weight = weights.sparse_translated * q.coverage ** COVERAGE_EXPONENT
         sparse_hits = index.top(self._bilingual_scores(index, terms, translated, translated_weight),
                                 CANDIDATES, sparse_mask(index, filters))
         dense_hits = dense(weights)
         lists = self._lists(index, sparse_hits, dense_hits, weights)
+        if named:
+            first = reciprocal_rank_fusion(lists)
+            ranked = [str(c) for c in sorted(first, key=lambda key: (-first[key], str(key)))]
+            texts = self.catalog.chunks_by_ids(ranked)
+            if extra := jurisdiction_list(
+                    ranked, lambda c: _country(index, c), lambda c: _document(index, c), named,
+                    lambda c: c in texts and mentions(
+                        f"{texts[c].heading}\n{texts[c].text}", named)):
+                lists.append(extra)
         explain = Explain(index, sparse_hits, dense_hits, self._readable)
         return self._assemble(q, lists, explain, k, per_doc, rerank), bool(dense_hits)
 
@@ -252,13 +265,26 @@ class Searcher:
                    doc_type=doc.doc_type, language=chunk.language, doc_language=doc.language,
                    date=doc.date, issuing_body=doc.issuing_body, page=chunk.page,
                    start=chunk.start, end=chunk.end, heading=chunk.heading, text=chunk.text,
-                   snippet=snippet, highlights=snippet_spans, scores=scores)
+                   snippet=snippet, highlights=snippet_spans, scores=scores,
+                   country=doc.metadata.get("country") or None,
+                   country_name=doc.metadata.get("country_name") or None)
 
     def _twin(self, chunk: ChunkRecord, doc: DocumentRecord, terms: list[str]) -> Twin:
         highlights = find_highlights(chunk.text, terms, self.analyzer.analyze_word)
         snippet, _, _ = make_snippet(chunk.text, highlights, 200)
         return Twin(doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=doc.title,
                     language=chunk.language, page=chunk.page, snippet=snippet)
+
+
+def _country(index: SparseIndex, chunk_id: str) -> str | None:
+    """The jurisdiction of a chunk's document ("" or None when unknown)."""
+    row = index.row_of(chunk_id)
+    return None if row is None else str(index.columns["country"][row] or "") or None
+
+
+def _document(index: SparseIndex, chunk_id: str) -> str:
+    row = index.row_of(chunk_id)
+    return chunk_id if row is None else str(index.columns["doc_id"][row])
 
 
 def _distinctive(index: SparseIndex, terms: list[str], n: int) -> list[str]:

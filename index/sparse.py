@@ -37,10 +37,13 @@ class SparseRow:
     doc_type: str
     issuing_body: str
     date: int  # yyyymmdd, 0 when unknown
+    country: str = ""  # jurisdiction code (KH, SG, IN-KL), "" when unknown
 
 
-_TEXT_COLUMNS = ("doc_id", "language", "doc_language", "doc_type", "issuing_body")
-_FORMAT = 2  # columns without terms; format 1 (a list of rows with their terms) is rebuilt
+_TEXT_COLUMNS = ("doc_id", "language", "doc_language", "doc_type", "issuing_body", "country")
+# 3: columns without terms, with the country; formats 1 (a list of rows with their terms) and
+# 2 (no country column) are rebuilt
+_FORMAT = 3
 
 
 class SparseIndex:

@@ -31,9 +31,10 @@ ALLOWED_KEYS = frozenset(
     {"title", "doc_type", "issuing_body", "country", "date", "language", "period", "author", "tags"}
 )
 _MAIN_DOC_ONLY = frozenset({"title", "doc_type"})
-#: Bump when inference of titles, issuers, countries or types changes: it is part of every
-#: file's ingest fingerprint, so an upgraded index re-reads documents named the old way.
-METADATA_VERSION = "2"
+#: Bump when inference of titles, issuers, countries or types (or what of them a chunk carries)
+#: changes: it is part of every file's ingest fingerprint, so an upgraded index re-reads
+#: documents named the old way.
+METADATA_VERSION = "3"
 MANIFEST_NAME = "policykb-manifest.yaml"
 SIDECAR_SUFFIX = ".meta.yaml"
 _HEAD_CHARS = 4000  # inference reads the opening only: later mentions are rarely about the doc

@@ -102,6 +102,8 @@ def vector_metadata(doc: DocumentRecord, page: int, chunk_language: str) -> dict
     }
     if doc.issuing_body:
         meta["issuing_body"] = doc.issuing_body
+    if country := doc.metadata.get("country"):
+        meta["country"] = str(country)
     if date := date_key(doc.date):
         meta["date"] = date
     return meta

@@ -184,9 +184,10 @@ class Services:
         from index.sparse import SparseIndexHolder, SparseRow
 
         def rows() -> Iterator[SparseRow]:
-            for chunk_id, terms, doc_id, lang, doc_lang, doc_type, body, date in self.catalog.sparse_rows():
+            for chunk_id, terms, doc_id, lang, doc_lang, doc_type, body, date, country in (
+                    self.catalog.sparse_rows()):
                 yield SparseRow(chunk_id, terms, doc_id, lang, doc_lang, doc_type, body,
-                                date_key(date))
+                                date_key(date), str(country or ""))
 
         return SparseIndexHolder(self.settings.layout.sparse, self.catalog.generation, rows)
 

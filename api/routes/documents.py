@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from api.deps import CatalogDep
@@ -14,7 +16,7 @@ router = APIRouter(tags=["documents"])
 
 @router.get("/documents", response_model=list[DocumentSummary])
 def list_documents(catalog: CatalogDep) -> list[DocumentSummary]:
-    return [DocumentSummary(**d.to_dict()) for d in catalog.documents()]
+    return [DocumentSummary(**_with_country(d.to_dict())) for d in catalog.documents()]
 
 
 @router.get("/documents/{doc_id:path}/pages/{page}", response_model=PageText,
@@ -32,4 +34,11 @@ def get_document(doc_id: str, catalog: CatalogDep) -> DocumentDetail:
     doc = catalog.get_document(doc_id)
     if doc is None:
         raise DocumentNotFoundError(doc_id)
-    return DocumentDetail(**doc.to_dict())
+    return DocumentDetail(**_with_country(doc.to_dict()))
+
+
+def _with_country(fields: dict[str, Any]) -> dict[str, Any]:
+    """The document's jurisdiction, kept in its metadata, as top-level fields (the search
+    page's country select and filter read them)."""
+    meta = fields.get("metadata") or {}
+    return {**fields, "country": meta.get("country"), "country_name": meta.get("country_name")}

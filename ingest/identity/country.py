@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 
 from ingest.khmer.script import khmer_share
 
-__all__ = ["COUNTRIES", "Country", "country_name", "detect_country", "normalize_country"]
+__all__ = ["COUNTRIES", "KHMER_NAMES", "Country", "country_name", "detect_country", "normalize_country"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,13 @@ COUNTRIES: tuple[Country, ...] = (
     Country("PH", "Philippines", (r"\bphilippines?\b",)),
     Country("MM", "Myanmar", (r"\bmyanmar\b",)),
 )
+#: Khmer names of other countries, for questions only: a Khmer article naming Viet Nam is
+#: still Cambodian, so document detection does not count them (``index/jurisdiction.py``).
+KHMER_NAMES: dict[str, tuple[str, ...]] = {
+    "SG": ("សិង្ហបុរី",), "VN": ("វៀតណាម",), "IN-KL": ("កេរ៉ាឡា", "កេរាឡា"),
+    "IN": ("ឥណ្ឌា",), "MY": ("ម៉ាឡេស៊ី",), "ID": ("ឥណ្ឌូណេស៊ី",), "PH": ("ហ្វីលីពីន",),
+    "MM": ("មីយ៉ាន់ម៉ា",),
+}
 _BY_CODE = {c.code: c for c in COUNTRIES}
 _ALIASES = {
     **{c.name.lower(): c.code for c in COUNTRIES},

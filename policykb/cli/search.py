@@ -12,16 +12,19 @@ from rich.markup import escape
 from core.errors import PolicyKBError
 from core.models import pages_text
 from index.search_types import SearchFilters
+from ingest.identity.country import normalize_country
 from policykb.cli.common import console, index_services, print_json
 from policykb.cli.options import DocType, Lang, values
 
 
 def search_filters(lang: list[Lang] | None = None, doc_type: list[DocType] | None = None,
                    body: list[str] | None = None, date_from: str | None = None,
-                   date_to: str | None = None, doc_id: list[str] | None = None) -> SearchFilters:
+                   date_to: str | None = None, doc_id: list[str] | None = None,
+                   country: list[str] | None = None) -> SearchFilters:
+    countries = [normalize_country(c) or c.strip().upper() for c in country or []]
     return SearchFilters(languages=values(lang), doc_types=values(doc_type),
                          issuing_bodies=body or None, date_from=date_from, date_to=date_to,
-                         doc_ids=doc_id or None)
+                         doc_ids=doc_id or None, countries=countries or None)
 
 
 def print_hits(response: dict[str, Any]) -> None:
@@ -55,6 +58,8 @@ def search(
     date_from: Annotated[str | None, typer.Option("--from", help="From date or year.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="To date or year.")] = None,
     doc_id: Annotated[list[str] | None, typer.Option("--doc", help="Only these documents.")] = None,
+    country: Annotated[list[str] | None, typer.Option(
+        "--country", help="Country code or name: KH, SG, VN, IN, IN-KL (repeatable).")] = None,
     per_doc: Annotated[int, typer.Option(help="At most this many passages per document.")] = 2,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -64,7 +69,8 @@ def search(
     services = index_services()
     response = services.searcher.search(
         query, k=k, per_doc=per_doc,
-        filters=search_filters(lang, doc_type, body, date_from, date_to, doc_id)).to_dict()
+        filters=search_filters(lang, doc_type, body, date_from, date_to, doc_id,
+                               country)).to_dict()
     if json_out:
         print_json(response)
     else:
