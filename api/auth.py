@@ -9,7 +9,7 @@ route cannot be added to a router without it. Reading without a key is allowed o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import Depends, Request
 
@@ -44,13 +44,20 @@ def identify(request: Request, keys: KeyStore) -> Caller:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthenticatedError("the Authorization header must read 'Bearer <API key>'")
+            _refuse_key(request, caller, "the Authorization header must read 'Bearer <API key>'")
         key = keys.verify(token.strip())
         if key is None:
-            raise NotAuthenticatedError("unknown or revoked API key")
+            _refuse_key(request, caller, "unknown or revoked API key")
         caller = Caller(key.key_id, key.role, client)
     request.state.caller = caller
     return caller
+
+
+def _refuse_key(request: Request, anonymous: Caller, reason: str) -> NoReturn:
+    """401 for a bad key, after taking a token from the client address's bucket: guessing
+    keys must run into the same 429 as any other flood from that address."""
+    rate_limit(request, anonymous)
+    raise NotAuthenticatedError(reason)
 
 
 def reads_are_open(settings: Settings, keys: KeyStore) -> bool:

@@ -9,6 +9,7 @@ validation) get the same shape, named after the domain error of the same status.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -69,6 +70,8 @@ for _cls, _status in STATUS.items():
 
 #: Set on ``request.state`` when a refused request's body may be partly unread.
 CLOSE_CONNECTION = "close_connection"
+#: The most of a request's own input a validation error echoes back (characters of JSON).
+MAX_ECHOED_INPUT = 200
 
 
 def status_of(exc: PolicyKBError) -> int:
@@ -116,6 +119,28 @@ def _headers(exc: PolicyKBError) -> dict[str, str]:
     return {}
 
 
+def _bounded_issue(issue: Mapping[str, Any]) -> Any:
+    """One validation issue with its ``input`` cut to :data:`MAX_ECHOED_INPUT` characters:
+    echoing a body back whole turns a 20 MB request into a larger response."""
+    bounded = dict(issue)
+    if "input" not in bounded:
+        return jsonable_encoder(bounded)
+    value = bounded["input"]
+    text = value if isinstance(value, str) else _as_json(value)
+    if len(text) > MAX_ECHOED_INPUT:
+        bounded["input"] = text[:MAX_ECHOED_INPUT]
+        bounded["input_truncated"] = (f"the input has {len(text)} characters; "
+                                      f"only the first {MAX_ECHOED_INPUT} are shown")
+    return jsonable_encoder(bounded)
+
+
+def _as_json(value: Any) -> str:
+    try:
+        return json.dumps(jsonable_encoder(value), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def _close(request: Request) -> bool:
     return bool(getattr(request.state, CLOSE_CONNECTION, False))
 
@@ -129,8 +154,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return error_response(error_name(422), jsonable_encoder(exc.errors()), 422,
-                              close=_close(request))
+        issues = [_bounded_issue(issue) for issue in exc.errors()]
+        return error_response(error_name(422), issues, 422, close=_close(request))
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

@@ -1,7 +1,9 @@
 """Size limits on what a request may carry: the body (413) and the query text (422).
 
-Bodies: a JSON body may be at most ``max_body_kb``; a multipart body (a file upload) at most
-``max_upload_mb`` plus 1 MB for the form's own fields and boundaries. A declared
+Bodies: the route, never the Content-Type, picks the limit (a body merely labelled
+``multipart/form-data`` must not get the upload limit): only the upload routes
+(``app.state.upload_routes``, ``POST /documents``) take ``max_upload_mb`` plus 1 MB for the
+form's own fields and boundaries; every other request at most ``max_body_kb``. A declared
 ``Content-Length`` over the limit is refused before anything is read; a chunked body (no
 ``Content-Length``) is counted as it streams and refused at the first chunk past the limit.
 
@@ -29,6 +31,9 @@ from core.errors import MalformedRequestError, PolicyKBError, RequestTooLargeErr
 from core.settings import Settings
 
 UPLOAD_FORM_SLACK = 2**20  # multipart boundaries and form fields around the file itself
+#: (method, path) of the routes that accept a file upload; install_limits copies it to
+#: ``app.state.upload_routes``, where an app that adds an upload route adds it too.
+UPLOAD_ROUTES: frozenset[tuple[str, str]] = frozenset({("POST", "/documents")})
 
 # (request model, field) pairs limited to settings.max_query_chars
 QUERY_FIELDS = (("SearchRequestIn", "query"), ("AskRequestIn", "question"))
@@ -57,9 +62,8 @@ class BodyLimitMiddleware:
         return {"max_body_bytes": settings.max_body_kb * 1024,
                 "max_upload_bytes": settings.max_upload_mb * 2**20}
 
-    def _limit(self, headers: Headers) -> tuple[int, str]:
-        content_type = headers.get("content-type", "").lower()
-        if content_type.startswith("multipart/form-data"):
+    def _limit(self, scope: Scope) -> tuple[int, str]:
+        if _is_upload_route(scope):
             return (self.max_upload_bytes + UPLOAD_FORM_SLACK,
                     f"an upload may be at most {self.max_upload_bytes // 2**20} MB "
                     "(POLICYKB_MAX_UPLOAD_MB)")
@@ -72,7 +76,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        limit, detail = self._limit(headers)
+        limit, detail = self._limit(scope)
         declared = headers.get("content-length")
         if declared is not None:
             if not declared.strip().isdigit():
@@ -109,8 +113,17 @@ class BodyLimitMiddleware:
             await _refuse(RequestTooLargeError(str(exc.detail)))(scope, receive, send)
 
 
+def _is_upload_route(scope: Scope) -> bool:
+    """Whether the request goes to an upload route (``scope["app"]`` is the application)."""
+    app = scope.get("app")
+    routes = getattr(getattr(app, "state", None), "upload_routes", UPLOAD_ROUTES)
+    path = scope.get("path", "").rstrip("/") or "/"
+    return (scope.get("method", ""), path) in routes
+
+
 def install_limits(app: FastAPI, settings: Settings) -> None:
     """The body limit middleware, its error shape, and the query limit in the OpenAPI schema."""
+    app.state.upload_routes = set(UPLOAD_ROUTES)
     app.add_middleware(BodyLimitMiddleware, **BodyLimitMiddleware.options(settings))
 
     async def too_large(_: Request, exc: Exception) -> Response:

@@ -1,5 +1,7 @@
 """Per-caller rate limiting: one token bucket per ``Caller.bucket`` (an API key, or the client
-address of an anonymous reader).
+address of an anonymous reader). A failed authentication takes its token from the client
+address's bucket (``api/auth.py``), so guessing keys is limited like any other flood; the
+address is the peer's own unless ``POLICYKB_TRUSTED_PROXIES`` names the proxy in front.
 
 A bucket holds at most ``burst`` tokens and refills at ``per_minute / 60`` tokens a second;
 each request takes one. The buckets live in this process's memory, so with ``--workers N``

@@ -118,6 +118,9 @@ class Settings(BaseSettings):
         "a key); 0 = unlimited. Over the limit: 429 with Retry-After.")
     rate_limit_burst: int = Field(
         60, ge=1, description="Requests a key may make at once before the per-minute rate applies.")
+    trusted_proxies: str = Field(
+        "", description="Comma-separated addresses of reverse proxies whose X-Forwarded-For / "
+        "X-Forwarded-Proto are believed; empty = none (the peer address is the client).")
     log_level: str = "INFO"
 
     @field_validator("embedder_path", "reranker_path")

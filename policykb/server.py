@@ -6,11 +6,23 @@ uvicorn calls it once in each worker process, so every worker builds its own com
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 from api.app import create_app
-from core.settings import get_settings
+from core.settings import Settings, get_settings
 from policykb.services import Services
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's forwarded-header arguments: believe ``X-Forwarded-For`` only from the
+    configured proxies. uvicorn's own default trusts 127.0.0.1, so any local process could
+    rotate the header to escape the anonymous rate limit and forge access-log lines."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
 def create_app_for_server() -> FastAPI:

@@ -9,6 +9,7 @@ import typer
 
 from policykb.cli.common import settings as cli_settings
 from policykb.cli.ingest_cmd import print_summary
+from policykb.server import proxy_options
 from policykb.services import Services
 
 
@@ -29,4 +30,5 @@ def serve(
     # Workers are separate processes that read their settings from the environment.
     os.environ["POLICYKB_DATA_DIR"] = str(settings.data_dir)
     uvicorn.run("policykb.server:create_app_for_server", factory=True, host=settings.host,
-                port=settings.port, workers=settings.workers, log_level="info")
+                port=settings.port, workers=settings.workers, log_level="info",
+                **proxy_options(settings))

@@ -62,6 +62,7 @@ def server(tmp_path: Path, make_services: Callable[[Settings], Any]) -> Callable
         services = make_services(settings)
         app = create_app(settings, services)
         app.include_router(probe_router(), dependencies=[RequireEditor])
+        app.state.upload_routes.add(("POST", "/probe/upload"))  # the body limit is per route
         with serve(app) as base:
             yield base, services
 
