@@ -2,15 +2,60 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 from ingest.identity.country import normalize_country
 
 # Some character that is not whitespace. Written so that pydantic's Rust regex, Python's `re`
 # and str.strip() agree (Python also counts \x1c-\x1f as whitespace; Unicode does not).
 NOT_BLANK = r"[^\s\x1c-\x1f]"
+
+
+#: The highest page number a request may name: pages are stored as SQLite integers (< 2**63),
+#: and no document has more pages than this, so a larger one is a 422, never an overflow.
+MAX_PAGE = 1_000_000
+
+
+def _as_json_text(value: float) -> str:
+    """How JSON extensions spell a non-finite number: the error echoes it as a string, since
+    strict JSON (our responses) has no NaN."""
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+class RequestModel(BaseModel):
+    """Base of every JSON request body. Python's json parses ``NaN``, ``Infinity`` and
+    ``1e400``; pydantic's errors echo their input, which then could not be written as JSON
+    (a 500). So any non-finite number fails first, as a 422 naming its field."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _finite_numbers(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if bad := _non_finite(data):
+            raise ValidationError.from_exception_data(cls.__name__, [
+                {"type": "finite_number", "loc": loc, "input": _as_json_text(value)}
+                for loc, value in bad])
+        return handler(data)  # no NaN left: every error's input is valid JSON
+
+
+def _non_finite(value: Any, loc: tuple[str | int, ...] = ()) -> list[tuple[Any, Any]]:
+    """(location, value) of every NaN or infinity inside a parsed JSON body."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [(loc, value)]
+    items = value.items() if isinstance(value, dict) else (
+        enumerate(value) if isinstance(value, list) else ())
+    return [found for key, item in items for found in _non_finite(item, (*loc, key))]
 
 
 def _json_integer(value: Any) -> Any:
@@ -92,7 +137,7 @@ class SearchFiltersIn(BaseModel):
         return [normalize_country(v) or v.strip().upper() for v in value] if value else value
 
 
-class SearchRequestIn(BaseModel):
+class SearchRequestIn(RequestModel):
     query: str = Field(..., min_length=1, pattern=NOT_BLANK,
                        description="Khmer or English; at most "
                        "POLICYKB_MAX_QUERY_CHARS characters (the schema's maxLength).")
@@ -107,13 +152,13 @@ class SearchRequestIn(BaseModel):
     _numbers = json_integers("k", "per_doc")
 
 
-class RelatedRequestIn(BaseModel):
+class RelatedRequestIn(RequestModel):
     model_config = one_of_required("text", "doc_id")
 
     text: str | None = Field(None, max_length=50_000, pattern=NOT_BLANK,
                              description="A draft paragraph, any length.")
     doc_id: str | None = Field(None, min_length=1, description="Or: an indexed document ...")
-    page: int | None = Field(None, ge=1, description="... and its page.")
+    page: int | None = Field(None, ge=1, le=MAX_PAGE, description="... and its page.")
     k: int = Field(10, ge=1, le=100)
     per_doc: int = Field(2, ge=1, le=50)
     filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)
@@ -176,7 +221,7 @@ class SearchResponseOut(BaseModel):
 # -- answers --------------------------------------------------------------------------------
 
 
-class AskRequestIn(BaseModel):
+class AskRequestIn(RequestModel):
     question: str = Field(..., min_length=1, pattern=NOT_BLANK,
                           description="Khmer or English; at most "
                           "POLICYKB_MAX_QUERY_CHARS characters (the schema's maxLength).")

@@ -12,13 +12,13 @@ from alignment.report import csv_bytes, to_docx, to_json, to_markdown
 from alignment.service import align_document
 from api.deps import AlignerDep, CatalogDep, RegistryDep
 from api.responses import ErrorOut, not_found
-from api.schemas import NOT_BLANK, one_of_required
+from api.schemas import NOT_BLANK, RequestModel, one_of_required
 
 router = APIRouter(tags=["alignment"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class AlignmentRequestIn(BaseModel):
+class AlignmentRequestIn(RequestModel):
     model_config = one_of_required("doc_id", "text")
 
     doc_id: str | None = Field(None, min_length=1,

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from api.deps import CatalogDep
 from api.responses import not_found
-from api.schemas import DocumentDetail, DocumentSummary, PageText
+from api.schemas import MAX_PAGE, DocumentDetail, DocumentSummary, PageText
 from core.errors import DocumentNotFoundError
 
 router = APIRouter(tags=["documents"])
@@ -22,7 +22,8 @@ def list_documents(catalog: CatalogDep) -> list[DocumentSummary]:
 @router.get("/documents/{doc_id:path}/pages/{page}", response_model=PageText,
             responses=not_found("document page"))
 def page_text(doc_id: str, page: int, catalog: CatalogDep) -> PageText:
-    record = catalog.page(doc_id, page)
+    # a page past MAX_PAGE cannot exist (and >= 2**63 would overflow SQLite's integer)
+    record = catalog.page(doc_id, page) if page <= MAX_PAGE else None
     if record is None:
         raise DocumentNotFoundError(f"{doc_id}#page={page}")
     return PageText(doc_id=record.doc_id, page=record.page, text=record.text, method=record.method)

@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import SettingsDep
 from api.responses import ErrorOut
-from api.schemas import json_integers
+from api.schemas import RequestModel, json_integers
 from core.errors import StorageFullError
 from core.settings import Settings
 
@@ -61,7 +61,7 @@ class FeedbackCitationIn(BaseModel):
     _numbers = json_integers("id", "page", "start", "end")  # true and "3" are not numbers
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str | None = Field(

@@ -13,6 +13,7 @@ from api.auth import identify, reads_are_open
 from api.deps import KeysDep, SettingsDep
 from api.keys import ApiKey, Role
 from api.responses import not_found
+from api.schemas import RequestModel
 
 router = APIRouter(prefix="/keys", tags=["keys"])
 me_router = APIRouter(tags=["keys"])
@@ -32,7 +33,7 @@ class KeyOut(BaseModel):
                    revoked_at=key.revoked_at, active=key.active)
 
 
-class KeyCreateIn(BaseModel):
+class KeyCreateIn(RequestModel):
     role: Role
     name: str = Field("", max_length=100, description="Who or what holds it (default: role-id).")
 

@@ -53,15 +53,25 @@ def index() -> FileResponse:
                         headers=_PAGE_HEADERS)
 
 
+_STATIC_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-cache")]
+#: What an HTML file under /static needs besides: ``/static/index.html`` is the same page as
+#: ``/``, and without these it could be framed and would leak its URL as a referrer.
+_HTML_HEADERS = [(name.lower().encode(), value.encode()) for name, value in _PAGE_HEADERS.items()
+                 if (name.lower().encode(), value.encode()) not in _STATIC_HEADERS]
+
+
 class _StaticFiles(StaticFiles):
-    """StaticFiles that asks browsers to revalidate (ETag) and never to sniff types."""
+    """StaticFiles that asks browsers to revalidate (ETag) and never to sniff types, and
+    serves any HTML with the page's security headers (CSP, frame-ancestors, Referrer-Policy)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"cache-control", b"no-cache"))
+                headers.extend(_STATIC_HEADERS)
+                content_type = dict(headers).get(b"content-type", b"")
+                if content_type.startswith(b"text/html"):
+                    headers.extend(_HTML_HEADERS)
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -81,6 +81,37 @@ def index_services() -> Services:
     return Services(current)
 
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``, ``\\n``): a title or key
+    name comes from a file or a caller, and printed raw its escape codes would drive the
+    operator's terminal (or forge a table row). Khmer, and its zero-width spaces, stay as is."""
+    return "".join(map(_escape_char, text))
+
+
+def _escape_char(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if ch < " " or "\x7f" <= ch <= "\x9f":  # C0, DEL and C1 (ESC, CSI, ...)
+        return f"\\x{ord(ch):02x}"
+    if ch in "\u2028\u2029":  # line and paragraph separators also break lines
+        return f"\\u{ord(ch):04x}"
+    return ch
+
+
+def safe(text: str) -> str:
+    """``text`` for a rich console: control characters escaped, ``[...]`` shown as text,
+    never taken as rich markup."""
+    return escape(printable(text))
+
+
+def table_cells(row: tuple[str, ...]) -> list[str]:
+    """A row's cells for a rich table (see :func:`safe`)."""
+    return [safe(cell) for cell in row]
+
+
 def print_json(value: Any, **options: Any) -> None:
     """JSON on stdout for scripts (non-ASCII kept as is: Khmer stays readable)."""
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2, **options))

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from core.errors import PolicyKBError
-from policykb.cli.common import console, index_services, print_json
+from policykb.cli.common import console, index_services, print_json, printable, table_cells
 
 
 def documents(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
@@ -21,8 +21,8 @@ def documents(json_out: Annotated[bool, typer.Option("--json")] = False) -> None
     if json_out:
         print_json([d.to_dict() for d in docs], default=str)
         return
-    rows = [(d.doc_id, d.title[:60], d.doc_type, d.language, d.date or "", str(d.n_pages),
-             str(d.n_chunks)) for d in docs]
+    rows = [tuple(map(printable, (d.doc_id, d.title[:60], d.doc_type, d.language, d.date or "",
+                                  str(d.n_pages), str(d.n_chunks)))) for d in docs]
     header = ("doc_id", "title", "type", "lang", "date", "pages", "chunks")
     if not console.is_terminal:  # pipes and scripts get plain tab-separated lines
         for row in [header, *rows]:
@@ -30,7 +30,7 @@ def documents(json_out: Annotated[bool, typer.Option("--json")] = False) -> None
         return
     table = Table(*header)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*table_cells(row))
     console.print(table)
 
 

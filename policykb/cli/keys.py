@@ -14,7 +14,7 @@ from rich.table import Table
 
 from api.keys import KeyStore, Role
 from core.errors import PolicyKBError
-from policykb.cli.common import console, err, settings
+from policykb.cli.common import console, err, printable, safe, settings, table_cells
 
 keys_app = typer.Typer(help="API keys for the HTTP API: create, list, revoke (hashed at rest).",
                        no_args_is_help=True, add_completion=False)
@@ -35,7 +35,7 @@ def create(
     """Create a key and print it once, alone on the last line (only its hash is kept)."""
     store = _store()
     record, secret = store.create(role, name.strip())
-    err.print(f"created {record.role.value} key {record.key_id} ({record.name}) in "
+    err.print(f"created {record.role.value} key {record.key_id} ({safe(record.name)}) in "
               f"{store.path}; store it now, it cannot be shown again:", highlight=False)
     typer.echo(secret)
 
@@ -51,7 +51,8 @@ def list_keys(
         typer.echo(json.dumps([{**k.to_dict(), "active": k.active} for k in keys], indent=2))
         return
     header = ("key_id", "name", "role", "created", "revoked")
-    rows = [(k.key_id, k.name, k.role.value, k.created_at, k.revoked_at or "") for k in keys]
+    rows = [tuple(map(printable, (k.key_id, k.name, k.role.value, k.created_at,
+                                  k.revoked_at or ""))) for k in keys]
     if not console.is_terminal:  # pipes and scripts get plain tab-separated lines
         for row in [header, *rows]:
             typer.echo("\t".join(row))
@@ -62,7 +63,7 @@ def list_keys(
         return
     table = Table(*header)
     for row in rows:
-        table.add_row(*row, style="dim" if row[4] else None)
+        table.add_row(*table_cells(row), style="dim" if row[4] else None)
     console.print(table)
 
 
@@ -76,4 +77,5 @@ def revoke(
     if not store.path.exists():
         raise PolicyKBError(f"no API keys in {store.path} (check --data-dir)")
     key = store.revoke(key_id.strip())
-    console.print(f"revoked {key.role.value} key {key.key_id} ({key.name})", highlight=False)
+    console.print(f"revoked {key.role.value} key {key.key_id} ({safe(key.name)})",
+                  highlight=False)
