@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
@@ -142,6 +143,11 @@ class Ingestor:
         outcome = FileOutcome(str(file.path), file.source, "indexed")
         t0 = time.perf_counter()
         try:
+            if any(unicodedata.category(ch) == "Cc" for ch in file.source):
+                # a document id with a newline or escape could not be named in a URL, a log
+                # line or a terminal table: refused, by name, before anything is stored
+                raise DocumentParseError(file.path, "its path contains a control character "
+                                         f"({ascii(file.source)}); rename the file or folder")
             overrides = self._overrides(file, manifests)
             # Stat before the hash and after the parse: a write in between (an editor saving,
             # a copy still running) would pair the text of one version with the hash of another.

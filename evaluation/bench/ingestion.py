@@ -1,5 +1,6 @@
 """The ingestion part of the benchmark: stage times, the embedding floor, Khmer analysis alone,
-and a re-ingest of the unchanged corpus.
+OCR with its pool against the same pages one at a time, and a re-ingest of the unchanged
+corpus (in-process, and as the ``policykb ingest`` command a user runs).
 
 Measuring needs a look inside: which texts the model embedded (the floor replays them), how
 long parsing took for files that needed OCR, how often the analyser ran. Each is a small
@@ -10,9 +11,15 @@ object is patched.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +60,7 @@ class TimedLoader:
         self.inner = inner
         self.ocr_seconds = 0.0
         self.ocr_pages = 0
+        self.ocr_files: dict[Path, list[int]] = {}  # file -> its OCR'd page numbers
 
     def supports(self, path: Path) -> bool:
         return bool(self.inner.supports(path))
@@ -63,6 +71,7 @@ class TimedLoader:
         if pages:
             self.ocr_seconds += seconds
             self.ocr_pages += pages
+            self.ocr_files[Path(path)] = [n for d in parsed for n in d.ocr_pages]
         return parsed
 
 
@@ -108,6 +117,9 @@ def bench_ingest(corpus: Path, data_dir: Path, ocr: bool,
     again = built.ingestor.ingest([corpus])
     embedded = sum(len(b) for b in model.batches[embedded_before:])
     model.recording = False
+    cli = reingest_cli(corpus, data_dir, ocr)
+    pool = settings.ocr_workers or os.cpu_count() or 1
+    ocr_sample = ocr_pool_sample(loader.ocr_files, settings, pool) if ocr else None
 
     ocr_s = loader.ocr_seconds
     total_ex_ocr = sec["total"] - ocr_s
@@ -117,15 +129,64 @@ def bench_ingest(corpus: Path, data_dir: Path, ocr: bool,
         "seconds": {"total": sec["total"], "parse": sec["parse"] - ocr_s, "ocr": ocr_s,
                     "chunk": sec["chunk"], "embed": sec["embed"], "store": sec["store"],
                     "other": sec["total"] - sec["parse"] - sec["chunk"] - sec["embed"] - sec["store"]},
-        "ocr_pages": loader.ocr_pages, "ocr_enabled": ocr,
+        "ocr_pages": loader.ocr_pages, "ocr_enabled": ocr, "ocr_workers": pool,
+        "ocr_sample": ocr_sample,
+        "ocr_serial_equivalent": (ocr_s * ocr_sample["speedup"]
+                                  if ocr_sample and ocr_sample["speedup"] else None),
         "total_ex_ocr": total_ex_ocr,
         "embed_floor": floor, "embed_texts": sum(len(b) for b in batches),
         "ratio_total_to_floor": total_ex_ocr / floor if floor else None,
         "analysis": analysis,
         "reingest": {"seconds": again.seconds["total"], "unchanged": len(again.unchanged),
-                     "analysis_calls": key.calls, "embedded_texts": embedded},
+                     "analysis_calls": key.calls, "embedded_texts": embedded, "cli": cli},
     }
     return result, built
+
+
+def reingest_cli(corpus: Path, data_dir: Path, ocr: bool) -> dict[str, Any]:
+    """``policykb ingest <corpus>`` over the index just built, in a child process as a user
+    runs it: wall time, peak memory (the model alone would add ~500 MB) and what it skipped."""
+    script = Path(sys.executable).with_name("policykb")
+    env = {**os.environ, "POLICYKB_DATA_DIR": str(data_dir),
+           "POLICYKB_OCR_ENABLED": "true" if ocr else "false"}
+    started = time.perf_counter()
+    proc = subprocess.Popen([str(script), "ingest", str(corpus), "--json"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate(timeout=600)
+    wall = time.perf_counter() - started
+    try:
+        summary = json.loads(out)
+    except ValueError:
+        summary = {}
+    return {"wall_s": wall, "exit": proc.returncode, "unchanged": summary.get("skipped_unchanged"),
+            "indexed": summary.get("files_indexed"), "stderr": err.decode("utf-8", "replace")[-300:]
+            if proc.returncode else ""}
+
+
+def ocr_pool_sample(ocr_files: dict[Path, list[int]], settings: Settings, pool: int,
+                    pages: int = 4) -> dict[str, Any] | None:
+    """The same scanned pages OCR'd one at a time and then by the pool, each with an empty
+    cache (tesseract really runs): the in-run measure of what the pool gains."""
+    from pypdf import PdfReader
+
+    from ingest.loaders.ocr import TesseractOcr, page_fingerprint
+
+    if not ocr_files:
+        return None
+    path, numbers = max(ocr_files.items(), key=lambda item: len(item[1]))
+    reader = PdfReader(str(path))
+    sample = [(n, page_fingerprint(reader.pages[n - 1])) for n in numbers[:pages]]
+    seconds = {}
+    for workers in (1, pool):
+        with tempfile.TemporaryDirectory(prefix="policykb-ocr-bench-") as cache:
+            ocr = TesseractOcr(Path(cache), languages=settings.ocr_languages, dpi=settings.ocr_dpi,
+                               timeout_s=settings.ocr_timeout_s, workers=workers)
+            texts, seconds[workers] = timed(partial(ocr.ocr_pages, path, sample))
+            if not all(isinstance(t, str) for t in texts):
+                return {"file": path.name, "pages": len(sample), "error": str(texts)}
+    serial, parallel = seconds[1], seconds[pool]
+    return {"file": path.name, "pages": len(sample), "workers": pool, "serial_s": serial,
+            "parallel_s": parallel, "speedup": serial / parallel if parallel else None}
 
 
 def _analysis_alone(services: Any) -> dict[str, Any]:

@@ -6,6 +6,11 @@ cache: OCR costs several seconds per 300-dpi page (~6.5 s for a real A4 scan her
 rendering + 3.7 s tesseract), so a re-ingest must never OCR the same page twice. The cache key
 is a fingerprint of the page content (``page_fingerprint``) plus the OCR settings, so identical
 pages in different files share one entry and changed settings never return stale text.
+
+Why a pool (``ocr_pages``): tesseract is fastest single-threaded (see ``_tesseract``), so one
+page used one core while the others idled (530 s for a 97-page scan on 2 cores). The pages of a
+file that need OCR run side by side instead, one single-threaded tesseract process per core;
+threads suffice to drive them, since each only waits on its child processes.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -118,15 +126,22 @@ class TesseractOcr:
     """Render a PDF page with poppler (or pdfium) and OCR it with tesseract."""
 
     def __init__(
-        self, cache_dir: Path, languages: str = "khm+eng", dpi: int = 300, timeout_s: int = 120
+        self, cache_dir: Path, languages: str = "khm+eng", dpi: int = 300, timeout_s: int = 120,
+        workers: int | None = None,
     ) -> None:
         self.cache_dir = Path(cache_dir)
         self.languages = languages
         self.dpi = dpi
         self.timeout_s = timeout_s
+        #: pages OCR'd at once by ``ocr_pages`` (None: one per core)
+        self.workers = max(1, workers or os.cpu_count() or 1)
         #: counters so callers (and tests) can see whether work was really done
         self.cache_hits = 0
         self.ocr_runs = 0
+        #: the most pages ever OCR'd at the same time (1 = the pool was never used in parallel)
+        self.peak_parallel = 0
+        self._running = 0
+        self._counters = threading.Lock()
         self._available: bool | None = None
 
     # -- availability -------------------------------------------------------------------
@@ -185,21 +200,70 @@ class TesseractOcr:
     # -- OCR ----------------------------------------------------------------------------
     def ocr_page(self, pdf_path: Path, page_number: int, page_key: str) -> str:
         """OCR one 1-based page, returning cached text when this page was seen before."""
+        cached = self._cached(page_key)
+        return cached if cached is not None else self._ocr_uncached(pdf_path, page_number, page_key)
+
+    def ocr_pages(
+        self, pdf_path: Path, pages: Sequence[tuple[int, str]], max_failures: int | None = None
+    ) -> list[str | DocumentParseError | None]:
+        """OCR several pages of one file, ``(1-based number, page_key)`` each, in parallel.
+
+        Returns one entry per page in the order given: the text, or the page's
+        DocumentParseError (a failure or timeout stays with its page), or None for a page that
+        was never started because ``max_failures`` pages had already failed. Cached pages are
+        read here; the others run on up to ``workers`` threads.
+        """
+        results: list[str | DocumentParseError | None] = [self._cached(key) for _, key in pages]
+        todo = [i for i, text in enumerate(results) if text is None]
+        failures, lock = [0], threading.Lock()
+
+        def attempt(i: int) -> str | DocumentParseError | None:
+            if max_failures is not None and failures[0] >= max_failures:
+                return None  # given up: each further failure could cost a whole timeout
+            try:
+                return self._ocr_uncached(pdf_path, *pages[i])
+            except DocumentParseError as exc:
+                with lock:
+                    failures[0] += 1
+                return exc
+
+        workers = min(self.workers, len(todo))
+        if workers <= 1:
+            done = [attempt(i) for i in todo]
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="policykb-ocr") as pool:
+                done = list(pool.map(attempt, todo))
+        for i, outcome in zip(todo, done, strict=True):
+            results[i] = outcome
+        return results
+
+    def _cached(self, page_key: str) -> str | None:
         target = self.cache_path(page_key)
         try:
             text = target.read_text(encoding="utf-8")
         except FileNotFoundError:
-            pass
+            return None
         except (OSError, UnicodeDecodeError) as exc:
             logger.warning("ignoring unreadable OCR cache entry %s: %s", target, exc)
-        else:
+            return None
+        with self._counters:
             self.cache_hits += 1
-            return text
-        with tempfile.TemporaryDirectory(prefix="policykb-ocr-") as tmp:
-            image = self._render(Path(pdf_path), page_number, Path(tmp))
-            text = self._tesseract(Path(pdf_path), page_number, image)
-        self.ocr_runs += 1
-        self._write_cache(target, text)
+        return text
+
+    def _ocr_uncached(self, pdf_path: Path, page_number: int, page_key: str) -> str:
+        with self._counters:
+            self._running += 1
+            self.peak_parallel = max(self.peak_parallel, self._running)
+        try:
+            with tempfile.TemporaryDirectory(prefix="policykb-ocr-") as tmp:
+                image = self._render(Path(pdf_path), page_number, Path(tmp))
+                text = self._tesseract(Path(pdf_path), page_number, image)
+        finally:
+            with self._counters:
+                self._running -= 1
+        with self._counters:
+            self.ocr_runs += 1
+        self._write_cache(self.cache_path(page_key), text)
         return text
 
     def _render(self, pdf_path: Path, page_number: int, workdir: Path) -> Path:
