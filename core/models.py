@@ -37,6 +37,8 @@ class Page:
     text: str
     #: which extractor produced the text: "pypdf", "pdftotext", "pdfium", "ocr", "text", ...
     method: str = "text"
+    #: the page number printed on the page ("12", "iv") or from the PDF's /PageLabels
+    label: str | None = None
 
 
 @dataclass
@@ -94,6 +96,7 @@ class PageRecord:
     page: int
     text: str
     method: str
+    label: str | None = None  # the printed page label, when known
 
 
 @dataclass

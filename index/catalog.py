@@ -3,6 +3,10 @@
 A document becomes visible only when its rows commit in one transaction, after its vectors are
 already in the vector store. A crash before the commit leaves orphan vectors (never shown,
 because every search result is joined with this catalog) and the next ingest removes them.
+
+Schema changes are additive and applied on the first write (``_MIGRATIONS``): an older index
+opens read-only as it is (a missing column reads as None) and gains the column when it is next
+written to, so a server or an evaluation never alters an index it only reads.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ CREATE TABLE IF NOT EXISTS pages (
     page INTEGER NOT NULL,
     text TEXT NOT NULL,
     method TEXT NOT NULL,
+    label TEXT,
     PRIMARY KEY (doc_id, page)
 );
 CREATE TABLE IF NOT EXISTS chunks (
@@ -62,6 +67,9 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+
+#: (table, column, declaration) added after the first release; applied before any write.
+_MIGRATIONS = [("pages", "label", "TEXT")]
 
 _DOC_COLUMNS = [f for f in DocumentRecord.__dataclass_fields__]
 _CHUNK_COLUMNS = [f for f in ChunkRecord.__dataclass_fields__]
@@ -98,7 +106,22 @@ class Catalog:
         return conn
 
     def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        self._migrate()
         return transaction(self._conn())
+
+    def _columns(self, table: str) -> set[str]:
+        return {r[1] for r in self._conn().execute(f"PRAGMA table_info({table})")}
+
+    def _migrate(self) -> None:
+        """Add the columns an index written by an older version lacks (once per process)."""
+        if getattr(self, "_migrated", False):
+            return
+        conn = self._conn()
+        for table, column, declaration in _MIGRATIONS:
+            if column not in self._columns(table):
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                conn.commit()
+        self._migrated = True
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -147,8 +170,8 @@ class Catalog:
                     [row[c] for c in _DOC_COLUMNS],
                 )
             conn.executemany(
-                "INSERT INTO pages (doc_id, page, text, method) VALUES (?,?,?,?)",
-                [(p.doc_id, p.page, p.text, p.method) for p in pages],
+                "INSERT INTO pages (doc_id, page, text, method, label) VALUES (?,?,?,?,?)",
+                [(p.doc_id, p.page, p.text, p.method, p.label) for p in pages],
             )
             conn.executemany(
                 f"INSERT INTO chunks ({','.join(_CHUNK_COLUMNS)}) "
@@ -221,14 +244,15 @@ class Catalog:
         row = self._conn().execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return _doc_from_row(row) if row else None
 
-    def _rows_in(self, table: str, column: str, values: Iterable[str]) -> list[sqlite3.Row]:
+    def _rows_in(self, table: str, column: str, values: Iterable[str],
+                 select: str = "*") -> list[sqlite3.Row]:
         """Rows whose ``column`` is one of ``values``, in batches SQLite accepts."""
         ids = list(dict.fromkeys(values))
         rows: list[sqlite3.Row] = []
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             rows += self._conn().execute(
-                f"SELECT * FROM {table} WHERE {column} IN ({','.join('?' * len(part))})", part
+                f"SELECT {select} FROM {table} WHERE {column} IN ({','.join('?' * len(part))})", part
             ).fetchall()
         return rows
 
@@ -281,6 +305,15 @@ class Catalog:
             "SELECT * FROM pages WHERE doc_id=? AND page=?", (doc_id, page)
         ).fetchone()
         return PageRecord(**dict(row)) if row else None
+
+    def page_labels(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The printed labels of (doc_id, page) pairs that have one (an index written before
+        labels existed has none)."""
+        wanted = set(keys)
+        if not wanted or "label" not in self._columns("pages"):
+            return {}
+        rows = self._rows_in("pages", "doc_id", {doc for doc, _ in wanted}, "doc_id, page, label")
+        return {(r[0], r[1]): r[2] for r in rows if r[2] and (r[0], r[1]) in wanted}
 
     def pages_of(self, doc_id: str) -> list[PageRecord]:
         rows = self._conn().execute(

@@ -66,6 +66,7 @@ class Hit:
     twin_key: str = ""  # the doc id with its language marker wildcarded (grouping only)
     country: str | None = None  # the document's jurisdiction code (KH, SG, IN-KL)
     country_name: str | None = None
+    page_label: str | None = None  # the page number printed on the page ("12", "iv")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

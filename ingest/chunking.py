@@ -4,6 +4,9 @@ Chunks never cross pages (citations name one page); headings and numbered items 
 chunks; size is measured with the embedding model's own tokenizer plus a character cap,
 because MiniLM turns a whole Khmer phrase into one [UNK] and would undercount it badly.
 Every chunk is an exact slice ``page.text[start:end]``: quotes and highlights stay faithful.
+Page furniture (running titles, repeated header/footer lines, page numbers; see
+``ingest.furniture``) stays in the stored page text but never enters a chunk, and a table of
+contents names headings without being them.
 """
 
 from __future__ import annotations
@@ -12,7 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core.models import Page
-from ingest.structure import HeadingPath, classify_line
+from ingest.furniture import find_furniture
+from ingest.structure import HeadingPath, LineRole, classify_line, is_contents_page
+
+#: Bump when what becomes a chunk or a heading changes: part of the ingest fingerprint.
+CHUNKING_VERSION = "4"
 
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]
 TokenCounter = Callable[[str], int]
@@ -64,15 +71,18 @@ class StructureAwareChunker:
     def chunk(self, pages: Sequence[Page]) -> list[ChunkSpan]:
         path = HeadingPath()
         spans: list[ChunkSpan] = []
-        for page in pages:
-            units = list(self._units(page, path))
+        furniture = find_furniture([p.text for p in pages])
+        for page, skip in zip(pages, furniture, strict=True):
+            units = list(self._units(page, path, {start for start, _ in skip}))
             spans.extend(self._pack(page, units))
         return spans
 
     # -- units: headings, and sentences tagged with whether a numbered item starts there --
 
-    def _units(self, page: Page, path: HeadingPath) -> list[_Unit]:
+    def _units(self, page: Page, path: HeadingPath, furniture: set[int]) -> list[_Unit]:
+        """``furniture``: where the page's header/footer lines start (they are skipped)."""
         text = page.text
+        contents = is_contents_page(text.splitlines())
         units: list[_Unit] = []
         para_start: int | None = None
         para_kind = "text"
@@ -95,14 +105,19 @@ class StructureAwareChunker:
         for line in text.splitlines(keepends=True):
             line_start, line_end = offset, offset + len(line.rstrip("\r\n"))
             offset += len(line)
+            lead = len(line) - len(line.lstrip())
+            if line_start + lead in furniture:
+                flush(line_start)
+                continue
             role = classify_line(line)
+            if contents and role.kind == "heading":
+                role = LineRole("text")
             if role.kind == "blank":
                 flush(line_start)
                 continue
             if role.kind == "heading":
                 flush(line_start)
                 path.push(role.level, role.title)
-                lead = len(line) - len(line.lstrip())
                 units.append(
                     _Unit(page.number, line_start + lead, line_end,
                           self.count_tokens(line), "heading", str(path))

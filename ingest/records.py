@@ -13,13 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from llama_index.core.schema import MetadataMode
-
 from core.dates import date_key
 from core.models import ChunkRecord, DocumentRecord, Page, PageRecord, ParsedDocument
 from ingest.chunking import ChunkSpan
 from ingest.files import SourceFile, stable_id
-from ingest.nodes import to_text_nodes
 from ingest.report import FileOutcome
 
 MetadataFn = Callable[[str, ParsedDocument, dict | None], dict]
@@ -60,6 +57,11 @@ class PreparedFile:
 def add_document(prepared: PreparedFile, doc: ParsedDocument, overrides: dict,
                  readers: DocumentReaders, chunker: Chunker) -> None:
     """Chunk one parsed document and append its rows (and the texts to embed) to ``prepared``."""
+    # llama-index costs ~0.8 s to import: only an ingest that chunks something pays it
+    from llama_index.core.schema import MetadataMode
+
+    from ingest.nodes import to_text_nodes
+
     file = prepared.file
     doc_id = file.source + doc.suffix
     meta = readers.infer_metadata(doc_id, doc, overrides or None)
@@ -73,7 +75,7 @@ def add_document(prepared: PreparedFile, doc: ParsedDocument, overrides: dict,
         n_pages=len(doc.pages), n_chunks=len(spans), ocr_pages=doc.ocr_pages,
     )
     prepared.documents.append(record)
-    prepared.pages += [PageRecord(doc_id, p.number, p.text, p.method) for p in doc.pages]
+    prepared.pages += [PageRecord(doc_id, p.number, p.text, p.method, p.label) for p in doc.pages]
     id_prefix = f"{stable_id(doc_id, length=10)}-{prepared.file_hash[:10]}"
     for node in to_text_nodes(doc_id, record, spans):
         ordinal = node.metadata["ordinal"]

@@ -4,7 +4,7 @@ import { latestOnly, postForJSON } from "./api.js";
 import { $, clear, el, errorWithRetry, highlighted, langAttr, spinner } from "./dom.js";
 import { DOC_TYPES, allDocuments, metaLine } from "./docs.js";
 import { t } from "./i18n.js";
-import { openSource } from "./source.js";
+import { openSource, pageRef, pageSpan } from "./source.js";
 
 const nextSignal = latestOnly();
 let lastRequest = null;
@@ -60,8 +60,8 @@ function readRequest() {
 
 function hitPassage(hit) {
   return {
-    docId: hit.doc_id, page: hit.page, start: hit.start, end: hit.end, quote: hit.text,
-    title: hit.title, language: hit.language, docType: hit.doc_type, date: hit.date,
+    docId: hit.doc_id, page: hit.page, pageLabel: hit.page_label, start: hit.start, end: hit.end,
+    quote: hit.text, title: hit.title, language: hit.language, docType: hit.doc_type, date: hit.date,
   };
 }
 
@@ -74,7 +74,7 @@ function twinPassage(twin) {
 
 function hitItem(hit) {
   const open = (event) => openSource(hitPassage(hit), event.currentTarget);
-  const extra = [];
+  const extra = [pageSpan(hit.page, hit.page_label)];
   if (hit.issuing_body) extra.push(el("span", { class: "meta-body", text: hit.issuing_body }));
   const item = el("li", {
     class: "hit",
@@ -85,7 +85,7 @@ function hitItem(hit) {
     el("button", { type: "button", class: "linklike", lang: langAttr(hit.doc_language),
                    text: hit.title, onclick: open })),
   el("p", { class: "hit-meta" },
-    metaLine({ docId: hit.doc_id, docType: hit.doc_type, date: hit.date, page: hit.page,
+    metaLine({ docId: hit.doc_id, docType: hit.doc_type, date: hit.date,
                language: hit.language, extra })),
   hit.heading ? el("p", { class: "hit-heading", lang: langAttr(hit.language), text: hit.heading }) : null,
   el("p", { class: "snippet", lang: langAttr(hit.language) }, highlighted(hit.snippet, hit.highlights)),
@@ -114,9 +114,10 @@ function hitItem(hit) {
 
 function moreItem(hit) {
   const open = (event) => openSource(hitPassage(hit), event.currentTarget);
+  const ref = pageRef(hit.page, hit.page_label);
   return el("li", { class: "more-hit", dataset: { docId: hit.doc_id, page: hit.page } },
-    el("button", { type: "button", class: "linklike more-open", i18n: "page",
-                   i18nVars: { n: hit.page }, text: t("page", { n: hit.page }), onclick: open }),
+    el("button", { type: "button", class: "linklike more-open", i18n: ref.key,
+                   i18nVars: ref.vars, text: t(ref.key, ref.vars), onclick: open }),
     hit.heading ? el("span", { class: "hit-heading", lang: langAttr(hit.language),
                                text: ` · ${hit.heading}` }) : null,
     el("p", { class: "snippet", lang: langAttr(hit.language) },

@@ -111,7 +111,23 @@ export function markedText(text, range, { context = null, markId = null } = {}) 
 }
 
 /**
- * Open a passage: {docId, page, start, end, quote, title, language, docType, date}.
+ * How a page is cited: the i18n key and vars for "p. 12 (PDF p. 24)" when the number printed on
+ * the page differs from its PDF position, else `plainKey` ("page 24" / "p. 24").
+ */
+export function pageRef(page, label, plainKey = "page") {
+  return label && String(label) !== String(page)
+    ? { key: "pagePrinted", vars: { n: page, label } }
+    : { key: plainKey, vars: { n: page } };
+}
+
+/** The page part of a meta line, with its printed label when it has one. */
+export function pageSpan(page, label) {
+  const ref = pageRef(page, label);
+  return el("span", { class: "meta-page", i18n: ref.key, i18nVars: ref.vars, text: t(ref.key, ref.vars) });
+}
+
+/**
+ * Open a passage: {docId, page, pageLabel, start, end, quote, title, language, docType, date}.
  * `from` is the element that opened it (focus returns there on close).
  */
 export async function openSource(passage, from = null) {
@@ -133,10 +149,13 @@ export async function openSource(passage, from = null) {
     class: "page-text", lang: langAttr(passage.language || info.language),
     attrs: { tabindex: "0", role: "region", "aria-label": `${title} — ${t("page", { n: page })}` },
   });
+  const meta = (label) => el("p", { class: "source-meta" }, metaLine({
+    docId, docType: passage.docType, date: passage.date, language: passage.language,
+    extra: [pageSpan(page, label)] }));
+  let metaBox = meta(passage.pageLabel);
   target.append(
     heading,
-    el("p", {}, metaLine({ docId, docType: passage.docType, date: passage.date, page,
-                          language: passage.language })),
+    metaBox,
     links,
     status,
     pageBox,
@@ -172,7 +191,13 @@ export async function openSource(passage, from = null) {
 
   let text;
   try {
-    text = (await pageText(docId, page)).text;
+    const pageData = await pageText(docId, page);
+    text = pageData.text;
+    if (pageData.label && pageData.label !== passage.pageLabel && mine === generation) {
+      const fresh = meta(pageData.label);  // the stored label, for passages that came without one
+      metaBox.replaceWith(fresh);
+      metaBox = fresh;
+    }
   } catch (err) {
     if (mine !== generation) return;
     status.replaceChildren(el("span", { class: "error", attrs: { role: "alert" }, text: err.message }));

@@ -8,6 +8,9 @@ sequences wins. Pages without a usable text layer (scans) or with legacy-font gi
 OCR when an engine is configured. Text is only cleaned of control characters here; Khmer
 normalisation happens later and only for search keys.
 
+Each page also gets its printed label ("12", "iv": ``ingest.page_labels``), from the PDF's
+/PageLabels or the numbers in its running headers and footers.
+
 Hostile files: the page tree is bounded before it is walked, every page's content is measured
 before anything interprets it (``pdf_content``: amplification through shared streams and form
 XObjects), pypdf's decompression limits refuse the whole file, and the C extractors run in child
@@ -20,6 +23,7 @@ import datetime as dt
 import logging
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,7 @@ from ingest.loaders.ocr import TesseractOcr, page_fingerprint, page_has_images
 from ingest.loaders.pdf_content import PAGE_PYPDF_BYTES, ContentBomb, document_cap, pypdf_budget
 from ingest.loaders.pdf_content import measure as content_sizes
 from ingest.loaders.pdf_tools import pdfium_pages, pdftotext_pages
+from ingest.page_labels import page_labels
 
 logger = logging.getLogger(__name__)
 
@@ -182,13 +187,17 @@ class PdfLoader:
         reader = open_reader(path, self.max_pages)
         run = _DocumentRun(path, reader, self.ocr, _pages_for_pypdf(reader, path))
         try:
-            pages = [run.page(n) for n in range(1, len(reader.pages) + 1)]
+            pages = run.pages(len(reader.pages))
         except DocumentParseError:
             raise
         except (Exception, RecursionError) as exc:  # pypdf raises many types on damaged files
             raise DocumentParseError(path, describe_failure(exc, "corrupt PDF")) from exc
+        labels, labels_from = page_labels(reader, [p.text for p in pages])
+        for page, label in zip(pages, labels, strict=True):
+            page.label = label
         metadata: dict[str, Any] = read_metadata(reader, path)
         metadata["page_count"] = len(pages)
+        metadata["page_labels"] = labels_from  # "pdf" (/PageLabels), "printed" or None
         metadata["pages_ocr"] = [p.number for p in pages if p.method == "ocr"]
         metadata["extractors"] = dict(Counter(p.method for p in pages))
         return [ParsedDocument(pages=pages, metadata=metadata, warnings=run.warnings)]
@@ -223,10 +232,25 @@ class _DocumentRun:
         self.warnings: list[str] = []
         self._pdftotext: list[str] | None = None
         self._pdfium: list[str | None] | None = None
-        self._ocr_failures = 0
 
     # -- the per-page decision ----------------------------------------------------------
-    def page(self, number: int) -> Page:
+    def pages(self, count: int) -> list[Page]:
+        """Every page: the text layers first, then all pages that need OCR at once (in
+        parallel: ``TesseractOcr.ocr_pages``), then each page's choice, in page order."""
+        drafts: list[_Draft] = []
+        for number in range(1, count + 1):
+            start = len(self.warnings)
+            drafts.append(self._draft(number))
+            drafts[-1].warnings = self.warnings[start:]  # kept in page order below
+            del self.warnings[start:]
+        ocr_texts = self._ocr([d for d in drafts if d.needs_ocr])
+        pages = []
+        for draft in drafts:
+            self.warnings += draft.warnings
+            pages.append(self._choose(draft, ocr_texts.get(draft.number)))
+        return pages
+
+    def _draft(self, number: int) -> _Draft:
         pdf_page = self.reader.pages[number - 1]
         # Quality is judged on the raw text: the control characters cleaning removes are
         # themselves a symptom of a broken text layer.
@@ -237,19 +261,23 @@ class _DocumentRun:
         wants_ocr = quality.is_empty or quality.is_legacy_font_gibberish
         sparse_scan = not wants_ocr and quality.nonspace_chars < _SPARSE_TEXT_CHARS
         sparse_scan = sparse_scan and page_has_images(pdf_page)
-        if wants_ocr or sparse_scan or quality.is_khmer_broken:
-            ocr_text = self._ocr(pdf_page, number, quality, sparse_scan)
-            if ocr_text is not None:
-                ocr_q = assess_page_text(ocr_text)
-                if (
-                    wants_ocr
-                    or (sparse_scan and ocr_q.nonspace_chars > quality.nonspace_chars)
-                    or (quality.is_khmer_broken and ocr_q.khmer_error_rate < quality.khmer_error_rate)
-                ):
-                    return Page(number=number, text=clean_page_text(ocr_text), method="ocr")
+        return _Draft(number, pdf_page, text, method, quality, wants_ocr, sparse_scan)
+
+    @staticmethod
+    def _choose(draft: _Draft, ocr_text: str | None) -> Page:
+        number, text, quality, wants_ocr = draft.number, draft.text, draft.quality, draft.wants_ocr
+        sparse_scan = draft.sparse_scan
+        if ocr_text is not None:
+            ocr_q = assess_page_text(ocr_text)
+            if (
+                wants_ocr
+                or (sparse_scan and ocr_q.nonspace_chars > quality.nonspace_chars)
+                or (quality.is_khmer_broken and ocr_q.khmer_error_rate < quality.khmer_error_rate)
+            ):
+                return Page(number=number, text=clean_page_text(ocr_text), method="ocr")
         if wants_ocr:
             text = ""  # legacy-font gibberish would only pollute the index
-        return Page(number=number, text=clean_page_text(text), method=method)
+        return Page(number=number, text=clean_page_text(text), method=draft.method)
 
     def _pypdf(self, pdf_page: Any, number: int) -> str:
         if number not in self.pypdf_pages:
@@ -299,23 +327,46 @@ class _DocumentRun:
         return self._pdfium[number - 1] if self._pdfium else None
 
     # -- OCR ------------------------------------------------------------------------------
-    def _ocr(self, pdf_page: Any, number: int, quality: PageTextQuality, optional: bool) -> str | None:
-        reason = _problem(quality)
-        if self.ocr is None or self._ocr_failures >= _MAX_OCR_FAILURES:
-            if not optional:
+    def _ocr(self, drafts: list[_Draft]) -> dict[int, str]:
+        """OCR text by page number for the pages that got one; a page that did not gets a
+        warning (unless OCR was only a second opinion on a sparse scan)."""
+        results: list[str | DocumentParseError | None] = [None] * len(drafts)
+        if self.ocr is not None and drafts:
+            keys = [(d.number, page_fingerprint(d.pdf_page)) for d in drafts]
+            results = self.ocr.ocr_pages(self.path, keys, max_failures=_MAX_OCR_FAILURES)
+        texts: dict[int, str] = {}
+        for draft, result in zip(drafts, results, strict=True):
+            reason = _problem(draft.quality)
+            if isinstance(result, str):
+                texts[draft.number] = result
+            elif isinstance(result, DocumentParseError):
+                draft.warnings.append(f"page {draft.number}: {reason}; OCR failed: {result.reason}")
+                logger.warning("%s", result)
+            elif not draft.sparse_scan:
                 state = (
-                    "OCR was stopped after repeated failures" if self._ocr_failures
+                    "OCR was stopped after repeated failures" if self.ocr is not None
                     else "OCR is unavailable" if self.ocr_requested else "OCR is off"
                 )
-                self.warnings.append(f"page {number}: {reason} and {state}")
-            return None
-        try:
-            return self.ocr.ocr_page(self.path, number, page_fingerprint(pdf_page))
-        except DocumentParseError as exc:
-            self._ocr_failures += 1
-            self.warnings.append(f"page {number}: {reason}; OCR failed: {exc.reason}")
-            logger.warning("%s", exc)
-            return None
+                draft.warnings.append(f"page {draft.number}: {reason} and {state}")
+        return texts
+
+
+@dataclass
+class _Draft:
+    """A page's best text layer and whether OCR should be asked, before OCR runs."""
+
+    number: int
+    pdf_page: Any
+    text: str
+    method: str
+    quality: PageTextQuality
+    wants_ocr: bool
+    sparse_scan: bool
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def needs_ocr(self) -> bool:
+        return self.wants_ocr or self.sparse_scan or self.quality.is_khmer_broken
 
 
 def _problem(q: PageTextQuality) -> str:

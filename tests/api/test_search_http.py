@@ -21,7 +21,7 @@ from tests.support.servers import serve
 
 HIT_FIELDS = {"chunk_id", "doc_id", "title", "doc_type", "language", "doc_language", "date",
               "issuing_body", "page", "start", "end", "heading", "text", "snippet", "highlights",
-              "scores", "twins", "more_in_document", "country", "country_name"}
+              "scores", "twins", "more_in_document", "country", "country_name", "page_label"}
 
 
 @pytest.fixture(scope="module")
