@@ -16,9 +16,13 @@ Judged values (columns ``doc_id``, ``title``, ``country``, ``issuing_body``):
 * a title within ``NEAR`` similarity of a judged one counts as *near*: an OCR'd title whose
   words are right but whose characters carry OCR errors.
 
+Each miss is reported with its similarity to the judged value, and each field with its mean
+similarity (1.0 for a right value), which moves with every letter an OCR repair gets right.
 ``--catalog`` scores the titles stored in an existing index instead (the "before" numbers).
+Pages missing from ``--ocr-cache`` are OCR'd into it: point it at a copy of a shared index's.
 
-    python -m evaluation.identity --corpus ../shared/corpus --ocr-cache /tmp/pkb-dev/cache/ocr
+    cp -a /tmp/pkb-dev/cache/ocr /tmp/pkb-identity-ocr
+    python -m evaluation.identity --corpus ../shared/corpus --ocr-cache /tmp/pkb-identity-ocr
 """
 
 from __future__ import annotations
@@ -48,7 +52,11 @@ class FieldScore:
     right: int = 0
     near: int = 0
     total: int = 0
-    misses: list[tuple[str, str, str]] = field(default_factory=list)
+    #: sum of each document's similarity (1.0 when right): the mean moves with every letter
+    #: an OCR repair gets right, where right/near do not
+    similarity_sum: float = 0.0
+    #: (doc_id, inferred, accepted values, similarity)
+    misses: list[tuple[str, str, str, float]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +67,7 @@ class FieldScore:
             "accuracy_with_near": round((self.right + self.near) / self.total, 4)
             if self.total
             else None,
+            "mean_similarity": round(self.similarity_sum / self.total, 4) if self.total else None,
         }
 
 
@@ -76,15 +85,16 @@ def load_truth(path: Path = DEV_TRUTH) -> dict[str, dict[str, list[str]]]:
     return truth
 
 
-def judge(value: str | None, accepted: list[str], prefix_ok: bool = False) -> str:
-    """ "right", "near" or "wrong" for one inferred value against its accepted values."""
+def similarity(value: str | None, accepted: list[str], prefix_ok: bool = False) -> float:
+    """Best similarity (0-1, on comparison keys) of an inferred value to an accepted one;
+    1.0 when it is right. Shown beside a miss: how far an OCR'd title is from its judgement."""
     got = line_key(value or "")
     best = 0.0
     for want in accepted:
         is_prefix = prefix_ok and want.endswith("...")
         key = line_key(want.removesuffix("...") if is_prefix else want)
         if got == key or (is_prefix and key and got.startswith(key)):
-            return "right"
+            return 1.0
         if key and got:
             best = max(
                 best,
@@ -92,7 +102,13 @@ def judge(value: str | None, accepted: list[str], prefix_ok: bool = False) -> st
                     None, got[: len(key)] if is_prefix else got, key, autojunk=False
                 ).ratio(),
             )
-    return "near" if best >= NEAR else "wrong"
+    return best
+
+
+def judge(value: str | None, accepted: list[str], prefix_ok: bool = False) -> str:
+    """ "right", "near" or "wrong" for one inferred value against its accepted values."""
+    ratio = similarity(value, accepted, prefix_ok)
+    return "right" if ratio == 1.0 else "near" if ratio >= NEAR else "wrong"
 
 
 def score(
@@ -105,13 +121,19 @@ def score(
         for name in FIELDS:
             s = scores[name]
             s.total += 1
-            verdict = judge(got.get(name), expected[name], prefix_ok=name == "title")
-            if verdict == "right":
+            ratio = similarity(got.get(name), expected[name], prefix_ok=name == "title")
+            s.similarity_sum += ratio
+            if ratio == 1.0:
                 s.right += 1
                 continue
-            s.near += verdict == "near"
+            s.near += ratio >= NEAR
             s.misses.append(
-                (doc_id, str(got.get(name)), " || ".join(v or NONE for v in expected[name]))
+                (
+                    doc_id,
+                    str(got.get(name)),
+                    " || ".join(v or NONE for v in expected[name]),
+                    round(ratio, 3),
+                )
             )
     return scores
 
@@ -158,12 +180,14 @@ def report(scores: Mapping[str, FieldScore], show_misses: bool = True) -> str:
         lines.append(
             f"{name:13s} {s.right:4d}/{s.total} right ({d['accuracy']:.1%})"
             + (f", +{s.near} near ({d['accuracy_with_near']:.1%})" if s.near else "")
+            + f", mean similarity {d['mean_similarity']:.4f}"
         )
     if show_misses:
         for name, s in scores.items():
-            for doc_id, got, want in s.misses:
+            for doc_id, got, want, ratio in s.misses:
                 lines.append(
-                    f"  MISS {name}: {doc_id}\n      got:  {got[:160]}\n      want: {want[:160]}"
+                    f"  MISS {name}: {doc_id} (similarity {ratio:.3f})\n"
+                    f"      got:  {got[:160]}\n      want: {want[:160]}"
                 )
     return "\n".join(lines)
 

@@ -34,7 +34,7 @@ _MAIN_DOC_ONLY = frozenset({"title", "doc_type"})
 #: Bump when inference of titles, issuers, countries or types (or what of them a chunk carries)
 #: changes: it is part of every file's ingest fingerprint, so an upgraded index re-reads
 #: documents named the old way.
-METADATA_VERSION = "3"
+METADATA_VERSION = "4"
 MANIFEST_NAME = "policykb-manifest.yaml"
 SIDECAR_SUFFIX = ".meta.yaml"
 _HEAD_CHARS = 4000  # inference reads the opening only: later mentions are rarely about the doc

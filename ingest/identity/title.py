@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
 
 from core.models import Page, pages_text
 from ingest.identity.bodies import bodies_in
 from ingest.identity.boilerplate import is_boilerplate, is_noise, line_key
 from ingest.identity.cover import cover_title
+from ingest.identity.filename import filename_title
 from ingest.identity.legal import Instrument, legal_title, match_instrument
 from ingest.identity.ocr_repair import repair_title
 from ingest.identity.opening import Line, opening_lines
@@ -34,18 +34,6 @@ _SITE_WORDS = re.compile(
     r"\b(?:portal|website|official\s+site|home\s*page|blog)\b|\.(?:com|org|gov|net)\b|"
     r"\.[a-z]{2}$",
     re.I,
-)
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_FILE_WORDS = {
-    "subdecree": "Sub-Decree",
-    "sub decree": "Sub-Decree",
-    "royaldecree": "Royal Decree",
-    "interministerial": "Inter-Ministerial",
-    "royal decree": "Royal Decree",
-    "inter ministerial": "Inter-Ministerial",
-}
-_FILE_TAGS = re.compile(
-    r"^(?:[A-Z]{2}|EN|KM|KH|VI|ENG|KHM|scan(?:ned)?|final|draft\d*|v\d+)$", re.I
 )
 
 
@@ -88,21 +76,6 @@ def clean_loader_title(title: str, context: str = "") -> str | None:
     if found and not found[1].strip() and not found[0].label:  # "NGHỊ QUYẾT" alone
         return None
     return _drop_site_name(title, context)
-
-
-def filename_title(doc_id: str) -> str:
-    """``policy/KH_SubDecree_Organization_TRC_EN.txt`` -> "Sub-Decree Organization TRC": the
-    file's name without extension, country/language/scan tags, underscores or CamelCase."""
-    stem = PurePosixPath(doc_id.split("#", 1)[0]).name.split(".", 1)[0]
-    words = [w for w in re.split(r"[_\-\s]+", stem) if w]
-    while words and _FILE_TAGS.match(words[0]) and len(words) > 1:
-        words.pop(0)
-    while words and _FILE_TAGS.match(words[-1]) and len(words) > 1:
-        words.pop()
-    text = " ".join(_CAMEL.sub(" ", w) if not w.isupper() else w for w in words)
-    for raw, nice in _FILE_WORDS.items():
-        text = re.sub(rf"\b{raw}\b", nice, text, flags=re.I)
-    return " ".join(text.split()) or doc_id
 
 
 def find_title(

@@ -351,9 +351,9 @@ def test_boilerplate_lines_including_ocr_damage(line, expected):
 
 def test_garbled_text_falls_back_to_a_readable_file_name():
     doc = ParsedDocument(pages=[Page(1, "~!LY 1:1 Lt1B!J")], warnings=["text looks garbled: 10%"])
-    assert filename_title("policy/KH_SubDecree_Open_Data_EN.txt") == "Sub-Decree Open Data"
+    assert filename_title("policy/KH_SubDecree_Open_Data_EN.txt") == "Sub-Decree on Open Data"
     assert identity("policy/KH_SubDecree_Open_Data_EN.txt", doc) == (
-        "Sub-Decree Open Data",
+        "Sub-Decree on Open Data",
         "Royal Government of Cambodia",
         "KH",
     )

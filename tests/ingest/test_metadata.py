@@ -276,7 +276,10 @@ def test_fallback_titles():
     assert len(infer_metadata("a/b.txt", doc(long), None)["title"]) <= 200
     garbled = doc("~!LY 1:1 Lt1B!J", warnings=["text looks garbled: only 10% ..."])
     # the file name without its country/language tags, the instrument spelled properly
-    assert infer_metadata("p/KH_Sub_Decree_TRC.txt", garbled, None)["title"] == "Sub-Decree TRC"
+    assert (
+        infer_metadata("p/KH_Sub_Decree_TRC.txt", garbled, None)["title"]
+        == "Sub-Decree on the Telecommunication Regulator of Cambodia"
+    )
 
 
 def test_unknown_loader_doc_type_is_inferred_instead():
