@@ -7,28 +7,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from alignment.registry.models import RegistryNode
+from index.table_rows import TableRow  # noqa: F401  (moved: answers read rows too)
 
 STRONG = 0.55
 PARTIAL = 0.42
-
-
-@dataclass(frozen=True)
-class TableRow:
-    """A priority-action row of an annex matrix, read as its columns: a consultant cites
-    "action | responsible | timeline", not the row's text run together."""
-
-    number: int
-    action: str
-    responsible: tuple[str, ...]
-    timeline: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"number": self.number, "action": self.action,
-                "responsible": list(self.responsible), "timeline": self.timeline}
-
-    def cells(self) -> str:
-        """The row on one line: ``action | responsible; responsible | timeline``."""
-        return " | ".join([self.action, "; ".join(self.responsible) or "—", self.timeline or "—"])
 
 
 @dataclass

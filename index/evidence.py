@@ -1,18 +1,20 @@
-"""Evidence sentences: the retrieved passages cut into sentences with exact page offsets,
-scored against the question (lexical overlap of analysed terms, weighted by idf, plus
+"""Evidence sentences: the retrieved passages cut into sentences (and priority-action table
+rows, each one unit) with exact page offsets, scored against the question (lexical overlap of analysed terms, weighted by idf, plus
 dense similarity where the embedder reads the sentence's language)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.query import AnalyzedQuery
 from index.search_types import Hit
+from index.table_rows import MAX_ROW_CHARS, TableRow, find_rows
 from ingest.khmer.script import BASE_CLASS
 from ingest.language import detect_language
 from ingest.structure import classify_line
@@ -28,33 +30,107 @@ class EvidenceSentence:
     hit: Hit
     start: int  # offsets into the page text
     end: int
-    text: str
+    text: str  # the exact span of the page: what a citation quotes
     language: str
     terms: frozenset[str]
     context_terms: frozenset[str] = frozenset()  # from the heading path the sentence sits under
     lexical: float = 0.0
     dense: float = 0.0
     score: float = 0.0
+    row: TableRow | None = None  # set when the unit is a whole priority-action table row
+    display: str = ""  # what an answer shows: whitespace folded, a row read as its columns
+
+    def __post_init__(self) -> None:
+        if not self.display:
+            self.display = self.row.display() if self.row else " ".join(self.text.split())
+
+
+def evidence_units(text: str, split: Callable[[str], list[tuple[int, int]]],
+                   min_chars: int = 25, max_chars: int = 700,
+                   ) -> list[tuple[int, int, TableRow | None]]:
+    """The evidence units of a passage as ``(start, end, row)`` offsets into ``text``:
+    each row of a priority-action table whole (``row`` set), and the sentences outside
+    rows (cut where a row starts or ends), without headings, numbers-only or too short or
+    long pieces."""
+    rows = find_rows(text)
+    units: list[tuple[int, int, TableRow | None]] = [(s, e, r) for s, e, r in rows
+                                                     if e - s <= MAX_ROW_CHARS]
+    bounds = sorted({p for s, e, _ in rows for p in (s, e)})
+    for start, end in split(text):
+        edges = [start, *(b for b in bounds if start < b < end), end]
+        for lo, hi in zip(edges, edges[1:], strict=False):
+            if any(s <= lo and hi <= e for s, e, _ in rows):
+                continue  # inside a row: the row is the unit
+            while lo < hi and text[lo].isspace():
+                lo += 1
+            while hi > lo and text[hi - 1].isspace():
+                hi -= 1
+            piece = text[lo:hi]
+            if not (min_chars <= len(piece) <= max_chars) or not _HAS_LETTER.search(piece):
+                continue
+            if "\n" not in piece.strip() and classify_line(piece).kind == "heading":
+                continue  # a heading says what follows, it does not answer anything
+            units.append((lo, hi, None))
+    return sorted(units, key=lambda u: u[0])
 
 
 def sentences_of(hits: Sequence[Hit], split: Callable[[str], list[tuple[int, int]]],
                  analyzer: Analyzer, min_chars: int = 25,
                  max_chars: int = 700) -> list[EvidenceSentence]:
-    """Every usable sentence of the passages, located exactly in its page, with its terms
-    by the ``analyzer`` the question's terms came from."""
+    """Every usable sentence (or table row) of the passages, located exactly in its page,
+    with its terms by the ``analyzer`` the question's terms came from."""
     out: list[EvidenceSentence] = []
     for hit in hits:
-        context = frozenset(analyzer.analyze(hit.heading)) if hit.heading else frozenset()
-        for s, e in split(hit.text):
-            text = hit.text[s:e]
-            if not (min_chars <= len(text) <= max_chars) or not _HAS_LETTER.search(text):
-                continue
-            if "\n" not in text.strip() and classify_line(text).kind == "heading":
-                continue  # a heading says what follows, it does not answer anything
-            terms = frozenset(analyzer.analyze(text))
-            out.append(EvidenceSentence(hit, hit.start + s, hit.start + e, text,
-                                        str(detect_language(text)), terms, context - terms))
+        for s, e, row, language, terms, context in _analysed_units(
+                hit.text, hit.heading, split, analyzer, min_chars, max_chars):
+            out.append(EvidenceSentence(hit, hit.start + s, hit.start + e, hit.text[s:e],
+                                        language, terms, context, row=row))
     return out
+
+
+def prepare(passages: Iterable[tuple[str, str]], split: Callable[[str], list[tuple[int, int]]],
+            analyzer: Analyzer, min_chars: int = 25, max_chars: int = 700) -> int:
+    """Analyse passages given as ``(text, heading)`` ahead of the questions that will
+    retrieve them (the server's background warm-up), exactly as :func:`sentences_of` does."""
+    n = 0
+    for text, heading in passages:
+        n += len(_analysed_units(text, heading, split, analyzer, min_chars, max_chars))
+    return n
+
+
+_Unit = tuple[int, int, "TableRow | None", str, frozenset[str], frozenset[str]]
+
+
+@lru_cache(maxsize=8192)
+def _analysed_units(text: str, heading: str, split: Callable[[str], list[tuple[int, int]]],
+                    analyzer: Analyzer, min_chars: int, max_chars: int) -> tuple[_Unit, ...]:
+    """A passage's units with their language and terms, computed once per passage text in
+    a process: analysing Khmer sentences (khmer-nltk) was most of /ask's time once the
+    sentence vectors were stored. The analyser and splitter are part of the key."""
+    context = frozenset(analyzer.analyze(heading)) if heading else frozenset()
+    units: list[_Unit] = []
+    for s, e, row in evidence_units(text, split, min_chars, max_chars):
+        terms = frozenset(analyzer.analyze(text[s:e]))
+        units.append((s, e, row, str(detect_language(text[s:e])), terms, context - terms))
+    return tuple(units)
+
+
+def embedding_text(heading: str, text: str, row: TableRow | None = None) -> str:
+    """What is embedded for a unit: its heading path, then the sentence (a row as its
+    columns). One function, so stored vectors (``index/sentence_vectors.py``) match."""
+    body = row.display() if row else text
+    return f"{heading}\n{body}" if heading else body
+
+
+def embedding_texts(passages: Iterable[tuple[str, str]],
+                    split: Callable[[str], list[tuple[int, int]]],
+                    readable: frozenset[str]) -> Iterator[str]:
+    """The texts :func:`score_sentences` may embed for passages given as ``(text,
+    heading)``: every unit in a language the embedder reads (what warming stores)."""
+    for text, heading in passages:
+        for s, e, row in evidence_units(text, split):
+            if str(detect_language(text[s:e])) in readable:
+                yield embedding_text(heading, text[s:e], row)
 
 
 def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
@@ -85,7 +161,7 @@ def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
     readable_sentences = sorted((s for s in sentences if s.language in readable),
                                 key=lambda s: -s.lexical)[:max_embedded]
     if embed is not None and query_vector is not None and readable_sentences:
-        vectors = embed([f"{s.hit.heading}\n{s.text}" if s.hit.heading else s.text
+        vectors = embed([embedding_text(s.hit.heading, s.text, s.row)
                          for s in readable_sentences])
         for sentence, vector in zip(readable_sentences, vectors, strict=True):
             sentence.dense = float(np.dot(vector, query_vector))

@@ -33,4 +33,6 @@ def create_app_for_server() -> FastAPI:
     # fighting over two cores (measured: same single-query latency, more throughput).
     torch.set_num_threads(1)
     settings = get_settings()
-    return create_app(settings, Services(settings))
+    services = Services(settings)
+    services.warm_sentence_vectors_in_background()  # /ask reads them (index/sentence_vectors.py)
+    return create_app(settings, services)

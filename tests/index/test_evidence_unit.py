@@ -234,3 +234,59 @@ def test_vectors_from_the_demo_embedder_are_what_dense_scores_use() -> None:
     demo = DemoEmbedder()
     a, b = demo.embed_batch(["cybersecurity training", "training in cybersecurity"])
     assert float(np.dot(a, b)) == pytest.approx(2 / np.sqrt(2 * 3))
+
+
+# -- priority-action table rows as units ------------------------------------------------------
+
+TABLE = ("Appendix 2: Priority Actions of the Rural Access Plan\n"
+         "No. Strategy Priority Action Ministry/institution in charge Phase\n"
+         "7 Strategy 3:\nConnecting\nvillages\n\n"
+         "Extend fibre to every district hall through\nshared ducts and a universal fund\n"
+         "Ministry of Posts and Telecommunications\nMinistry of Rural Development\n\n"
+         "2024 - 2030\n"
+         "8 Open a regional data centre Ministry of Posts and Telecommunications\n"
+         "Ministry of Economy and Finance\nRelevant Ministries and Institutions\n2025 - 2032\n"
+         "The committee reviews these actions every year and reports to the government.")
+
+
+def test_a_table_row_is_one_unit_shown_as_its_columns() -> None:
+    page_text = PAGE_PREFIX + TABLE
+    found = evidence(make_hit("plan#4", TABLE))
+    rows = [s for s in found if s.row is not None]
+    assert [r.row.number for r in rows if r.row] == [7, 8]
+    second = rows[1]
+    assert page_text[second.start:second.end] == second.text  # the quote is the exact span
+    assert second.text.startswith("8 Open a regional data centre") and second.text.endswith("2032")
+    assert second.display == ("Open a regional data centre — responsible: Ministry of Posts and "
+                              "Telecommunications; Ministry of Economy and Finance; Relevant "
+                              "Ministries and Institutions — timeline: 2025–2032")
+    first = rows[0]
+    assert first.display.startswith("Extend fibre to every district hall through shared ducts")
+    assert first.display.endswith("— timeline: 2024–2030")
+    # the sentence after the table is a sentence of its own, not glued to the last row
+    assert found[-1].row is None
+    assert found[-1].text == ("The committee reviews these actions every year and reports to "
+                              "the government.")
+    # no sentence repeats a row's text
+    assert not any(s.row is None and "regional data centre" in s.text for s in found)
+
+
+def test_a_row_wins_for_a_question_about_it() -> None:
+    found = evidence(make_hit("plan#4", TABLE))
+    q = query("Which ministry is responsible for the regional data centre?")
+    score_sentences(found, q, lambda t: 2.0, None, None, READABLE, {"plan#4": 0})
+    best = select(found, max_sentences=1)[0]
+    assert best.row is not None and best.row.number == 8
+
+
+def test_numbers_that_are_not_rows_stay_sentences() -> None:
+    text = ("The plan has 3 goals and 12 strategies for the period.\n"
+            "5 ministries signed the agreement with the Ministry of Economy and Finance in 2023.")
+    found = evidence(make_hit("a#1", text))
+    assert all(s.row is None for s in found)
+
+
+def test_plain_sentences_show_with_whitespace_folded() -> None:
+    found = evidence(make_hit("a#1", "The ministry trains five hundred civil\nservants every year."))
+    assert found[0].display == "The ministry trains five hundred civil servants every year."
+    assert found[0].text == "The ministry trains five hundred civil\nservants every year."

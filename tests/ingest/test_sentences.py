@@ -130,12 +130,15 @@ def test_single_newline_is_a_wrap_not_a_break() -> None:
 
 @pytest.mark.parametrize("marker", ["1.", "2)", "1-", "-", "•", "(a)", "១.", "ក.", "ii.", "(ខ)"])
 def test_newline_before_list_marker_ends_a_sentence(marker: str) -> None:
-    text = f"Priorities are as follows\n{marker} digital infrastructure\n{marker} skills"
+    text = f"Priorities are as follows:\n{marker} digital infrastructure\n{marker} skills"
     assert sentences(text) == [
-        "Priorities are as follows",
+        "Priorities are as follows:",
         f"{marker} digital infrastructure",
         f"{marker} skills",
     ]
+    # without a colon, a capitalised item after a line that does not run on is one too
+    text = f"Priorities\n{marker} Digital infrastructure\n{marker} Skills"
+    assert sentences(text) == ["Priorities", f"{marker} Digital infrastructure", f"{marker} Skills"]
 
 
 def test_newline_before_non_marker_does_not_break() -> None:
