@@ -19,12 +19,24 @@ class Citation:
     quote: str
     language: str
     doc_type: str = ""
+    page_label: str | None = None  # the printed page number ("12") when the page has one
 
 
 @dataclass
 class AnswerSentence:
     text: str
     citations: list[int]
+    language: str
+    #: where it comes from, when the text opens a new source: "<title>, <Strategy 3: ...> (p. 29)"
+    source: str | None = None
+
+
+@dataclass
+class Alternate:
+    """A sentence in the other language that also answers, with its own exact citation."""
+
+    text: str
+    citation: Citation
     language: str
 
 
@@ -47,6 +59,8 @@ class Answer:
     note: str | None = None
     closest_documents: list[ClosestDocument] = field(default_factory=list)
     dropped_sentences: list[str] = field(default_factory=list)  # generative output without valid citations
+    #: the same facts in the other language, left out because the question's language leads
+    alternates: list[Alternate] = field(default_factory=list)
     took_ms: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:

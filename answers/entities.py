@@ -1,0 +1,140 @@
+"""The key entities of a question (a place, an institution, a name, a year or number) and
+whether the evidence mentions them.
+
+Retrieval always finds *something*: asked about a province the corpus never mentions, it
+returns other provinces' figures, and an answer built from them would mislead. An entity is
+looked for in the evidence in every form the glossary knows (a Khmer place name is found in
+an English passage through its English gloss, and the reverse), and Khmer digits count as
+digits. An entity that cannot be checked in the evidence's language (a name the glossary
+does not know, against Khmer text) is not held against it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ingest.khmer.normalize import search_key
+from ingest.khmer.script import DIGITS_TO_ASCII
+
+if TYPE_CHECKING:
+    from index.glossary import Glossary
+
+_KHMER = re.compile("[\u1780-\u17ff]")
+_SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of|and|for|the|de|on)?\s*[A-Z][\w'’-]*)*")
+_WORD = re.compile(r"[a-z0-9]+")
+# Capitalised words that say what kind of thing a name is, not which one: a question about
+# "the Digital Government Policy" is answered by a passage that calls it "the policy".
+_GENERIC = frozenset("""
+what when who whom whose which where why how is are was were does do did will can should
+the a an of and for on in to by with from at as this that these those its their it i we you
+tell list give show name explain describe please
+policy policies strategy strategies strategic plan plans action actions law laws decree
+sub-decree prakas framework programme program project ministry ministries minister department
+general national royal government kingdom cambodia cambodian khmer digital economy society
+council committee office agency authority institution institutions regulator public state
+goal goals measure measures priority pillar phase chapter section article annex appendix
+resolution resolutions conference forum meeting summit workshop agenda report session
+mr mrs ms dr he excellency samdech lok chumteav h.e ict it
+""".split())
+_GENERIC_PLACES = frozenset({"cambodia", "kingdom of cambodia", "province", "provincial", "city",
+                             "capital", "district", "commune", "village", "town", "rural",
+                             "rural area", "urban area", "municipality", "region", "khan",
+                             "sangkat", "commune/sangkat", "communes and sangkats"})
+_NAME_CATEGORIES = frozenset({"place", "institution", "ministry"})
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A key entity and the keyed forms it may take in evidence (Latin and Khmer)."""
+
+    text: str
+    kind: str  # number | name
+    latin: frozenset[str]  # casefolded words/phrases; all words of one form must occur
+    khmer: frozenset[str]  # search-keyed, spaces removed
+
+
+def _key_km(text: str) -> str:
+    return _SPACES.sub("", search_key(text))
+
+
+def _years_and_numbers(text: str) -> list[Entity]:
+    out = []
+    for m in _NUMBER.finditer(text.translate(DIGITS_TO_ASCII)):
+        digits = m.group().replace(",", "")
+        if len(digits.replace(".", "")) < 2:  # "5G", "Strategy 3": not a key figure
+            continue
+        out.append(Entity(m.group(), "number", frozenset({digits}), frozenset()))
+    return out
+
+
+def key_entities(question: str, glossary: Glossary | None) -> list[Entity]:
+    """Years and figures of the question, the places and institutions the glossary knows in
+    it, and (English) capitalised names with a distinctive word."""
+    found: list[Entity] = _years_and_numbers(question)
+    covered: list[tuple[int, int]] = []
+    if glossary is not None:
+        for source in ("en", "km"):
+            if source == "km" and not _KHMER.search(question):
+                continue
+            for match in glossary.translate(question, source):
+                if match.category not in _NAME_CATEGORIES:
+                    continue
+                forms = (match.term, *match.equivalents)
+                english = [f for f in forms if not _KHMER.search(f)]
+                if any(f.casefold() in _GENERIC_PLACES for f in english):
+                    continue
+                latin = {" ".join(_distinctive(f)) for f in english} - {""}
+                if source == "en" and not latin:
+                    continue  # "Ministry of Interior"'s distinctive word comes below
+                khmer = {_key_km(f) for f in forms if _KHMER.search(f)}
+                found.append(Entity(match.term, "name", frozenset(latin), frozenset(khmer)))
+                covered.append(match.span)
+    for m in _NAME.finditer(question):
+        words = _distinctive(m.group())
+        if m.start() == 0 and " " not in m.group() and not m.group().isupper():
+            continue  # the question's first word is capitalised as any first word is
+        if not words or any(s <= m.start() < e for s, e in covered):
+            continue
+        if any(words[0] in e.latin or " ".join(words) in e.latin for e in found):
+            continue
+        found.append(Entity(m.group(), "name", frozenset({" ".join(words)}), frozenset()))
+    return found
+
+
+def _distinctive(name: str) -> list[str]:
+    return [w for w in _WORD.findall(name.casefold()) if w not in _GENERIC and len(w) > 1]
+
+
+def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
+    """Whether the texts mention the entity; None when no form of it can be checked in them
+    (a name known only in English, against Khmer text)."""
+    texts = list(texts)
+    if entity.kind == "number":
+        joined = "\n".join(texts)
+        plain = joined.translate(DIGITS_TO_ASCII)
+        compact = re.sub(r"(?<=\d)[,\s\u202f](?=\d{3}\b)", "", plain)
+        return any(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", compact) for n in entity.latin)
+    checked = False
+    for text in texts:
+        khmer_letters = len(_KHMER.findall(text))
+        words = set(_WORD.findall(text.casefold()))
+        if entity.latin and words and khmer_letters < len(text) / 3:
+            checked = True
+            if any(all(w in words for w in form.split()) for form in entity.latin):
+                return True
+        if entity.khmer and khmer_letters:
+            checked = True
+            keyed = _key_km(text)
+            if any(form in keyed for form in entity.khmer):
+                return True
+    return False if checked else None
+
+
+def missing(entities: list[Entity], texts: list[str]) -> list[Entity]:
+    """The entities the texts can be checked for and do not mention."""
+    return [e for e in entities if mentions(e, texts) is False]
