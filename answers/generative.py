@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
+from answers.conversation import Turn
 from answers.events import (
     AnswerEvent,
     DoneEvent,
@@ -34,7 +35,13 @@ Use ONLY the numbered evidence passages you are given. Every sentence you write 
 the number of the passage that supports it in square brackets, like [1] or [2][3].
 Do not use any knowledge that is not in the evidence. If the evidence does not answer the
 question, reply with exactly: NOT_FOUND
-Answer in {language}, in at most five sentences."""
+Answer in {language}, in at most five sentences.
+Earlier turns of the conversation, if any, only say what the question refers to ("its", "that
+policy"): never cite them, only the numbered evidence of the last message."""
+
+#: The conversation the model sees: the last turns, each answer cut to this many characters.
+PROMPT_TURNS = 4
+PROMPT_ANSWER_CHARS = 1200
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.!?;:។៕])")
@@ -43,13 +50,22 @@ UNVERIFIED_NOTE = ("The language model's answer could not be verified against th
                    "this is the extractive answer instead.")
 
 
-def build_messages(question: str, language: str, hits: list[Hit]) -> list[dict[str, str]]:
+def build_messages(question: str, language: str, hits: list[Hit],
+                   history: Sequence[Turn] = ()) -> list[dict[str, str]]:
+    """System prompt, the last turns of the conversation (their old [n] markers removed: they
+    point at evidence the model no longer sees), then the evidence and the question."""
     evidence = "\n\n".join(
         f"[{n}] ({hit.title}, page {hit.page})\n{hit.text}" for n, hit in enumerate(hits, 1))
-    return [
-        {"role": "system", "content": SYSTEM_PROMPT.format(language=_LANGUAGE_NAMES[language])},
-        {"role": "user", "content": f"Evidence:\n\n{evidence}\n\nQuestion: {question}"},
-    ]
+    messages = [
+        {"role": "system", "content": SYSTEM_PROMPT.format(language=_LANGUAGE_NAMES[language])}]
+    for turn in history[-PROMPT_TURNS:]:
+        messages.append({"role": "user", "content": turn.question})
+        if turn.answer:
+            answer = _MARKER.sub("", turn.answer)[:PROMPT_ANSWER_CHARS].strip()
+            messages.append({"role": "assistant", "content": answer})
+    messages.append(
+        {"role": "user", "content": f"Evidence:\n\n{evidence}\n\nQuestion: {question}"})
+    return messages
 
 
 class GenerativeAnswerer:
@@ -64,11 +80,17 @@ class GenerativeAnswerer:
         self.split_sentences = split_sentences
         self.passages = passages
 
-    def answer(self, question: str, filters: SearchFilters | None = None) -> Answer:
-        return final_answer(self.events(question, filters, streaming=False))
+    def answer(self, question: str, filters: SearchFilters | None = None, *,
+               history: Sequence[Turn] = (), asked: str | None = None) -> Answer:
+        return final_answer(self.events(question, filters, streaming=False, history=history,
+                                        asked=asked))
 
     def events(self, question: str, filters: SearchFilters | None = None,
-               streaming: bool = True) -> Iterator[AnswerEvent]:
+               streaming: bool = True, *, history: Sequence[Turn] = (),
+               asked: str | None = None) -> Iterator[AnswerEvent]:
+        """``question`` is what is searched (a follow-up resolved against the conversation);
+        the model reads ``asked`` (the user's own words, default ``question``) after the
+        previous turns, ``history``."""
         started = time.perf_counter()
         base = self.extractive.answer(question, filters)
         language = base.language
@@ -80,7 +102,7 @@ class GenerativeAnswerer:
             return
         hits = self.extractive.searcher.search(question, k=self.passages, filters=filters,
                                                per_doc=3).hits
-        messages = build_messages(question, language, hits)
+        messages = build_messages(asked or question, language, hits, history)
         yield StartEvent(language, "generative", True)
         # citations are matched with the analyser the passages were found with
         checker = _Checker(hits, self.split_sentences, self.extractive.searcher.analyzer)
@@ -157,7 +179,7 @@ class _Checker:
             citation = Citation(id=len(self.citations) + 1, doc_id=hit.doc_id, title=hit.title,
                                 page=hit.page, start=hit.start + best[0], end=hit.start + best[1],
                                 quote=hit.text[best[0]:best[1]], language=hit.language,
-                                doc_type=hit.doc_type)
+                                doc_type=hit.doc_type, page_label=hit.page_label)
             self.citations.append(citation)
             self.by_evidence[key] = citation.id
         return self.by_evidence[key]

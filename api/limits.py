@@ -36,7 +36,8 @@ UPLOAD_FORM_SLACK = 2**20  # multipart boundaries and form fields around the fil
 UPLOAD_ROUTES: frozenset[tuple[str, str]] = frozenset({("POST", "/documents")})
 
 # (request model, field) pairs limited to settings.max_query_chars
-QUERY_FIELDS = (("SearchRequestIn", "query"), ("AskRequestIn", "question"))
+QUERY_FIELDS = (("SearchRequestIn", "query"), ("AskRequestIn", "question"),
+                ("HistoryTurnIn", "question"))
 
 
 class _BodyOverLimit(HTTPException):

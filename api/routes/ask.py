@@ -5,47 +5,87 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from answers.events import AnswerEvent, ErrorEvent, final_answer, to_sse
+from answers.conversation import (
+    Attempt,
+    ConversationResolver,
+    NamedDocument,
+    TitleIndex,
+    Turn,
+    first_found,
+)
+from answers.events import AnswerEvent, DoneEvent, ErrorEvent, final_answer, to_sse
 from answers.extractive import ExtractiveAnswerer
 from answers.generative import GenerativeAnswerer
-from api.deps import AnswererDep, GeneratorDep, SettingsDep
+from api.audit import note
+from api.deps import AnswererDep, CatalogDep, GeneratorDep, SettingsDep
 from api.limits import check_query_length
 from api.responses import ErrorOut, Responses
 from api.schemas import AnswerOut, AskRequestIn
 from core.errors import ConflictError
 from core.settings import Settings
+from index.catalog import Catalog
 from index.search_types import SearchFilters
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["answers"])
 
+#: Per catalog (by path): the documents' title terms, kept until the index changes.
+_TITLES: dict[str, TitleIndex] = {}
+
 _NO_LLM: Responses = {409: {"model": ErrorOut,
                             "description": "mode=generative, but no POLICYKB_LLM_URL."}}
 
 
 def _events(body: AskRequestIn, settings: Settings, answerer: ExtractiveAnswerer,
-            generator: Callable[[], GenerativeAnswerer | None]) -> Iterator[AnswerEvent]:
-    """The answer's events (lazily: nothing is searched until the first is asked for)."""
+            generator: Callable[[], GenerativeAnswerer | None],
+            catalog: Catalog) -> Iterator[AnswerEvent]:
+    """The answer's events (lazily: nothing is searched until the first is asked for). With
+    previous turns, the question is first resolved against them (answers/conversation.py)."""
     check_query_length(body.question, "question", settings)
+    for n, turn in enumerate(body.history):
+        check_query_length(turn.question, f"history.{n}.question", settings)
     filters = SearchFilters(**body.filters.model_dump())
-    if body.mode == "generative":
-        generative = generator()
-        if generative is None:
-            raise ConflictError("generative mode needs POLICYKB_LLM_URL "
-                                "(an OpenAI-compatible endpoint); use mode=extractive")
-        return generative.events(body.question, filters)
-    return answerer.events(body.question, filters)
+    history = [Turn(t.question, t.answer or "", tuple(c.doc_id for c in t.citations))
+               for t in body.history]
+    generative = generator() if body.mode == "generative" else None
+    if body.mode == "generative" and generative is None:
+        raise ConflictError("generative mode needs POLICYKB_LLM_URL "
+                            "(an OpenAI-compatible endpoint); use mode=extractive")
+
+    def run(attempt: Attempt) -> Iterator[AnswerEvent]:
+        if generative is not None:
+            return generative.events(attempt.question, attempt.filters, history=history,
+                                     asked=body.question)
+        return answerer.events(attempt.question, attempt.filters)
+
+    if not history:
+        return run(Attempt(body.question, filters, "as_asked"))
+    return _resolved(answerer, catalog, body.question, history, filters, run)
+
+
+def _resolved(answerer: ExtractiveAnswerer, catalog: Catalog, question: str,
+              history: list[Turn], filters: SearchFilters,
+              run: Callable[[Attempt], Iterator[AnswerEvent]]) -> Iterator[AnswerEvent]:
+    """A generator, so that resolving (reading the catalog's titles) waits for the first event."""
+    analyzer = answerer.searcher.analyzer
+    titles = _TITLES.setdefault(str(catalog.path), TitleIndex(analyzer.analyze))
+    resolver = ConversationResolver.for_analyzer(
+        analyzer, lambda: (NamedDocument(d.doc_id, d.title) for d in catalog.documents()),
+        titles, catalog.generation())
+    yield from first_found(resolver.resolve(question, history, filters), run)
 
 
 @router.post("/ask", response_model=AnswerOut, responses=_NO_LLM)
-def ask(body: AskRequestIn, settings: SettingsDep, answerer: AnswererDep,
-        generator: GeneratorDep) -> AnswerOut:
-    """An answer whose every sentence cites the exact span of a page."""
-    answer = final_answer(_events(body, settings, answerer, generator))
+def ask(body: AskRequestIn, request: Request, settings: SettingsDep, answerer: AnswererDep,
+        generator: GeneratorDep, catalog: CatalogDep) -> AnswerOut:
+    """An answer whose every sentence cites the exact span of a page; with `history`, a
+    follow-up is answered about the conversation's subject."""
+    answer = final_answer(_events(body, settings, answerer, generator, catalog))
+    note(request, docs=[c.doc_id for c in answer.citations])  # the audit log (api/audit.py)
     return AnswerOut(**answer.to_dict())
 
 
@@ -53,14 +93,17 @@ def ask(body: AskRequestIn, settings: SettingsDep, answerer: AnswererDep,
              "description": "Events `start`, `note`, `sentence` (text + its citations), and "
                             "`done` (the whole answer, shaped like POST /ask's response); "
                             "`error` (its class name) if the answer fails half-way."}})
-def ask_stream(body: AskRequestIn, settings: SettingsDep, answerer: AnswererDep,
-               generator: GeneratorDep) -> StreamingResponse:
+def ask_stream(body: AskRequestIn, request: Request, settings: SettingsDep,
+               answerer: AnswererDep, generator: GeneratorDep,
+               catalog: CatalogDep) -> StreamingResponse:
     """The same answer streamed as server-sent events, sentence by sentence."""
-    events = _events(body, settings, answerer, generator)
+    events = _events(body, settings, answerer, generator, catalog)
 
     def sse() -> Iterator[str]:
         try:
             for event in events:
+                if isinstance(event, DoneEvent):  # the cited documents, for the audit log
+                    note(request, docs=[c.doc_id for c in event.answer.citations])
                 yield to_sse(event)
         except Exception as exc:  # the stream has started: report in-band, not as a 500
             logger.exception("the answer stream (mode %s) failed", body.mode)

@@ -8,13 +8,17 @@ import { $, clear, el, errorWithRetry, icon, langAttr, newId, scrollWithin, spin
 import { documentInfo, metaLine } from "./docs.js";
 import { getLang, t } from "./i18n.js";
 import { watchQuestionLimit } from "./question_limit.js";
-import { markedText, openSource, passageRange } from "./source.js";
+import { markedText, openSource, pageRef, pageSpan, passageRange } from "./source.js";
 
 const MODE = "extractive";
 // A wait with no event for this long ends with a message and Retry, not an endless spinner;
 // window.POLICYKB_ASK_TIMEOUT_MS overrides it (tests, a slow generative deployment).
 const ASK_TIMEOUT_MS = 30_000;
 const turns = [];  // {id, question, answer, citations: Map, els: {...}, controller}
+// The previous turns sent with a question, so that a follow-up ("What about its timeline?") is
+// answered about the conversation's subject; within the server's bounds (AskRequestIn.history).
+const HISTORY_TURNS = 8;
+const HISTORY_ANSWER_CHARS = 4000;
 let activeTurn = null;
 let busy = false;
 let questionLimit = null;  // watchQuestionLimit(): the question's length against the server's
@@ -32,7 +36,8 @@ function syncSend() {
 
 function citationPassage(citation) {
   return {
-    docId: citation.doc_id, page: citation.page, start: citation.start, end: citation.end,
+    docId: citation.doc_id, page: citation.page, pageLabel: citation.page_label,
+    start: citation.start, end: citation.end,
     quote: citation.quote, title: citation.title, language: citation.language,
     docType: citation.doc_type,
   };
@@ -57,8 +62,8 @@ function citationCard(turn, citation) {
       attrs: { "aria-describedby": `cite-${turn.id}-${citation.id}-meta` },
     })),
   el("p", { class: "cite-meta", id: `cite-${turn.id}-${citation.id}-meta` },
-    metaLine({ docId: citation.doc_id, docType: citation.doc_type, page: citation.page,
-               language: citation.language })),
+    metaLine({ docId: citation.doc_id, docType: citation.doc_type, language: citation.language,
+               extra: [pageSpan(citation.page, citation.page_label)] })),
   passage);
   passage.addEventListener("click", () => card.querySelector(".cite-open").click());
   // the quote highlighted within its passage: a window of the page text around [start, end)
@@ -123,7 +128,10 @@ function cleanQuote(quote) {
 }
 
 export function answerWithReferences(answer) {
-  const refs = answer.citations.map((c) => `[${c.id}] ${c.title}, ${t("pageShort", { n: c.page })} — ${cleanQuote(c.quote)}`);
+  const refs = answer.citations.map((c) => {
+    const page = pageRef(c.page, c.page_label, "pageShort");
+    return `[${c.id}] ${c.title}, ${t(page.key, page.vars)} — ${cleanQuote(c.quote)}`;
+  });
   const text = tidyBullets(answer.answer);
   return refs.length ? `${text}\n\n${refs.join("\n")}` : text;
 }
@@ -197,6 +205,8 @@ function finish(turn, answer) {
   status.remove();
   box.removeAttribute("aria-busy");
   for (const citation of answer.citations) addCitation(turn, citation);
+  const about = answeringAbout(answer);
+  if (about) box.insertBefore(about, box.querySelector(".note") || sentences);
   if (!answer.found) {
     box.classList.add("not-found");
     if (!sentences.textContent.trim()) {
@@ -232,6 +242,27 @@ function finish(turn, answer) {
     },
   });
   box.append(el("div", { class: "answer-actions" }, copy, copyStatus, feedbackControls(turn)));
+}
+
+/** The answered turns of the current conversation, as POST /ask's `history`. */
+function conversationHistory() {
+  return turns.filter((turn) => turn.answer).slice(-HISTORY_TURNS).map((turn) => ({
+    question: turn.question,
+    answer: turn.answer.answer.slice(0, HISTORY_ANSWER_CHARS),
+    citations: turn.answer.citations.slice(0, 50).map((c) => ({ doc_id: c.doc_id, page: c.page })),
+  }));
+}
+
+/** "Answering about: <title>" when the server read the question as a follow-up. */
+function answeringAbout(answer) {
+  const conversation = answer.conversation;
+  if (!conversation || !conversation.follow_up) return null;
+  const docs = conversation.carried_documents || [];
+  const subject = docs.length ? docs.map((doc) => doc.title).join("; ") : conversation.subject;
+  if (!subject) return null;
+  return el("p", { class: "answering-about", attrs: { title: conversation.resolved_question || "" } },
+    el("span", { i18n: "answeringAbout", text: t("answeringAbout") }), " ",
+    el("span", { class: "about-subject", dir: "auto", text: subject }));
 }
 
 function retry(turn) {
@@ -287,6 +318,7 @@ async function ask(question, questionBubble = null) {
   syncSend();
   $("conversation-empty")?.remove();
   const log = $("conversation");
+  const history = conversationHistory();  // before this turn joins them
   const turn = {
     id: newId().slice(0, 10), feedbackId: newId(), question, answer: null,
     citations: new Map(), controller: new AbortController(),
@@ -315,7 +347,7 @@ async function ask(question, questionBubble = null) {
   };
   watch();
   try {
-    const answer = await streamAnswer({ question, mode: MODE }, {
+    const answer = await streamAnswer({ question, mode: MODE, history }, {
       signal: turn.controller.signal,
       onEvent(type, data) {
         watch();

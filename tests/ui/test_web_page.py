@@ -5,6 +5,7 @@ Screenshots of the main views go to test-output/screenshots/.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,7 @@ def test_ask_streams_an_answer_with_citation_chips(ui_base: str, new_page: Any) 
     expect(answer).to_have_attribute("aria-busy", "true")
     expect(page.locator("#ask-send")).to_be_disabled()
     assert len(held) == 1 and held[0].request.method == "POST"
-    assert held[0].request.post_data_json == {"question": QUESTION_EN, "mode": "extractive"}
+    assert held[0].request.post_data_json == {"question": QUESTION_EN, "mode": "extractive", "history": []}
     with page.expect_response("**/ask/stream") as response_info:
         held[0].continue_()
     assert response_info.value.headers["content-type"].startswith("text/event-stream")
@@ -365,10 +366,11 @@ def test_alignment_table_with_verdicts_evidence_and_downloads(ui_base: str, new_
     page = new_page(ui_base, path="/#align")
     expect(page.locator("#view-align")).to_be_visible()
     page.select_option("#align-doc", doc_id)
-    with page.expect_response("**/alignment") as response_info:
+    with page.expect_response("**/alignment/stream") as response_info:
         page.click("#align-run")
     assert response_info.value.request.post_data_json == {"doc_id": doc_id, "format": "json"}
-    report = response_info.value.json()
+    events = [json.loads(line) for line in response_info.value.text().splitlines() if line]
+    report = events[-1]["report"]
     assert len(report["mechanisms"]) == 6, "the sample meeting record lists six mechanisms"
     table = page.locator("table.alignment-table")
     expect(table).to_be_visible()
@@ -392,12 +394,12 @@ def test_alignment_table_with_verdicts_evidence_and_downloads(ui_base: str, new_
     expect(page.locator("#source-mark")).to_have_text(evidence[0]["quote"])
     page.evaluate("() => window.scrollTo(0, 0)")
     screenshot(page, "alignment")
-    # downloads: the report as Markdown / CSV, as the API writes it
+    # downloads: the report already shown, by its id, as the API writes it
     for fmt, media in (("md", "text/markdown"), ("csv", "text/csv")):
-        with page.expect_response("**/alignment") as response_info, \
+        with page.expect_response(f"**/alignment/*?format={fmt}") as response_info, \
                 page.expect_download() as download_info:
             page.click(f"#download-{fmt}")
-        assert response_info.value.request.post_data_json == {"doc_id": doc_id, "format": fmt}
+        assert response_info.value.request.method == "GET"
         assert response_info.value.headers["content-type"].startswith(media)
         download = download_info.value
         assert download.suggested_filename == f"alignment-moi_ict_plan_meeting_en.{fmt}"

@@ -1,0 +1,324 @@
+"""Follow-up questions: "What about its timeline?" is answered about the policy the
+conversation is on, without any language model.
+
+A question is a follow-up when it points back (its, they, that policy, what about…, and the…?,
+Khmer វា, ពួកគេ, គោលនយោបាយនោះ, ចុះ…វិញ) or is too short to stand alone, and does not name a
+document itself. Its subject is the document the previous answer mostly cited (or the document
+the previous question named), else the previous question's own words. The subject is carried
+forward in up to three attempts, tried in order until one finds an answer: the question as asked
+within the subject documents (a filter), then with the subject's name appended (still filtered),
+then with the subject appended and the caller's filters only (a query expansion).
+A question that names its own subject is asked as it is.
+
+Everything this module needs (tokens, index terms, document titles) is passed in.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from answers.events import AnswerEvent, DoneEvent, StartEvent
+from answers.types import Answer
+from index.search_types import SearchFilters
+from ingest.analysis import Analyzer
+from ingest.khmer.segment import tokenize_mixed
+
+#: Previous turns that count: a conversation further back than this has moved on.
+MAX_TURNS = 8
+#: At most this many subject documents are carried (more is a topic, not a document).
+MAX_CARRIED = 2
+#: A question with no more content terms than this cannot stand on its own ("Who leads?").
+ELLIPTICAL_TERMS = 1
+#: "What about …" / "And …" introduce a follow-up only when this short ("What about the 5G
+#: spectrum licence?" changes the subject).
+SHORT_FOLLOW_UP_TERMS = 2
+#: A question names a document when it shares this many consecutive title terms with it
+#: (or the whole title, when the title is shorter).
+TITLE_RUN = 3
+
+_PRONOUNS = frozenset("it its it's itself they them their theirs".split())
+_DETERMINERS = frozenset("this that these those same said above".split())
+_DOC_NOUNS = frozenset("""policy policies plan plans document documents law laws strategy
+    strategies decree sub-decree subdecree prakas framework programme program project
+    resolution blueprint initiative meeting report centre center one regulation""".split())
+_LEADS = ("what about", "how about", "and ", "also ", "what else", "anything else",
+          "tell me more", "more about", "same for")
+_KM_PRONOUNS = frozenset({"វា", "ពួកគេ", "របស់វា"})
+_KM_DEMONSTRATIVES = frozenset({"នោះ", "នេះ", "ដដែល", "ខាងលើ"})
+_KM_DOC_NOUNS = frozenset("""នយោបាយ គោលនយោបាយ ផែនការ ឯកសារ ច្បាប់ អនុក្រឹត្យ ក្របខ័ណ្ឌ
+    យុទ្ធសាស្ត្រ គម្រោង កម្មវិធី ប្រកាស ព្រះរាជក្រឹត្យ កិច្ចប្រជុំ មជ្ឈមណ្ឌល សេចក្តីសម្រេច""".split())
+_KM_LEAD, _KM_TAIL = "ចុះ", "វិញ"
+_KM_CUES = _KM_PRONOUNS | {_KM_LEAD, _KM_TAIL}
+_KHMER = re.compile(r"[\u1780-\u17ff]")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A previous question, its answer, and the documents its citations named (in order)."""
+
+    question: str
+    answer: str = ""
+    cited: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NamedDocument:
+    """A document the resolver can recognise by its title."""
+
+    doc_id: str
+    title: str
+
+
+@dataclass
+class CarriedDocument:
+    doc_id: str
+    title: str
+
+
+@dataclass
+class Attempt:
+    """One way to ask: the question as searched, with its filters."""
+
+    question: str
+    filters: SearchFilters
+    strategy: str  # as_asked | filter | expansion
+
+
+@dataclass
+class Resolution:
+    """What the resolver decided, and the attempts to make in order."""
+
+    question: str
+    follow_up: bool
+    reason: str
+    subject: str = ""
+    carried_documents: list[CarriedDocument] = field(default_factory=list)
+    attempts: list[Attempt] = field(default_factory=list)
+
+    def context(self, used: Attempt) -> dict[str, Any]:
+        """The answer's ``conversation``: enough for the page to say what it answered about."""
+        return {"follow_up": self.follow_up, "reason": self.reason,
+                "resolved_question": used.question, "strategy": used.strategy,
+                "subject": self.subject,
+                "carried_documents": [asdict(d) for d in self.carried_documents]
+                if used.strategy != "as_asked" else []}
+
+
+@dataclass
+class AnswerInContext(Answer):
+    """An answer with what the conversation made of its question."""
+
+    conversation: dict[str, Any] | None = None
+
+
+TitleTerms = list[tuple[NamedDocument, list[str]]]
+
+
+class TitleIndex:
+    """The documents' titles as index terms, analysed once per version of the index: the
+    shared corpus's long Khmer titles take ~100 ms to segment, too much for every question."""
+
+    def __init__(self, terms: Callable[[str], list[str]]) -> None:
+        self.terms = terms
+        self._version: str | None = None
+        self._titles: TitleTerms = []
+
+    def titles(self, version: str, documents: Callable[[], Iterable[NamedDocument]]) -> TitleTerms:
+        if version != self._version:  # two threads may both rebuild: same result, no harm
+            self._titles = [(d, self.terms(d.title)) for d in documents() if d.title]
+            self._version = version
+        return self._titles
+
+
+class ConversationResolver:
+    """Decides whether a question follows up on the conversation and what it is about.
+
+    ``tokenize``: raw words (Khmer segmented); ``terms``: the index terms of a text (stop words
+    dropped, stemmed), the same analysis search uses; ``titles``: the indexed documents with
+    their titles' terms, read only when there is history to resolve against.
+    """
+
+    def __init__(self, tokenize: Callable[[str], list[str]], terms: Callable[[str], list[str]],
+                 titles: Callable[[], TitleTerms]) -> None:
+        self.tokenize = tokenize
+        self.terms = terms
+        self.titles = titles
+        self._titles: TitleTerms | None = None
+
+    @classmethod
+    def for_analyzer(cls, analyzer: Analyzer, documents: Callable[[], Iterable[NamedDocument]],
+                     index: TitleIndex | None = None, version: str = "") -> ConversationResolver:
+        """A resolver that reads words and terms as search does (``analyzer``); titles come
+        from ``index`` (``version``: the index's generation) when given, else are analysed."""
+        index = index or TitleIndex(analyzer.analyze)
+        return cls(lambda text: tokenize_mixed(text, analyzer.segmenter), analyzer.analyze,
+                   lambda: index.titles(version, documents))
+
+    def resolve(self, question: str, history: Sequence[Turn],
+                filters: SearchFilters | None = None) -> Resolution:
+        filters = filters or SearchFilters()
+        as_asked = Attempt(question, filters, "as_asked")
+        if not history:
+            return Resolution(question, False, "no previous turns", attempts=[as_asked])
+        if named := self.named_documents(question):
+            return Resolution(question, False, f"names its subject: {named[0].title}",
+                              attempts=[as_asked])
+        cue = self.follow_up_cue(question)
+        if cue is None:
+            return Resolution(question, False, "stands on its own", attempts=[as_asked])
+        carried, subject = self._subject(history[-MAX_TURNS:])
+        if not carried and not subject:
+            return Resolution(question, False, f"{cue}, but no subject to carry",
+                              attempts=[as_asked])
+        searched = self._without_khmer_cues(question)
+        expanded = f"{searched} ({subject})"
+        attempts: list[Attempt] = []
+        if carried and not filters.doc_ids:
+            # in the subject's documents, the question as asked finds the passage that answers
+            # it; the subject's words help when the question alone is too weak to answer,
+            # though they also pull sentences that merely name the subject
+            within = replace(filters, doc_ids=[d.doc_id for d in carried])
+            attempts += [Attempt(searched, within, "filter"), Attempt(expanded, within, "filter")]
+        attempts.append(Attempt(expanded, filters, "expansion"))
+        return Resolution(question, True, cue, subject, carried, attempts)
+
+    # -- what the question says -----------------------------------------------------------
+
+    def follow_up_cue(self, question: str) -> str | None:
+        """Why ``question`` reads as a follow-up (the cue found), or None."""
+        words = [w.lower() for w in self.tokenize(question)]
+        n_terms = len([t for t in self.terms(question) if t not in _KM_CUES])
+        for i, word in enumerate(words):
+            if word in _PRONOUNS or word in _KM_PRONOUNS:
+                return f"refers back ({word})"
+            following = words[i + 1] if i + 1 < len(words) else ""
+            previous = words[i - 1] if i else ""
+            if word in _DETERMINERS and following in _DOC_NOUNS:
+                return f"refers back ({word} {following})"
+            if word in _KM_DEMONSTRATIVES and previous in _KM_DOC_NOUNS:
+                return f"refers back ({previous}{word})"
+        text = " ".join(words)
+        lead = next((lead.strip() for lead in _LEADS if text.startswith(lead)), None)
+        khmer = [w for w in words if w != "តើ"]
+        if khmer and khmer[0] == _KM_LEAD:
+            lead = f"{_KM_LEAD}…{_KM_TAIL}" if khmer[-1] == _KM_TAIL else _KM_LEAD
+        if lead and n_terms <= SHORT_FOLLOW_UP_TERMS:
+            return f"continues ({lead}…)"
+        if n_terms <= ELLIPTICAL_TERMS:
+            return "too short to stand alone"
+        return None
+
+    def named_documents(self, text: str) -> list[NamedDocument]:
+        """Documents whose title ``text`` names (a run of consecutive title terms)."""
+        terms = self.terms(text)
+        named = []
+        for document, title_terms in self._title_terms():
+            need = min(TITLE_RUN, len(title_terms))
+            if need and _longest_common_run(terms, title_terms) >= need:
+                named.append(document)
+        return named
+
+    # -- what the conversation is about ----------------------------------------------------
+
+    def _subject(self, history: Sequence[Turn]) -> tuple[list[CarriedDocument], str]:
+        """The latest turn that gives a subject: the documents it named or cited most, and a
+        phrase for the expansion (their titles, or the question's content words)."""
+        for turn in reversed(history):
+            named = self.named_documents(turn.question)
+            if 0 < len(named) <= MAX_CARRIED:
+                docs = [CarriedDocument(d.doc_id, d.title) for d in named]
+                return docs, "; ".join(short_title(d.title) for d in docs)
+            if docs := self._most_cited(turn.cited):
+                return docs, "; ".join(short_title(d.title) for d in docs)
+            if self.follow_up_cue(turn.question) is None:
+                return [], self._content_words(turn.question)
+        return [], ""
+
+    def _most_cited(self, cited: Sequence[str]) -> list[CarriedDocument]:
+        """The documents cited most (first cited first: the answer's best document); ids the
+        index does not hold (deleted since, or never there) are ignored."""
+        titles = {d.doc_id: d.title for d, _ in self._title_terms()}
+        counts = Counter(doc_id for doc_id in cited if doc_id in titles)
+        if not counts:
+            return []
+        top = max(counts.values())
+        return [CarriedDocument(doc_id, titles[doc_id])
+                for doc_id in counts if counts[doc_id] == top][:MAX_CARRIED]
+
+    def _content_words(self, question: str) -> str:
+        """The question's words that carry a topic, as written (not stemmed)."""
+        return " ".join(w for w in self.tokenize(question) if self.terms(w))
+
+    def _without_khmer_cues(self, question: str) -> str:
+        """Khmer cue words are not stop words: they would be searched for. English cue words
+        are stop words already, so an English question is searched as written."""
+        if not _KHMER.search(question):
+            return question
+        words = self.tokenize(question)
+        if not _KM_CUES.intersection(words):
+            return question
+        return " ".join(w for w in words if w not in _KM_CUES | {"របស់"}) + "?"
+
+    def _title_terms(self) -> TitleTerms:
+        if self._titles is None:
+            self._titles = self.titles()
+        return self._titles
+
+
+_YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\b|[\u17e0-\u17e9]{4}(?:\s*-\s*[\u17e0-\u17e9]{4})?")
+_COUNTRY = re.compile(r"\b(?:the\s+)?(?:Kingdom of\s+)?Cambodia(?:'s|’s)?\b|\(draft\)", re.IGNORECASE)
+
+
+def short_title(title: str, max_words: int = 10) -> str:
+    """A title as a subject to search for: without years and the country every document shares
+    (in a question they would pull the cover and page headers, which carry the whole title),
+    and short (a news headline is a sentence)."""
+    words = _COUNTRY.sub(" ", _YEARS.sub(" ", title)).replace("()", " ").split()
+    return " ".join(words[:max_words]).strip(" .,:;-–") or title
+
+
+def _longest_common_run(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the longest run of consecutive terms shared by ``a`` and ``b``."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0] * (len(b) + 1)
+        for j, y in enumerate(b, 1):
+            if x == y:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def first_found(resolution: Resolution,
+                run: Callable[[Attempt], Iterator[AnswerEvent]]) -> Iterator[AnswerEvent]:
+    """The events of the first attempt whose answer is found (the last attempt's otherwise),
+    with the answer marked with what the conversation made of the question. Lazy: nothing is
+    searched until the first event is asked for; an attempt is judged by its ``start`` event,
+    so the chosen one still streams."""
+    started = time.perf_counter()
+    for n, attempt in enumerate(resolution.attempts, 1):
+        events = run(attempt)
+        first = next(events)
+        if n == len(resolution.attempts) or (isinstance(first, StartEvent) and first.found):
+            break
+    for event in itertools.chain([first], events):
+        if isinstance(event, DoneEvent):
+            answer = in_context(event.answer, resolution, attempt)
+            answer.took_ms = (time.perf_counter() - started) * 1000  # every attempt's time
+            event = DoneEvent(answer)
+        yield event
+
+
+def in_context(answer: Answer, resolution: Resolution, used: Attempt) -> AnswerInContext:
+    """``answer`` as the answer to the question asked, saying how it was resolved."""
+    values = {f.name: getattr(answer, f.name) for f in fields(Answer)}
+    values["question"] = resolution.question
+    return AnswerInContext(**values, conversation=resolution.context(used))
