@@ -11,9 +11,12 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from index.onnx_encoder import OnnxEncoder
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +95,8 @@ class SentenceTransformerEmbedder:
         languages: frozenset[str] | None = None,
         device: str = "cpu",
         batch_size: int = 32,
+        query_encoder: str = "torch",
+        onnx_cache_dir: Path | None = None,
     ) -> None:
         # Belt and braces: nothing below may reach for a hub, even by accident.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -116,12 +121,36 @@ class SentenceTransformerEmbedder:
         self.max_tokens = int(self._model.max_seq_length or 256)  # MiniLM: 256 word pieces
         self.batch_size = batch_size
         self._tokenizer = self._model.tokenizer
-        logger.info("embedder %s (%s prefixes, %d dims)", self.name, self.family, self.dimension)
+        self._onnx = self._onnx_encoder(query_encoder, device, onnx_cache_dir)
+        self.query_encoder = "onnx" if self._onnx is not None else "torch"
+        logger.info("embedder %s (%s prefixes, %d dims, %s queries)", self.name, self.family,
+                    self.dimension, self.query_encoder)
+
+    def _onnx_encoder(self, choice: str, device: str, cache_dir: Path | None) -> OnnxEncoder | None:
+        """ONNX Runtime for queries when chosen (``auto``: when importable, on CPU). An export
+        that fails under ``auto`` falls back to torch with a warning; asked for explicitly,
+        it is an error."""
+        from index.onnx_encoder import OnnxEncoder, default_cache_dir, onnx_runtime_available
+
+        if choice not in ("auto", "onnx", "torch"):
+            raise ValueError(f"query_encoder must be auto, onnx or torch, not {choice!r}")
+        if choice == "torch" or (choice == "auto" and (device != "cpu" or not onnx_runtime_available())):
+            return None
+        try:
+            return OnnxEncoder(self._model, self.path, cache_dir or default_cache_dir(),
+                               max_tokens=self.max_tokens, threads=1)
+        except Exception as exc:
+            if choice == "onnx":
+                raise RuntimeError(f"ONNX query encoder for {self.path}: {exc}") from exc
+            logger.warning("ONNX query encoder unavailable (%s); queries run on torch", exc)
+            return None
 
     def embed_batch(self, texts: list[str], kind: Kind = "passage") -> np.ndarray:
         prefix = self.prefixes.query if kind == "query" else self.prefixes.passage
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if kind == "query" and self._onnx is not None:
+            return self._onnx.encode([prefix + t for t in texts], self.batch_size)
         vectors = self._model.encode(
             [prefix + t for t in texts],
             batch_size=self.batch_size,
@@ -130,6 +159,20 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+    def encoder_agreement(self, texts: list[str]) -> dict[str, float] | None:
+        """How closely the ONNX query vectors of ``texts`` match PyTorch's (None without
+        ONNX): the proof, on real texts, that queries and the indexed passages still share
+        one vector space."""
+        if self._onnx is None or not texts:
+            return None
+        onnx_vectors = self._onnx.encode(texts, self.batch_size)
+        torch_vectors = np.asarray(self._model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False), dtype=np.float32)
+        return {"texts": len(texts),
+                "max_abs_diff": float(np.abs(onnx_vectors - torch_vectors).max()),
+                "min_cosine": float((onnx_vectors * torch_vectors).sum(axis=1).min())}
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_batch([text], kind="query")[0]
@@ -159,8 +202,6 @@ class SentenceTransformerEmbedder:
         return pieces
 
 
-
-
 def build_embedder(settings: object) -> SentenceTransformerEmbedder:
     """The embedder the settings describe."""
     langs_setting = getattr(settings, "embedder_languages", "auto")
@@ -175,4 +216,6 @@ def build_embedder(settings: object) -> SentenceTransformerEmbedder:
         languages=languages,
         device=getattr(settings, "device", "cpu"),
         batch_size=getattr(settings, "embed_batch_size", 32),
+        query_encoder=getattr(settings, "query_encoder", "torch"),
+        onnx_cache_dir=getattr(settings, "onnx_cache_dir", None),
     )

@@ -26,6 +26,7 @@ from index.snippets import find_highlights, make_snippet
 from index.sparse import SparseIndex
 from index.stand_in import stand_in_list
 from index.twins import twin_key
+from index.vector_store import VectorHit
 
 if TYPE_CHECKING:
     from ingest.analysis import Analyzer
@@ -46,12 +47,14 @@ class QueryEmbedder(Protocol):
 
 
 class DenseStore(Protocol):
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list: ...
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None,
+              *, metadata: bool = True, generation: str | None = None) -> list: ...
 
 
 class ChunkCatalog(Protocol):
     def chunks_by_ids(self, chunk_ids: Iterable[str]) -> dict[str, ChunkRecord]: ...
     def documents_by_ids(self, doc_ids: Iterable[str]) -> dict[str, DocumentRecord]: ...
+    def page_labels(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]: ...
 
 
 class Reranker(Protocol):
@@ -120,8 +123,9 @@ class Searcher:
         def dense(weights: FusionWeights) -> list:
             if not q.dense_text or weights.dense <= 0:
                 return []
-            hits = self.store.query(self._query_vector(q.dense_text), DENSE_CANDIDATES,
-                                    vector_where(filters))
+            hits = _with_columns(index, self.store.query(
+                self._query_vector(q.dense_text), DENSE_CANDIDATES, vector_where(filters),
+                metadata=False, generation=index.generation))
             return [h for h in hits if visible(h.metadata.get("doc_id", ""), filters)]
 
         hits, dense_used = self._retrieve(index, q, q.terms, q.translated_terms, dense, filters,
@@ -158,7 +162,9 @@ class Searcher:
                        else np.zeros((0, 0), dtype=np.float32))
             best: dict[str, Any] = {}
             for vector in vectors:
-                for hit in self.store.query(vector, DENSE_CANDIDATES, vector_where(filters)):
+                for hit in _with_columns(index, self.store.query(
+                        vector, DENSE_CANDIDATES, vector_where(filters), metadata=False,
+                        generation=index.generation)):
                     if visible(hit.metadata.get("doc_id", ""), filters) and (
                             hit.chunk_id not in best or hit.similarity > best[hit.chunk_id].similarity):
                         best[hit.chunk_id] = hit
@@ -247,11 +253,14 @@ class Searcher:
             rerank_scores = dict(zip(head, scores, strict=True))
             pool = sorted(head, key=lambda c: -rerank_scores[c]) + pool[self.rerank_top:]
         docs = self.catalog.documents_by_ids({chunks[c].doc_id for c in pool})
+        labels = self.catalog.page_labels((chunks[c].doc_id, chunks[c].page) for c in pool)
         terms = [*q.terms, *q.translated_terms]
 
         def make_hit(chunk: ChunkRecord, doc: DocumentRecord) -> Hit:
-            return self._hit(chunk, doc, terms, explain.breakdown(
+            hit = self._hit(chunk, doc, terms, explain.breakdown(
                 chunk.chunk_id, fused[chunk.chunk_id], rerank_scores.get(chunk.chunk_id)))
+            hit.page_label = labels.get((chunk.doc_id, chunk.page))
+            return hit
 
         return group_hits(pool, chunks, docs, q.language, k, per_doc, make_hit,
                           lambda chunk, doc: self._twin(chunk, doc, terms))
@@ -274,6 +283,22 @@ class Searcher:
         snippet, _, _ = make_snippet(chunk.text, highlights, 200)
         return Twin(doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=doc.title,
                     language=chunk.language, page=chunk.page, snippet=snippet)
+
+
+def _with_columns(index: SparseIndex, hits: list[VectorHit]) -> list[VectorHit]:
+    """Dense hits with the ``doc_id`` and ``language`` fusion needs, read from the sparse
+    index's columns rather than from chromadb (fetching 50 hits' metadata there costs more
+    than the nearest-neighbour search itself). A vector this generation does not know (an
+    orphan of an interrupted ingest, a document committed after the request began) is
+    dropped: it could not be shown anyway."""
+    languages, doc_ids = index.columns["language"], index.columns["doc_id"]
+    out = []
+    for hit in hits:
+        row = index.row_of(hit.chunk_id)
+        if row is not None:
+            out.append(VectorHit(hit.chunk_id, hit.similarity,
+                                 {"doc_id": str(doc_ids[row]), "language": str(languages[row])}))
+    return out
 
 
 def _country(index: SparseIndex, chunk_id: str) -> str | None:

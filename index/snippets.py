@@ -29,10 +29,9 @@ def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str
     spans: list[tuple[int, int]] = []
     latin_terms = {t for t in term_set if not _KHMER.match(t)}
     if latin_terms:
-        for word, word_spans in _latin_words(text).items():
-            analysed = analyze_word(word)
-            if analysed and analysed[0] in latin_terms:
-                spans.extend(word_spans)
+        analysed = _analysed_words(text, analyze_word)
+        for term in latin_terms:
+            spans.extend(analysed.get(term, ()))
     khmer_terms = sorted({t for t in term_set if _KHMER.match(t)}, key=len, reverse=True)
     if khmer_terms and _KHMER.search(text):  # a text without Khmer letters holds no Khmer term
         stripped, positions, ends = _search_view(text)
@@ -48,15 +47,28 @@ def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str
     return _merge(sorted(spans))
 
 
-# The same passages come back across questions (and every hit is highlighted), so what does
-# not depend on the question is kept per text: a few MB at most.
-@lru_cache(maxsize=4096)
 def _latin_words(text: str) -> dict[str, tuple[tuple[int, int], ...]]:
     """Each Latin word of ``text`` with its spans: a word is analysed once per text."""
     words: dict[str, list[tuple[int, int]]] = {}
     for match in _LATIN_WORD.finditer(text):
         words.setdefault(match.group(), []).append(match.span())
     return {word: tuple(spans) for word, spans in words.items()}
+
+
+# The same passages come back across questions (and every hit is highlighted), so what does
+# not depend on the question is kept per text: a few MB at most.
+@lru_cache(maxsize=4096)
+def _analysed_words(text: str, analyze_word: Callable[[str], Sequence[str]]
+                    ) -> dict[str, tuple[tuple[int, int], ...]]:
+    """The spans of ``text``'s Latin words by analysed form: highlighting a passage that
+    comes back (most do, across questions) is then one lookup per query term instead of an
+    analysis of every word."""
+    by_term: dict[str, list[tuple[int, int]]] = {}
+    for word, word_spans in _latin_words(text).items():
+        analysed = analyze_word(word)
+        if analysed:
+            by_term.setdefault(analysed[0], []).extend(word_spans)
+    return {term: tuple(spans) for term, spans in by_term.items()}
 
 
 @lru_cache(maxsize=1024)

@@ -4,6 +4,7 @@ a real server over HTTP at one index size, and the bare chromadb query (the dens
 from __future__ import annotations
 
 import time
+from collections import Counter
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,25 @@ def bench_quality(services: Any) -> dict[str, Any]:
     return out
 
 
+def bench_search_floor(services: Any, passages: int = 200) -> dict[str, Any]:
+    """The floor of one computed search (query embedding + bare chromadb query for the 50
+    neighbours /search asks for), timed in this run on the dev questions, and the query
+    encoder's vectors against PyTorch's on ``passages`` chunk texts spread over the corpus
+    (Khmer and English alike)."""
+    from evaluation.latency import search_floor
+    from evaluation.metrics import load_queries
+
+    floor = search_floor(services.embedder, services.store,
+                         [q.text for q in load_queries(QUERIES)])
+    floor.pop("vectors")
+    chunks = list(services.catalog.iter_chunks())
+    spread = chunks[:: max(1, len(chunks) // passages)][:passages]
+    agreement = getattr(services.embedder, "encoder_agreement", None)
+    floor["encoder_agreement"] = agreement([c.text for c in spread]) if agreement else None
+    floor["agreement_languages"] = dict(Counter(c.language for c in spread))
+    return floor
+
+
 def _payloads(path: str, texts: list[str]) -> list[tuple[str, dict[str, Any]]]:
     if path == "/search":
         return [("/search", {"query": q, "k": 10}) for q in texts]
@@ -47,6 +67,7 @@ def bench_size(data_dir: Path, texts: list[str], p: Plan, cache: bool,
     """A real `policykb serve` on ``data_dir``: cold start, then closed-loop load per level."""
     import httpx
 
+    from evaluation.latency import server_cpu_s
     from evaluation.load import ServerProcess, run_load
 
     # The rate limit protects a shared server from one client; the benchmark is that client.
@@ -64,8 +85,11 @@ def bench_size(data_dir: Path, texts: list[str], p: Plan, cache: bool,
             if path not in endpoints:
                 continue
             for n in clients:
+                cpu_before = server_cpu_s(server)
                 res = run_load(server.url, _payloads(path, texts), n, max(1, budget[n] // n),
                                p.load_timeout_s).summary()
+                res["server_cpu_ms"] = round(
+                    (server_cpu_s(server) - cpu_before) * 1000 / max(1, res["requests"]), 2)
                 out["levels"].append({"endpoint": path, **res})
         out["peak_rss_mb"] = server.peak_rss_mb()
     return out

@@ -426,3 +426,76 @@ def test_result_cache_serves_repeats_and_follows_the_index(tmp_path, make_servic
     after = services.searcher.search("cybersecurity officials")
     assert after.hits is not first.hits
     assert {h.doc_id for h in after.hits} == {"a.md"}
+
+
+# --- issue #14: the faster path gives the same answers ----------------------------------
+
+
+SAME_ANSWER_QUERIES = [EN_CYBER_Q, KM_CYBER_Q, EN_DATA_Q, KM_DATA_Q, KM_WOMEN_Q_TYPED, TWIN_Q,
+                       BROAD_Q, "5G spectrum licence auction"]
+
+
+def test_onnx_queries_rank_like_torch_queries(search_services: Any, tmp_path: Path) -> None:
+    """The same index searched with ONNX Runtime query vectors and with PyTorch ones: the
+    same hits, snippets and twins in the same order, the same scores to 1e-4."""
+    from index.embedder import SentenceTransformerEmbedder
+    from policykb.services import Services
+
+    onnx_model = SentenceTransformerEmbedder(query_encoder="onnx", onnx_cache_dir=tmp_path)
+    assert onnx_model.query_encoder == "onnx"
+    onnx = Services(search_services.settings, model=onnx_model)
+    assert search_services.model.query_encoder == "torch"
+    for query in SAME_ANSWER_QUERIES:
+        want = search(search_services, query, k=10)
+        got = search(onnx, query, k=10)
+        shown = [(h.chunk_id, h.snippet, h.highlights, [t.chunk_id for t in h.twins])
+                 for h in want.hits]
+        assert [(h.chunk_id, h.snippet, h.highlights, [t.chunk_id for t in h.twins])
+                for h in got.hits] == shown, query
+        assert [h.scores.fused for h in got.hits] == pytest.approx(
+            [h.scores.fused for h in want.hits], abs=1e-4)
+    onnx.catalog.close()
+
+
+def test_dense_hits_take_their_columns_from_the_sparse_index(search_services: Any) -> None:
+    """chromadb is asked for distances only; the doc id and language fusion needs come from
+    the sparse index and equal what chromadb stores with each vector."""
+    from index.searcher import _with_columns
+
+    searcher = search_services.searcher
+    vector = searcher.embedder.embed_batch([EN_CYBER_Q], kind="query")[0]
+    full = search_services.store.query(vector, 50)
+    bare = search_services.store.query(vector, 50, metadata=False)
+    assert [h.chunk_id for h in bare] == [h.chunk_id for h in full]
+    assert all(h.metadata == {} for h in bare)
+    filled = _with_columns(searcher.sparse(), bare)
+    assert [h.metadata for h in filled] == [
+        {"doc_id": h.metadata["doc_id"], "language": h.metadata["language"]} for h in full]
+
+
+def test_dense_hits_unknown_to_the_index_are_dropped(search_services: Any) -> None:
+    from index.searcher import _with_columns
+    from index.vector_store import VectorHit
+
+    index = search_services.searcher.sparse()
+    known = index.chunk_ids[0]
+    hits = [VectorHit("orphan-of-a-crashed-ingest", 0.9, {}), VectorHit(known, 0.8, {})]
+    assert [h.chunk_id for h in _with_columns(index, hits)] == [known]
+
+
+@pytest.mark.parametrize("query", [EN_CYBER_Q, KM_WOMEN_Q_TYPED])
+def test_search_json_is_what_the_schema_gives(search_services: Any, query: str) -> None:
+    """The route writes the response once, straight from the dataclasses; the body is the
+    one FastAPI's model round trip produced (same fields, same values)."""
+    import json
+
+    from fastapi.encoders import jsonable_encoder
+
+    from api.routes.search import _json
+    from api.schemas import SearchResponseOut
+
+    response = search(search_services, query, k=10)
+    assert response.hits
+    body = json.loads(_json(response).body)
+    assert body == jsonable_encoder(SearchResponseOut(**response.to_dict()))
+    assert "twin_key" not in body["hits"][0]
