@@ -22,6 +22,7 @@ JOBS = "jobs.sqlite3"
 CHROMA = "chroma"
 INDEX = "index"
 SPARSE = f"{INDEX}/bm25"
+LEXICON = f"{INDEX}/lexicon.sqlite3"
 UPLOADS = "uploads"
 CACHE = "cache"
 FEEDBACK = "feedback.jsonl"
@@ -69,6 +70,12 @@ class DataLayout:
     @property
     def sparse(self) -> Path:
         return self.root / SPARSE
+
+    @property
+    def lexicon(self) -> Path:
+        """Term translations learned from the index's own twin documents (part of the index:
+        rebuilt from it, backed up and restored with it)."""
+        return self.root / LEXICON
 
     @property
     def uploads(self) -> Path:

@@ -30,6 +30,7 @@ CATEGORIES = frozenset(
         "place",
         "title",
         "general",
+        "learned",  # index/lexicon: learned from the user's twin documents, never from a file row
     }
 )
 LANGS = ("km", "en")
