@@ -13,6 +13,10 @@ A mechanism is matched in its own words and in its synonyms' (``alignment.synony
 says "cybersecurity", the policy "digital security"): a passage's words and a strategy's title
 are compared with every wording, the best counting, a synonym's at 0.9; a passage's meaning
 (its stored vector) is compared with the plan's own words only.
+
+Titles and the sentences a quote may be cut from are embedded through
+``alignment.precompute.TextVectors`` (once per index generation, kept beside the index), so a
+request embeds only the plan's own words; ``prepare`` embeds all of them ahead of a request.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ import numpy as np
 
 from alignment.citations import printed_page
 from alignment.mechanisms import Mechanism
-from alignment.quotes import best_quotes
+from alignment.precompute import TextVectors
+from alignment.quotes import best_quotes, candidate_texts
 from alignment.registry.models import Policy, PolicyRegistry, RegistryNode
 from alignment.synonyms import Synonyms
 from alignment.table_rows import RowIndex
@@ -54,6 +59,10 @@ TITLE_WEIGHT = 0.45
 SYNONYM_WEIGHT = 0.9  # a synonym's wording is trusted a little less than the plan's own
 _BOILERPLATE = re.compile(r"\bmechanisms?\b|យន្តការ", re.IGNORECASE)
 
+#: Told ``(done, total, mechanism)`` before the first mechanism and after each one; it may
+#: raise to stop the alignment between mechanisms (a cancelled request, a passed deadline).
+Progress = Callable[[int, int, Mechanism], None]
+
 
 @dataclass
 class _Wording:
@@ -77,7 +86,7 @@ class Aligner:
                  embed: Callable[[list[str]], np.ndarray],
                  split_sentences: Callable[[str], list[tuple[int, int]]],
                  catalog: Any, store: Any, *, keep: int = 5,
-                 synonyms: Synonyms | None = None) -> None:
+                 synonyms: Synonyms | None = None, vectors: TextVectors | None = None) -> None:
         self.searcher = searcher
         self.sparse = sparse
         self.embed = embed
@@ -86,14 +95,23 @@ class Aligner:
         self.store = store
         self.keep = keep
         self.synonyms = synonyms
-        self._title_vectors: dict[str, np.ndarray] = {}
+        self.vectors = vectors if vectors is not None else TextVectors(embed)
+        self.runs = 0  # alignments computed: a download of a stored result must not add one
         self._sections: tuple[Any, _Sections] | None = None
 
     def align(self, document: str, mechanisms: list[Mechanism],
-              registry: PolicyRegistry) -> AlignmentReport:
+              registry: PolicyRegistry, progress: Progress | None = None) -> AlignmentReport:
+        self.runs += 1
         targets = registry.strategies(include_untexted=True)
         sections = self._policy_sections(registry, targets)
-        results = [self._align_one(m, targets, sections) for m in mechanisms]
+        results: list[MechanismAlignment] = []
+        for done, item in enumerate(mechanisms):
+            if progress is not None:
+                progress(done, len(mechanisms), item)
+            results.append(self._align_one(item, targets, sections))
+        if progress is not None and mechanisms:
+            progress(len(mechanisms), len(mechanisms), mechanisms[-1])
+        self.vectors.save()  # what this plan made the model embed, for the next request
         best: dict[str, float] = {}
         for mechanism in results:
             for a in mechanism.alignments:
@@ -121,16 +139,42 @@ class Aligner:
             key = (quote.doc_id, quote.page)
             if key not in printed:
                 page = self.catalog.page(*key)
-                printed[key] = printed_page(page.text) if page else None
+                # the label stored at ingestion; the header regex only for older indexes
+                printed[key] = (page.label or printed_page(page.text)) if page else None
             quote.printed_page = printed[key]
         return sources
+
+    def prepare(self, registry: PolicyRegistry,
+                should_stop: Callable[[], bool] = lambda: False) -> int:
+        """Embed every title and quotable sentence of the registry's policies that is not
+        embedded yet, and keep them beside the index; how many were embedded."""
+        texts = self._candidates(registry)
+        added = self.vectors.fill(texts, should_stop)
+        self.vectors.save()
+        return added
+
+    def prepared(self, registry: PolicyRegistry) -> bool:
+        """Whether every text ``prepare`` would embed is embedded already."""
+        return not self.vectors.missing(self._candidates(registry))
+
+    def _candidates(self, registry: PolicyRegistry) -> list[str]:
+        targets = registry.strategies(include_untexted=True)
+        sections = self._policy_sections(registry, targets)
+        if sections.candidates is None:
+            readable = frozenset(self.searcher.embedder.languages)
+            sections.candidates = [n.title or n.label for _, n in targets] + candidate_texts(
+                sections.chunks, split=self.split_sentences, analyzer=self.searcher.analyzer,
+                readable=readable, rows=sections.rows)
+        return sections.candidates
 
     def _policy_sections(self, registry: PolicyRegistry,
                          targets: list[tuple[Policy, RegistryNode]]) -> _Sections:
         """Chunks of each strategy's section, with their vectors, and the policies' table
-        rows; cached per registry."""
+        rows; cached per registry (a new registry means a new index generation: its
+        precomputed vectors are loaded)."""
         if self._sections is not None and self._sections[0] is registry:
             return self._sections[1]
+        self.vectors.use(str(self.catalog.generation()))
         owner = _strategy_owner(targets)
         chunks: list[ChunkRecord] = []
         strategy_of: list[str] = []
@@ -244,18 +288,15 @@ class Aligner:
                             query_vector: np.ndarray | None) -> dict[str, float]:
         if query_vector is None:
             return {}
-        missing = [n for _, n in targets if n.id not in self._title_vectors]
-        if missing:
-            vectors = self.embed([n.title or n.label for n in missing])
-            for node, vector in zip(missing, vectors, strict=True):
-                self._title_vectors[node.id] = vector
-        return {n.id: float(np.dot(self._title_vectors[n.id], query_vector)) for _, n in targets}
+        vectors = self.vectors.embed([n.title or n.label for _, n in targets])
+        return {n.id: float(np.dot(vector, query_vector))
+                for (_, n), vector in zip(targets, vectors, strict=True)}
 
     def _quotes(self, own: _Wording, wording: _Wording, chunks: list[ChunkRecord],
                 rows: RowIndex) -> list[EvidenceQuote]:
         """The best sentence of each of the strategy's best passages: exact, citable spans."""
         return best_quotes(chunks, wording.query, own.vector, split=self.split_sentences,
-                           analyzer=self.searcher.analyzer, index=self.sparse(), embed=self.embed,
+                           analyzer=self.searcher.analyzer, index=self.sparse(), embed=self.vectors.embed,
                            readable=self.searcher.embedder.languages, rows=rows)
 
 
@@ -265,6 +306,7 @@ class _Sections:
     strategy_of: list[str]
     matrix: np.ndarray
     rows: RowIndex
+    candidates: list[str] | None = None  # the texts ``prepare`` embeds (built when asked)
 
 
 def _standing(scores: list[float], groups: list[str]) -> list[float]:

@@ -56,6 +56,19 @@ def best_quotes(chunks: list[ChunkRecord], query: AnalyzedQuery, query_vector: n
     return quotes
 
 
+def candidate_texts(chunks: list[ChunkRecord], *, split: Split, analyzer: Any,
+                    readable: frozenset[str], rows: RowIndex | None = None) -> list[str]:
+    """Every text :func:`best_quotes` may give the embedder for these chunks (each readable
+    sentence, under its heading, exactly as ``index.evidence.score_sentences`` words it): what
+    ``alignment.precompute`` embeds once per index generation."""
+    texts: list[str] = []
+    for hit in (_as_hit(c) for c in chunks):
+        for sentence in sentences_of([hit], _row_split(split, rows, hit), analyzer):
+            if sentence.language in readable:
+                texts.append(f"{hit.heading}\n{sentence.text}" if hit.heading else sentence.text)
+    return texts
+
+
 def _row_split(split: Split, rows: RowIndex | None, hit: Hit) -> Split:
     """``split``, with every sentence also cut where a table row of the page starts or ends
     (offsets are the chunk's own; pieces are trimmed of surrounding space)."""

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from core.errors import (
     ConfigurationError,
     ConflictError,
+    DeadlineExceededError,
     DocumentParseError,
     ForbiddenError,
     GenerativeUnavailableError,
@@ -60,6 +61,7 @@ STATUS: dict[type[PolicyKBError], int] = {
     IndexUnavailableError: 503,
     GenerativeUnavailableError: 503,
     StorageFullError: 507,
+    DeadlineExceededError: 504,
 }
 #: Any other PolicyKBError: the request asked for something that cannot be done.
 DEFAULT_STATUS = 400

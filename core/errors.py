@@ -131,6 +131,11 @@ class ForbiddenError(PolicyKBError):
     """The caller's key has a role below the one the request needs."""
 
 
+class DeadlineExceededError(PolicyKBError):
+    """Work took longer than its time limit (the message names the setting); what it had
+    done is discarded."""
+
+
 class RateLimitedError(PolicyKBError):
     """The caller is over its request rate; ``retry_after`` is the whole seconds to wait."""
 

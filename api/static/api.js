@@ -190,6 +190,15 @@ export async function downloadPost(path, body, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** GET and save the response body as a file (a stored alignment report, by its id). */
+export async function downloadGet(path, filename) {
+  const response = await checked(path, { headers: { accept: "*/*" } });
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  saveAs(url, filename);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /**
  * The original file of a document fetched with the signed-in key, as an object URL (a plain
  * link cannot send the Authorization header). Only a PDF keeps its type, so the browser's

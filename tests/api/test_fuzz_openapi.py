@@ -91,6 +91,7 @@ _SETTINGS = dict(derandomize=True, database=None, deadline=None, print_blob=True
 SEMANTIC_REFUSALS = {
     "POST /documents": {415, 422},  # a file type PolicyKB cannot read (by extension), empty file
     "POST /alignment": {422},  # a pasted text in which no mechanism can be found
+    "POST /alignment/stream": {422},  # the same, before the stream starts
 }
 
 
@@ -176,7 +177,10 @@ def test_known_good_requests(fuzz_server, session_http):
     call("POST", "/related", 200, body={"doc_id": doc, "page": 1, "k": 5})
     call("POST", "/ask", 200, body={"question": "How will civil servants be trained?"})
     call("POST", "/ask/stream", 200, body={"question": "How will civil servants be trained?"})
-    call("POST", "/alignment", 200, body={"text": PLAN})
+    aligned = call("POST", "/alignment", 200, body={"text": PLAN}).json()
+    call("POST", "/alignment/stream", 200, body={"text": PLAN})
+    call("GET", "/alignment/results/{result_id}", 200,
+         path_parameters={"result_id": aligned["result_id"]})
     call("POST", "/feedback", 201, body={"question": "q?", "answer": "a.", "rating": "up"})
     created = call("POST", "/keys", 201, body={"role": "reader", "name": "known good"}).json()
     call("DELETE", "/keys/{key_id}", 200, path_parameters={"key_id": created["key_id"]})
