@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, NoReturn
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import KeysDep, SettingsDep
 from api.keys import KeyStore, Role
@@ -83,11 +84,20 @@ def rate_limit(request: Request, caller: Caller) -> None:
                                "(POLICYKB_RATE_LIMIT_PER_MINUTE)", retry_after=wait)
 
 
+#: Declares ``Authorization: Bearer <API key>`` in /openapi.json (a security scheme on every
+#: route that needs a key); the key itself is checked by :func:`identify`, which also refuses a
+#: malformed header that this declaration would silently ignore.
+_BEARER = HTTPBearer(auto_error=False, scheme_name="apiKey",
+                     description="An API key: `policykb keys create --role reader|editor|admin`.")
+
+
 def require(needed: Role):
     """A dependency that lets the request through only for a key of role ``needed`` or
     above (or anyone, for reads, when reads are open), within the caller's rate limit."""
 
-    def check(request: Request, settings: SettingsDep, keys: KeysDep) -> Caller:
+    def check(request: Request, settings: SettingsDep, keys: KeysDep,
+              _declared: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
+              ) -> Caller:
         caller = identify(request, keys)
         if caller.role is None:
             if not (needed is Role.reader and reads_are_open(settings, keys)):

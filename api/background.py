@@ -29,12 +29,18 @@ def background_jobs(app: FastAPI, services: Components) -> Iterator[JobRunner | 
     uploads = UploadStore(settings.uploads_dir)
     queue = JobQueue(settings.jobs_path)
     try:
-        for name in uploads.sweep():
+        for name in uploads.sweep() + uploads.sweep_staged(queue.live_job_ids()):
             logger.info("removed %s left by an interrupted upload", name)
         resume_untracked(uploads, services.catalog, queue)
+
+        def prune() -> int:
+            return queue.prune(settings.job_history_days, settings.job_history_keep)
+
+        prune()
         runner = JobRunner(queue, UploadJobHandler(lambda: services.ingestor, services.catalog,
                                                    uploads, queue,
-                                                   remover=lambda: services.index_writer))
+                                                   remover=lambda: services.index_writer,
+                                                   prune=prune))
         runner.start()
     except Exception:
         logger.exception("background jobs cannot run here; uploads and deletes will wait")

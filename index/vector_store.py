@@ -42,9 +42,15 @@ class VectorHit:
     metadata: dict[str, Any]
 
 
-def open_client(chroma_dir: Path, url: str | None, token: str | None) -> Any:
+def open_client(chroma_dir: Path, url: str | None, token: str | None,
+                timeout_s: float = 30.0) -> Any:
     """A chromadb client: an HttpClient for ``url`` (the token sent as a Bearer header on
-    every request), else the embedded PersistentClient on ``chroma_dir``."""
+    every request, each request bounded by ``timeout_s``), else the embedded PersistentClient
+    on ``chroma_dir``.
+
+    chromadb's HTTP client waits forever (``httpx.Client(timeout=None)``): a server that
+    accepts connections but never answers would hold every API worker. So the server is
+    probed first with a bounded request, and the client's session gets the same bound."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -55,16 +61,44 @@ def open_client(chroma_dir: Path, url: str | None, token: str | None) -> Any:
             raise IndexUnavailableError(
                 f"POLICYKB_CHROMA_URL={url!r} is not an http:// or https:// URL")
         headers = {"Authorization": f"Bearer {token}"} if token else None
+        _probe(url, headers, timeout_s)
         # The whole URL as host keeps a path prefix (a server behind a proxy at /chroma).
-        return chromadb.HttpClient(
+        client = chromadb.HttpClient(
             host=url.rstrip("/"),
             port=parsed.port or (443 if parsed.scheme == "https" else 80),
             ssl=parsed.scheme == "https",
             headers=headers,
             settings=chroma_settings,
         )
+        _bound(client, timeout_s)
+        return client
     chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(chroma_dir), settings=chroma_settings)
+
+
+def _probe(url: str, headers: dict[str, str] | None, timeout_s: float) -> None:
+    """One bounded heartbeat before chromadb's unbounded client makes its first request."""
+    import httpx
+
+    try:
+        httpx.get(f"{url.rstrip('/')}/api/v2/heartbeat", headers=headers, timeout=timeout_s)
+    except httpx.TimeoutException as exc:
+        raise IndexUnavailableError(
+            f"the vector store at {url} did not answer within {timeout_s:g} s "
+            "(POLICYKB_CHROMA_TIMEOUT_S)") from exc
+    except httpx.HTTPError:
+        pass  # refused or reset: chromadb's own error below says it better
+
+
+def _bound(client: Any, timeout_s: float) -> None:
+    """Give chromadb's HTTP session a timeout (it has no setting for one)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if not isinstance(session, httpx.Client):
+        raise IndexUnavailableError("this chromadb version's HTTP client cannot be given a "
+                                    "timeout; PolicyKB needs one (see index/vector_store.py)")
+    session.timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0))
 
 
 def _unavailable(exc: Exception) -> bool:
@@ -129,11 +163,12 @@ class ChromaVectorStore:
         self._seen = seen
         self._lock = threading.Lock()
 
-    def _col(self) -> Any:
-        """The collection, reopened first if another process changed the index since."""
+    def _col(self, generation: str | None = None) -> Any:
+        """The collection, reopened first if another process changed the index since
+        (``generation``: the catalog's, when the caller has read it already)."""
         if self._generation is None or self._reopen is None:
             return self._collection
-        wanted = self._generation()
+        wanted = generation if generation is not None else self._generation()
         if wanted != self._seen:
             with self._lock:
                 if wanted != self._seen:
@@ -153,13 +188,14 @@ class ChromaVectorStore:
         embedder_name: str = "",
         dimension: int = 0,
         generation: Callable[[], str] | None = None,
+        timeout_s: float = 30.0,
     ) -> ChromaVectorStore:
         """``generation`` (the catalog's) lets the embedded store notice other processes'
         writes; a server needs no such help."""
         where = url or str(chroma_dir)
         seen = generation() if generation else None  # before opening: a change meanwhile shows
         try:
-            client = open_client(chroma_dir, url, token)
+            client = open_client(chroma_dir, url, token, timeout_s)
             col = client.get_or_create_collection(
                 collection,
                 embedding_function=None,
@@ -229,17 +265,21 @@ class ChromaVectorStore:
             return int(self._col().count())
 
     def query(
-        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
+        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None,
+        *, metadata: bool = True, generation: str | None = None,
     ) -> list[VectorHit]:
+        """Nearest ``n``; ``metadata=False`` skips reading each hit's metadata (most of a
+        50-hit query's time), for callers that know the chunks' columns already;
+        ``generation``, the catalog's as the caller read it, saves reading it again."""
         if n <= 0:
             return []
         # chromadb 1.5 returns fewer results when asked for more than it holds: no count() call.
         with guarded(self.where, "search"):
-            result = self._col().query(
+            result = self._col(generation).query(
                 query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
                 n_results=n,
                 where=where or None,
-                include=["distances", "metadatas"],
+                include=["distances", "metadatas"] if metadata else ["distances"],
             )
         ids = result["ids"][0]
         distances = result["distances"][0]
@@ -254,10 +294,11 @@ class Collections:
     """Whole collections of one chromadb (embedded or server): what a restore needs to fill a
     new collection beside the live one and swap it in by name, without raw client calls."""
 
-    def __init__(self, chroma_dir: Path, url: str | None = None, token: str | None = None) -> None:
+    def __init__(self, chroma_dir: Path, url: str | None = None, token: str | None = None,
+                 timeout_s: float = 30.0) -> None:
         self.where = url or str(chroma_dir)
         with guarded(self.where, "connect"):
-            self._client = open_client(chroma_dir, url, token)
+            self._client = open_client(chroma_dir, url, token, timeout_s)
 
     def names(self) -> set[str]:
         with guarded(self.where, "list the collections"):

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
@@ -31,14 +32,18 @@ class UploadJobHandler:
 
     def __init__(self, ingestor: Callable[[], Ingestor], catalog: CatalogReader,
                  uploads: UploadStore, queue: JobQueue, *,
-                 remover: Callable[[], Remover]) -> None:
+                 remover: Callable[[], Remover],
+                 prune: Callable[[], object] | None = None) -> None:
         self.ingestor = ingestor  # a factory: building it loads the embedding model
         self.remover = remover  # a factory too, but a cheap one: no model, no tokenizer
         self.catalog = catalog
         self.uploads = uploads
         self.queue = queue
+        self.prune = prune  # forgets old finished jobs (job history is bounded)
 
     def __call__(self, job: Job, progress: Progress) -> dict[str, Any]:
+        if self.prune is not None:
+            self.prune()
         if job.kind == "ingest":
             return self.ingest(job, progress)
         if job.kind == "delete":
@@ -52,13 +57,16 @@ class UploadJobHandler:
     def ingest(self, job: Job, progress: Progress) -> dict[str, Any]:
         name = job.file_name or ""
         path = self.uploads.path_of(name)
-        if not path.is_file():
-            raise JobFailedError(f"{name}: the uploaded file is no longer there "
-                                 "(deleted before it could be ingested)")
         existing = self.catalog.get_document(name)
         if existing is not None and not self.uploads.owns(existing.root):
             raise JobFailedError(f"{name}: a document with this id was ingested from "
                                  f"{existing.root}; delete it first or rename the upload")
+        # the staged upload replaces the stored original only now, in job order (ingest/uploads.py)
+        self.uploads.adopt(job.job_id, name)
+        if not path.is_file():
+            raise JobFailedError(f"{name}: the uploaded file is no longer there "
+                                 "(deleted before it could be ingested)")
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
 
         def on_file(_: str, done: int, total: int) -> None:
             if done < total:
@@ -71,13 +79,17 @@ class UploadJobHandler:
         summary = report.summary()
         if report.failed:
             reason = summary["failed"][0]["reason"].replace(f"{self.uploads.root.resolve()}/", "")
-            if not self._uploaded_docs(name) and name not in self.queue.pending_files(job.job_id):
+            if self.uploads.has_previous(job.job_id, name) and \
+                    self.uploads.restore_previous(job.job_id, name):
+                reason += " (the previous version stays indexed and stored)"
+            elif not self._uploaded_docs(name) and name not in self.queue.pending_files(job.job_id):
                 self.uploads.remove(name)  # never indexed: nothing refers to it any more
                 reason += " (the uploaded file was removed)"
             raise JobFailedError(reason)
+        self.uploads.drop_previous(job.job_id)
         docs = self._uploaded_docs(name)
         return {"status": "unchanged" if report.unchanged else "indexed",
-                "doc_ids": [d.doc_id for d in docs],
+                "doc_ids": [d.doc_id for d in docs], "sha256": content,
                 "pages": sum(d.n_pages for d in docs), "chunks": sum(d.n_chunks for d in docs),
                 "seconds": summary["seconds"]}
 

@@ -22,6 +22,8 @@ from ingest.files import SIDECAR_SUFFIX
 from ingest.jobs import process_start
 
 INCOMING = ".incoming"
+STAGED = ".staged"  # uploads waiting for their job, one folder per job id
+PREVIOUS = ".previous"  # originals a running job replaced, kept until its ingest succeeds
 MAX_NAME_BYTES = 200
 _UNSAFE = re.compile(r'[<>:"/\\|?*#%\x00-\x1f\x7f]+')
 
@@ -51,6 +53,19 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _with_sidecar(path: Path, target: Path) -> list[tuple[Path, Path]]:
+    """``path`` → ``target`` and the same for their ``.meta.yaml`` sidecars."""
+    return [(path, target), (path.with_name(path.name + SIDECAR_SUFFIX),
+                             target.with_name(target.name + SIDECAR_SUFFIX))]
+
+
+def _rmdir(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty or already gone: a later sweep decides
 
 
 class UploadStore:
@@ -95,6 +110,104 @@ class UploadStore:
         os.replace(temp, final)
         _fsync_dir(self.root)
         return final
+
+    # -- staging: an upload's bytes wait beside, not over, the stored original --------------
+    #
+    # ``POST /documents`` stages the file under its job's id; only the job, which runs in
+    # order with every other job (a delete of the same name included), puts it in place, and
+    # keeps the previous original until the new one is indexed. So a delete queued before the
+    # upload can never remove the new bytes, two uploads of one name each index their own
+    # bytes, and a re-upload that fails to ingest leaves the stored original as it was.
+
+    def _job_dir(self, kind: str, job_id: str) -> Path:
+        if not job_id.isalnum():
+            raise BadFileNameError(f"{job_id!r} is not a job id")
+        return self.root / kind / job_id
+
+    def staged_path(self, job_id: str, name: str) -> Path:
+        return self._job_dir(STAGED, job_id) / self.path_of(name).name
+
+    def stage(self, temp: Path, job_id: str, name: str, metadata: dict[str, Any]) -> Path:
+        """Keep an upload for job ``job_id`` (flushed, with its sidecar) until the job runs."""
+        folder = self._job_dir(STAGED, job_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        final = self.staged_path(job_id, name)
+        with temp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        if metadata:
+            side_temp = self.new_temp()
+            side_temp.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True),
+                                 encoding="utf-8")
+            with side_temp.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(side_temp, final.with_name(final.name + SIDECAR_SUFFIX))
+        os.replace(temp, final)
+        _fsync_dir(folder)
+        return final
+
+    def adopt(self, job_id: str, name: str) -> bool:
+        """Put job ``job_id``'s staged upload in place of ``name``, the current original (and
+        sidecar) moved aside under the job's id; False when nothing is staged (already adopted
+        by an interrupted run of the same job)."""
+        staged = self.staged_path(job_id, name)
+        if not staged.is_file():
+            return False
+        final = self.path_of(name)
+        aside = self._job_dir(PREVIOUS, job_id)
+        aside.mkdir(parents=True, exist_ok=True)
+        for current, kept in _with_sidecar(final, aside / final.name):
+            if current.exists():
+                os.replace(current, kept)
+        for incoming, target in _with_sidecar(staged, final):
+            if incoming.exists():
+                os.replace(incoming, target)
+        _fsync_dir(self.root)
+        _rmdir(staged.parent)
+        return True
+
+    def has_previous(self, job_id: str, name: str) -> bool:
+        return (self._job_dir(PREVIOUS, job_id) / self.path_of(name).name).exists()
+
+    def restore_previous(self, job_id: str, name: str) -> bool:
+        """After a failed ingest: the original that job ``job_id`` replaced goes back (True),
+        or, when there was none, the failed upload is removed (False)."""
+        final = self.path_of(name)
+        aside = self._job_dir(PREVIOUS, job_id)
+        kept = aside / final.name
+        if not kept.exists():
+            self.remove(name)
+            _rmdir(aside)
+            return False
+        final.with_name(final.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
+        for previous, target in _with_sidecar(kept, final):
+            if previous.exists():
+                os.replace(previous, target)
+        _fsync_dir(self.root)
+        _rmdir(aside)
+        return True
+
+    def drop_previous(self, job_id: str) -> None:
+        """After a successful ingest: the replaced original is no longer needed."""
+        aside = self._job_dir(PREVIOUS, job_id)
+        if aside.is_dir():
+            for leftover in aside.iterdir():
+                leftover.unlink(missing_ok=True)
+            _rmdir(aside)
+
+    def sweep_staged(self, live_jobs: set[str]) -> list[str]:
+        """Staged uploads whose job is not queued or running (the server stopped between
+        staging and queueing: the upload was never acknowledged); returns what went."""
+        removed: list[str] = []
+        folder = self.root / STAGED
+        if folder.is_dir():
+            for job_dir in folder.iterdir():
+                if job_dir.name in live_jobs:
+                    continue
+                for leftover in job_dir.iterdir():
+                    leftover.unlink(missing_ok=True)
+                    removed.append(f"{STAGED}/{job_dir.name}/{leftover.name}")
+                _rmdir(job_dir)
+        return removed
 
     def remove(self, name: str) -> bool:
         """Delete an uploaded original and its sidecar; False if it was not there."""

@@ -149,7 +149,8 @@ def _existing_index(settings: Settings) -> str | None:
         if documents:
             found.append(f"{documents} documents" if documents > 0 else "a catalog")
     if settings.chroma_url:
-        collections = Collections(settings.chroma_dir, settings.chroma_url, settings.chroma_token)
+        collections = Collections(settings.chroma_dir, settings.chroma_url, settings.chroma_token,
+                              settings.chroma_timeout_s)
         if collections.count(settings.collection):
             found.append(f"vectors in collection {settings.collection!r} at "
                          f"{settings.chroma_url}")
@@ -191,9 +192,11 @@ def _swap_into_server(settings: Settings, manifest: dict[str, Any], vectors: Vec
     def fill(name: str) -> None:
         store = ChromaVectorStore.open(settings.chroma_dir, name, url=url,
                                        token=settings.chroma_token,
+                                       timeout_s=settings.chroma_timeout_s,
                                        embedder_name=manifest["embedder"],
                                        dimension=manifest.get("dimension", 0))
         store.add(*vectors)
 
-    collections = Collections(settings.chroma_dir, url, settings.chroma_token)
+    collections = Collections(settings.chroma_dir, url, settings.chroma_token,
+                              settings.chroma_timeout_s)
     swap_collection(collections, settings.collection, fill, swap)

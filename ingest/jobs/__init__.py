@@ -8,8 +8,8 @@ queue: that is how work a crash interrupted resumes.
 """
 
 from ingest.jobs.owners import owner_alive, owner_tag, process_start
-from ingest.jobs.queue import KINDS, STATES, Job, JobQueue
+from ingest.jobs.queue import KINDS, STATES, Job, JobQueue, new_job_id
 from ingest.jobs.runner import Handler, JobFailedError, JobRunner, Progress
 
 __all__ = ["KINDS", "STATES", "Handler", "Job", "JobFailedError", "JobQueue", "JobRunner",
-           "Progress", "owner_alive", "owner_tag", "process_start"]
+           "Progress", "new_job_id", "owner_alive", "owner_tag", "process_start"]

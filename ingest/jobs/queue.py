@@ -57,6 +57,10 @@ CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, seq);
 """
 
 
+def new_job_id() -> str:
+    return secrets.token_hex(8)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -133,10 +137,12 @@ class JobQueue:
     # -- submitting and reading -----------------------------------------------------------
 
     def submit(self, kind: str, *, file_name: str | None = None, doc_id: str | None = None,
-               submitted_by: str | None = None) -> Job:
+               submitted_by: str | None = None, job_id: str | None = None) -> Job:
+        """Queue a job; ``job_id`` from :func:`new_job_id` when the caller had to name its
+        files after the job before queueing it (a staged upload)."""
         if kind not in KINDS:
             raise ValueError(f"unknown job kind {kind!r}; expected one of {', '.join(KINDS)}")
-        job_id = secrets.token_hex(8)
+        job_id = job_id or new_job_id()
         with self._tx() as conn:
             conn.execute("INSERT INTO jobs (job_id, kind, file_name, doc_id, state, stage, "
                          "submitted_by, created_at) VALUES (?, ?, ?, ?, 'queued', 'queued', ?, ?)",
@@ -158,6 +164,25 @@ class JobQueue:
         with self._tx() as conn:
             rows = conn.execute(query + " ORDER BY seq DESC LIMIT ?", (*params, limit)).fetchall()
         return [_job(r) for r in rows]
+
+    def live_job_ids(self) -> set[str]:
+        """Ids of the queued and running jobs."""
+        with self._tx() as conn:
+            rows = conn.execute("SELECT job_id FROM jobs WHERE state IN ('queued', 'running')"
+                                ).fetchall()
+        return {r[0] for r in rows}
+
+    def prune(self, keep_days: float, keep_last: int) -> int:
+        """Forget finished jobs older than ``keep_days`` beyond the newest ``keep_last``
+        finished ones (job history is not kept forever); returns how many went."""
+        cutoff = datetime.fromtimestamp(time.time() - keep_days * 86_400, UTC).isoformat(
+            timespec="seconds")
+        with self._tx() as conn:
+            cur = conn.execute(
+                "DELETE FROM jobs WHERE state IN ('done', 'failed') AND seq NOT IN ("
+                "SELECT seq FROM jobs WHERE state IN ('done', 'failed') ORDER BY seq DESC "
+                "LIMIT ?) AND COALESCE(finished_at, created_at) < ?", (keep_last, cutoff))
+            return cur.rowcount
 
     def pending_files(self, exclude_job: str | None = None) -> set[str]:
         """File names that a queued or running job (other than ``exclude_job``) will still

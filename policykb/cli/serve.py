@@ -9,7 +9,6 @@ import typer
 
 from policykb.cli.common import settings as cli_settings
 from policykb.cli.ingest_cmd import print_summary
-from policykb.server import proxy_options
 from policykb.services import Services
 
 
@@ -23,6 +22,9 @@ def serve(
     """Start the API server (and the web page)."""
     import uvicorn
 
+    from policykb.http_guard import GuardedHttpToolsProtocol
+    from policykb.server import proxy_options  # the API stack: only when serving
+
     settings = cli_settings(host=host, port=port, workers=workers)
     if ingest_sample:
         report = Services(settings).ingestor.ingest([settings.sample_corpus])
@@ -31,4 +33,5 @@ def serve(
     os.environ["POLICYKB_DATA_DIR"] = str(settings.data_dir)
     uvicorn.run("policykb.server:create_app_for_server", factory=True, host=settings.host,
                 port=settings.port, workers=settings.workers, log_level="info",
+                http=GuardedHttpToolsProtocol,  # bounded, timed request heads
                 **proxy_options(settings))

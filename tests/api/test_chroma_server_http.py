@@ -33,10 +33,10 @@ QUERIES = ["which policies cover cybersecurity capacity building?",
 
 
 def server_services(data_dir: Path, url: str, embedder: Any, collection: str,
-                    token: str | None = None) -> Services:
+                    token: str | None = None, timeout_s: float = 30.0) -> Services:
     settings = Settings(data_dir=data_dir, chroma_url=url, chroma_token=token,
                         collection=collection, ocr_enabled=False, rate_limit_per_minute=0,
-                        _env_file=None)
+                        chroma_timeout_s=timeout_s, _env_file=None)
     services = Services(settings, model=embedder)
     return services
 
@@ -192,3 +192,44 @@ def test_a_server_that_goes_down_gives_503_naming_the_url_and_recovers(
             assert search(base, "5G spectrum auction")["hits"][0]["doc_id"] == "spectrum.md"
     finally:
         server.stop()
+
+
+def test_a_hung_server_gives_503_naming_the_url_within_the_timeout(
+        tmp_path: Path, embedder: Any, chroma_server: ChromaServer) -> None:
+    """A server that accepts connections and never answers (issue #16): chromadb's own client
+    would wait forever and hold the worker; PolicyKB gives up after POLICYKB_CHROMA_TIMEOUT_S."""
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts (the kernel completes the handshake), never reads or answers
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    try:
+        started = time.monotonic()
+        with pytest.raises(IndexUnavailableError) as info:
+            _ = server_services(tmp_path / "silent", url, embedder, "hung", timeout_s=1.0).store
+        assert url in str(info.value) and "did not answer within 1 s" in str(info.value)
+        assert time.monotonic() - started < 10
+    finally:
+        silent.close()
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "towers.md").write_text("# Towers\n\nOperators share telecom towers in rural "
+                                      "provinces.\n", encoding="utf-8")
+    with TokenCheckingProxy(chroma_server.url, "t0ken") as proxy:
+        services = server_services(tmp_path / "data", proxy.url, embedder, "hung-later", "t0ken",
+                                   timeout_s=2.0)
+        assert not services.ingestor.ingest([corpus]).failed
+        with serve(create_app(services.settings, services)) as base:
+            assert search(base, "shared telecom towers")["hits"][0]["doc_id"] == "towers.md"
+            proxy.hang.set()  # the server hangs after the API opened it
+            started = time.monotonic()
+            response = httpx.post(f"{base}/search", json={"query": "rural towers"}, timeout=60)
+            assert response.status_code == 503, response.text
+            assert proxy.url in response.json()["detail"]
+            assert time.monotonic() - started < 15
+            assert httpx.get(f"{base}/health", timeout=10).status_code in (200, 503)
+            proxy.hang.clear()
+            assert search(base, "shared telecom towers")["hits"][0]["doc_id"] == "towers.md"

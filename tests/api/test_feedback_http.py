@@ -155,3 +155,79 @@ def test_a_full_log_refuses_new_feedback(base: str, log: Path, monkeypatch: pyte
 def test_feedback_appears_in_the_openapi_schema(base: str) -> None:
     paths = httpx.get(f"{base}/openapi.json").json()["paths"]
     assert set(paths["/feedback"]) == {"get", "post"}
+
+
+# -- who may write and read what (issue #16, attack item 3) ---------------------------------
+
+
+@pytest.fixture
+def keyed(app: Any, log: Path) -> Iterator[dict[str, Any]]:
+    """Two reader keys and an admin key on the same app (creating a key closes anonymous
+    reads in ``auto`` mode, so the keys are revoked afterwards)."""
+    from api.keys import Role
+
+    keys = app.state.services.keys
+    made = {name: keys.create(role, f"feedback-{name}") for name, role in
+            (("alice", Role.reader), ("bob", Role.reader), ("admin", Role.admin))}
+    yield {name: {"Authorization": f"Bearer {secret}"} for name, (_, secret) in made.items()}
+    for record, _ in made.values():
+        keys.revoke(record.key_id)
+
+
+def test_only_the_submitter_or_an_admin_may_overwrite_a_record(base: str, keyed: dict[str, Any]) -> None:
+    alice, bob, admin = keyed["alice"], keyed["bob"], keyed["admin"]
+    first = httpx.post(f"{base}/feedback", json=body(id="answer-0042"), headers=alice)
+    assert first.status_code == 201 and first.json()["submitter"].startswith("key:")
+    stolen = httpx.post(f"{base}/feedback", json=body(id="answer-0042", rating="down"), headers=bob)
+    assert stolen.status_code == 403 and "another submitter" in stolen.json()["detail"]
+    assert httpx.post(f"{base}/feedback", json=body(id="answer-0042", rating="down"),
+                      headers=alice).status_code == 201
+    assert httpx.post(f"{base}/feedback", json=body(id="answer-0042", comment="triaged"),
+                      headers=admin).status_code == 201
+
+
+def test_each_caller_lists_only_their_own_records_and_an_admin_all(base: str, keyed: dict[str, Any]) -> None:
+    for n in range(3):
+        httpx.post(f"{base}/feedback", json=body(question=f"alice {n}?"), headers=keyed["alice"])
+    httpx.post(f"{base}/feedback", json=body(question="bob?"), headers=keyed["bob"])
+    assert {i["question"] for i in httpx.get(f"{base}/feedback", headers=keyed["bob"]).json()["items"]} == {"bob?"}
+    everyone = httpx.get(f"{base}/feedback", headers=keyed["admin"]).json()
+    assert everyone["total"] == 4
+    page = httpx.get(f"{base}/feedback?limit=2&offset=2", headers=keyed["admin"]).json()
+    assert [i["question"] for i in page["items"]] == ["alice 1?", "alice 0?"]
+    assert httpx.get(f"{base}/feedback?limit=10000", headers=keyed["admin"]).status_code == 422
+
+
+def test_one_caller_cannot_fill_the_log_for_everyone(base: str, keyed: dict[str, Any],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.routes import feedback
+
+    monkeypatch.setattr(feedback, "MAX_SUBMITTER_BYTES", 5_000)
+    big = body(comment="c" * 1900)
+    statuses = [httpx.post(f"{base}/feedback", json=big, headers=keyed["alice"]).status_code
+                for _ in range(4)]
+    assert statuses[:2] == [201, 201] and statuses[-1] == 429
+    assert httpx.post(f"{base}/feedback", json=big, headers=keyed["bob"]).status_code == 201
+
+
+def test_anonymous_feedback_names_a_hash_of_the_address_not_the_address(base: str, log: Path) -> None:
+    stored = httpx.post(f"{base}/feedback", json=body()).json()
+    assert stored["submitter"].startswith("addr:") and "127.0.0.1" not in log.read_text(encoding="utf-8")
+
+
+def test_bearer_auth_is_declared_as_a_security_scheme(base: str) -> None:
+    schema = httpx.get(f"{base}/openapi.json").json()
+    scheme = schema["components"]["securitySchemes"]["apiKey"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+    assert schema["paths"]["/search"]["post"]["security"] == [{"apiKey": []}]
+    assert schema["paths"]["/keys"]["get"]["security"] == [{"apiKey": []}]
+    assert "security" not in schema["paths"]["/health"]["get"]
+
+
+def test_api_docs_pages_load_their_assets_from_this_server(base: str) -> None:
+    for page, asset in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        html = httpx.get(f"{base}{page}").text
+        assert "cdn.jsdelivr" not in html and "fonts.googleapis" not in html
+        assert f"/docs-assets/{asset}" in html
+        script = httpx.get(f"{base}/docs-assets/{asset}")
+        assert script.status_code == 200 and len(script.content) > 100_000

@@ -88,6 +88,10 @@ class TokenCheckingProxy:
         self.upstream = upstream
         self.token = token
         self.seen: list[str | None] = []
+        #: set: every request is held unanswered (a hung server: the port accepts, nothing
+        #: comes back) until it is cleared or the proxy stops
+        self.hang = threading.Event()
+        self._stopping = threading.Event()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -97,6 +101,8 @@ class TokenCheckingProxy:
                 pass
 
             def _forward(self) -> None:
+                while proxy.hang.is_set() and not proxy._stopping.is_set():
+                    time.sleep(0.05)
                 auth = self.headers.get("Authorization")
                 proxy.seen.append(auth)
                 length = int(self.headers.get("Content-Length") or 0)
@@ -132,5 +138,6 @@ class TokenCheckingProxy:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
