@@ -12,10 +12,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.allow import install_allow_header
+from api.audit_middleware import install_audit
 from api.auth import RequireAdmin, RequireEditor, RequireReader
 from api.background import background_jobs
 from api.components import Components
 from api.deps import attach
+from api.docs_pages import install_docs_pages
 from api.errors import install_error_handlers
 from api.limits import install_limits
 from api.ratelimit import RateLimiter
@@ -45,7 +47,9 @@ def create_app(settings: Settings, services: Components) -> FastAPI:
         version=__version__,
         description="Search, cited answers and policy alignment over Cambodian digital "
         "policies, in Khmer and English.",
+        docs_url=None, redoc_url=None,  # served from local assets (api/docs_pages.py)
     )
+    install_docs_pages(app)
     attach(app, services)  # routes reach each component through api/deps.py
     app.state.rate_limiter = RateLimiter.from_settings(settings)  # used by api.auth.require
     install_error_handlers(app)  # one body for every error (api/errors.py)
@@ -69,6 +73,7 @@ def create_app(settings: Settings, services: Components) -> FastAPI:
                            allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "Accept"],
                            expose_headers=["Retry-After", "Location"], max_age=600)
+    install_audit(app, settings)  # last: outermost, sees every status (api/audit_middleware.py)
     return app
 
 

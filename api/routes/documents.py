@@ -23,10 +23,11 @@ def list_documents(catalog: CatalogDep) -> list[DocumentSummary]:
             responses=not_found("document page"))
 def page_text(doc_id: str, page: int, catalog: CatalogDep) -> PageText:
     # a page past MAX_PAGE cannot exist (and >= 2**63 would overflow SQLite's integer)
-    record = catalog.page(doc_id, page) if page <= MAX_PAGE else None
+    record = catalog.page(doc_id, page) if 1 <= page <= MAX_PAGE else None
     if record is None:
         raise DocumentNotFoundError(f"{doc_id}#page={page}")
-    return PageText(doc_id=record.doc_id, page=record.page, text=record.text, method=record.method)
+    return PageText(doc_id=record.doc_id, page=record.page, text=record.text, method=record.method,
+                    label=record.label)
 
 
 @router.get("/documents/{doc_id:path}", response_model=DocumentDetail,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from api.audit import note
 from api.auth import identify, reads_are_open
 from api.deps import KeysDep, SettingsDep
 from api.keys import ApiKey, Role
@@ -56,9 +57,10 @@ def list_keys(keys: KeysDep) -> list[KeyOut]:
 
 
 @router.post("", response_model=KeyCreatedOut, status_code=201)
-def create_key(body: KeyCreateIn, keys: KeysDep) -> KeyCreatedOut:
+def create_key(body: KeyCreateIn, request: Request, keys: KeysDep) -> KeyCreatedOut:
     """A new key; its secret is returned once."""
     record, secret = keys.create(body.role, body.name.strip())
+    note(request, target=record.key_id)  # the audit log names the new key, never its secret
     return KeyCreatedOut(**KeyOut.of(record).model_dump(), key=secret)
 
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from api.audit import note
 from api.auth import EditorDep
 from api.deps import CatalogDep, JobQueueDep, LoaderDep, SettingsDep, UploadsDep
 from api.errors import CLOSE_CONNECTION
@@ -32,7 +33,7 @@ from core.errors import (
     UnsupportedMediaTypeError,
 )
 from index.catalog import Catalog
-from ingest.jobs import Job
+from ingest.jobs import Job, new_job_id
 from ingest.loaders.dispatch import LoaderTable
 from ingest.metadata import normalize_language, validate_overrides
 from ingest.uploads import UploadStore, sanitize_file_name
@@ -127,15 +128,19 @@ async def upload_document(request: Request, settings: SettingsDep, catalog: Cata
     metadata = {k: v for k, v in received.fields.items() if v}  # each checked as it came
 
     def store_and_queue() -> Job:
-        uploads.commit(received.temp, received.file_name, validate_overrides(
+        # staged under the job's id: the job puts it in place in order with every other job
+        # (a delete of the same name queued before it cannot remove it; ingest/uploads.py)
+        job_id = new_job_id()
+        uploads.stage(received.temp, job_id, received.file_name, validate_overrides(
             metadata, Path(received.file_name)))  # normalised as a sidecar would be
-        return queue.submit("ingest", file_name=received.file_name,
-                            doc_id=received.file_name, submitted_by=caller.key_id)
+        return queue.submit("ingest", file_name=received.file_name, doc_id=received.file_name,
+                            submitted_by=caller.key_id, job_id=job_id)
 
     try:
         job = await run_in_threadpool(store_and_queue)
     finally:
         received.temp.unlink(missing_ok=True)  # gone already unless storing failed
+    note(request, docs=[received.file_name], target=job.job_id)  # the audit log
     return _accepted(job, request)
 
 
@@ -151,4 +156,5 @@ def delete_document(doc_id: str, request: Request, catalog: CatalogDep, uploads:
     job = queue.submit(
         "delete", doc_id=doc_id, file_name=doc.source if uploads.owns(doc.root) else None,
         submitted_by=caller.key_id)
+    note(request, docs=[doc_id], target=job.job_id)  # the audit log (api/audit.py)
     return _accepted(job, request)
