@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from answers.conversation import MAX_TURNS
 from ingest.identity.country import normalize_country
 
 # Some character that is not whitespace. Written so that pydantic's Rust regex, Python's `re`
@@ -114,6 +115,7 @@ class PageText(BaseModel):
     page: int
     text: str
     method: str
+    label: str | None = Field(None, description="The page number printed on the page.")
 
 
 class SearchFiltersIn(BaseModel):
@@ -205,6 +207,8 @@ class HitOut(BaseModel):
     scores: ScoresOut
     twins: list[TwinOut] = Field(default_factory=list)
     more_in_document: int = 0
+    page_label: str | None = Field(None, description="The page number printed on the page "
+                                   "(\"12\", \"iv\"); `page` is the PDF position.")
 
 
 class SearchResponseOut(BaseModel):
@@ -221,6 +225,26 @@ class SearchResponseOut(BaseModel):
 # -- answers --------------------------------------------------------------------------------
 
 
+class HistoryCitationIn(BaseModel):
+    doc_id: str = Field(..., min_length=1, max_length=1000)
+    page: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+    _numbers = json_integers("page")
+
+
+#: The longest previous answer a request may carry (the page cuts its answers to this).
+MAX_HISTORY_ANSWER_CHARS = 4000
+
+
+class HistoryTurnIn(BaseModel):
+    question: str = Field(..., min_length=1, pattern=NOT_BLANK,
+                          description="At most POLICYKB_MAX_QUERY_CHARS characters.")
+    answer: str | None = Field(None, max_length=MAX_HISTORY_ANSWER_CHARS)
+    citations: list[HistoryCitationIn] = Field(
+        default_factory=list, max_length=50,
+        description="The documents the answer cited: a follow-up is searched in them first.")
+
+
 class AskRequestIn(RequestModel):
     question: str = Field(..., min_length=1, pattern=NOT_BLANK,
                           description="Khmer or English; at most "
@@ -228,6 +252,27 @@ class AskRequestIn(RequestModel):
     mode: str = Field("extractive", pattern="^(extractive|generative)$",
                       description="`generative` needs POLICYKB_LLM_URL.")
     filters: SearchFiltersIn = Field(default_factory=SearchFiltersIn)
+    history: list[HistoryTurnIn] = Field(
+        default_factory=list, max_length=MAX_TURNS,
+        description=f"The conversation's previous turns, oldest first (at most {MAX_TURNS}): "
+        "a follow-up (\"What about its timeline?\") is answered about their subject.")
+
+
+class CarriedDocumentOut(BaseModel):
+    doc_id: str
+    title: str
+
+
+class ConversationOut(BaseModel):
+    follow_up: bool
+    reason: str = Field(..., description="Why the question was (not) read as a follow-up.")
+    resolved_question: str = Field(..., description="What was searched.")
+    strategy: str = Field(..., description="as_asked, filter (searched in the carried "
+                          "documents) or expansion (the subject appended to the question).")
+    subject: str = ""
+    carried_documents: list[CarriedDocumentOut] = Field(
+        default_factory=list, description="The documents the answer is about: "
+        "\"Answering about: <title>\".")
 
 
 class CitationOut(BaseModel):
@@ -240,11 +285,21 @@ class CitationOut(BaseModel):
     quote: str = Field(..., description="Exactly page_text[start:end].")
     language: str
     doc_type: str = ""
+    page_label: str | None = Field(None, description="The page number printed on the page.")
 
 
 class AnswerSentenceOut(BaseModel):
     text: str
     citations: list[int]
+    language: str
+    source: str | None = Field(None, description="Where the sentence comes from, when it opens "
+                               "a new source (also at the start of `text`): \"<title>, "
+                               "<Strategy 3: name> (p. 29)\".")
+
+
+class AlternateOut(BaseModel):
+    text: str
+    citation: CitationOut
     language: str
 
 
@@ -266,4 +321,9 @@ class AnswerOut(BaseModel):
     closest_documents: list[ClosestDocumentOut]
     dropped_sentences: list[str] = Field(
         default_factory=list, description="Generated sentences dropped for lacking a valid citation.")
+    alternates: list[AlternateOut] = Field(
+        default_factory=list, description="The same facts in the other language (the question's "
+        "language leads the answer), each with its exact citation.")
     took_ms: float
+    conversation: ConversationOut | None = Field(
+        None, description="How a follow-up was resolved (requests with `history`).")

@@ -16,6 +16,7 @@ from core.layout import DataLayout
 
 EmbedderFamily = Literal["auto", "plain", "e5", "bge", "granite", "nomic"]
 ReadAccess = Literal["auto", "open", "keys"]
+QueryEncoder = Literal["auto", "onnx", "torch"]
 
 
 class Settings(BaseSettings):
@@ -43,6 +44,13 @@ class Settings(BaseSettings):
         "torch thread); queries waiting meanwhile are batched together. Bounds memory: "
         "every concurrent pass holds its own activations.")
     device: str = Field("cpu", description="torch device for the embedder and reranker.")
+    query_encoder: QueryEncoder = Field(
+        "auto", description="What runs the embedder for queries: 'onnx' (ONNX Runtime, the same "
+        "fp32 weights exported once, ~2.5x faster per query), 'torch', or 'auto' (onnx when "
+        "onnxruntime is importable).")
+    onnx_cache_dir: Path | None = Field(
+        None, description="Where the exported ONNX query encoder is cached (file named by the "
+        "model's path and a hash of its files); empty = ~/.cache/policykb/onnx.")
 
     chunk_tokens: int = Field(
         200, ge=32, le=8192, description="Target chunk size in the embedder's own tokens."
@@ -59,6 +67,9 @@ class Settings(BaseSettings):
     ocr_languages: str = Field("khm+eng", description="tesseract language packs.")
     ocr_dpi: int = Field(300, ge=72, le=600)
     ocr_timeout_s: int = Field(120, ge=5, description="Per page.")
+    ocr_workers: int = Field(
+        0, ge=0, le=256, description="Pages of a file OCR'd at once, each by a single-threaded "
+        "tesseract process; 0 = one per CPU core.")
 
     max_file_mb: int = Field(200, ge=1, description="Files larger than this are refused.")
     max_pdf_pages: int = Field(2000, ge=1, description="PDFs with more pages are refused.")
@@ -67,6 +78,11 @@ class Settings(BaseSettings):
         Path(__file__).resolve().parents[1] / "corpus" / "glossary" / "km_en.tsv",
         description="Khmer-English glossary used to carry a query into the other language.",
     )
+    learned_lexicon: bool = Field(
+        True, description="Merge the term translations learned from the index's own twin documents "
+                          "(index/lexicon) under the glossary; a hand row always wins.")
+    learned_lexicon_min_score: float = Field(
+        0.3, ge=0, le=1, description="Learned pairs below this two-way translation probability are ignored.")
     registry_path: Path = Field(
         Path(__file__).resolve().parents[1] / "corpus" / "registry" / "policies.yaml",
         description="The reviewed policy registry: which indexed documents are national "
@@ -92,6 +108,9 @@ class Settings(BaseSettings):
         None, description="URL of a `chroma run` server; empty means the embedded PersistentClient."
     )
     chroma_token: str | None = Field(None, description="Bearer token for the chroma server.")
+    chroma_timeout_s: float = Field(
+        30.0, gt=0, le=600, description="Time limit of one request to the chroma server: a hung "
+        "server answers 503 naming its URL instead of holding API workers forever.")
 
     host: str = Field("127.0.0.1", description="API host.")
     port: int = Field(8000, ge=1, le=65535, description="API port.")
@@ -108,6 +127,16 @@ class Settings(BaseSettings):
     cors_origins: str = Field(
         "", description="Comma-separated origins allowed to call the API from a browser; empty "
         "= none (CORS closed: the web page is served from the API's own origin).")
+    job_history_days: float = Field(
+        30.0, gt=0, description="Finished upload/delete jobs older than this are forgotten ...")
+    job_history_keep: int = Field(
+        1000, ge=0, description="... except the newest this many, whatever their age.")
+    max_header_kb: int = Field(
+        32, ge=4, le=1024, description="Largest request line plus headers; larger gets 431 "
+        "before anything is read by the application (policykb/http_guard.py).")
+    header_timeout_s: float = Field(
+        10.0, gt=0, le=300, description="Time a client has to send a request's headers after "
+        "connecting (or after the previous response); slower gets 408 and is disconnected.")
     max_body_kb: int = Field(
         256, ge=1, description="Largest JSON request body accepted (uploads have their own limit).")
     max_upload_mb: int = Field(50, ge=1, description="Largest file accepted by POST /documents.")
@@ -121,6 +150,39 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field(
         "", description="Comma-separated addresses of reverse proxies whose X-Forwarded-For / "
         "X-Forwarded-Proto are believed; empty = none (the peer address is the client).")
+    # -- alignment: a second or more of CPU per mechanism, so bounded (docs/alignment.md) ----
+    alignment_workers: int = Field(
+        1, ge=1, le=16, description="Alignments a worker process computes at once, in their own "
+        "thread pool (never the one that answers /health and checks keys).")
+    alignment_queue: int = Field(
+        4, ge=0, le=256, description="Alignments that may wait for a free slot; past that, 429 "
+        "with Retry-After.")
+    alignment_per_caller: int = Field(
+        1, ge=1, le=64, description="Alignments one API key (or client address without a key) "
+        "may have running or waiting at once; past that, 429 with Retry-After.")
+    alignment_max_mechanisms: int = Field(
+        30, ge=1, le=99, description="Mechanisms aligned in one request; a plan with more is "
+        "refused (422 naming the field).")
+    alignment_deadline_s: float = Field(
+        120.0, gt=0, description="Time limit of one alignment, waiting included; past it the "
+        "work is stopped and discarded (504).")
+    alignment_results_memory: int = Field(
+        32, ge=1, description="Computed alignment reports a worker keeps in memory for downloads.")
+    alignment_results_keep: int = Field(
+        200, ge=1, description="Computed alignment reports kept on disk (cache/alignment/results).")
+    alignment_results_max_age_h: float = Field(
+        24.0, gt=0, description="Hours a computed alignment report can be downloaded by its id.")
+    # -- the audit log of reads and writes by key id (api/audit.py, docs/deployment.md) ----
+    audit: bool = Field(True, description="Append one JSON line per API read or write to "
+                        "<data_dir>/audit/audit.jsonl (`policykb audit` reads it).")
+    audit_max_mb: float = Field(
+        50.0, gt=0, description="Size at which audit.jsonl is rotated to audit.jsonl.1 ... .N.")
+    audit_keep: int = Field(10, ge=1, le=1000, description="Rotated audit files kept (.1 ... .N).")
+    audit_query_text: bool = Field(
+        False, description="Also keep the query/question text in the audit log (by default "
+        "only its SHA-256).")
+    audit_fsync: bool = Field(
+        False, description="fsync the audit log after every record (slower; survives a power cut).")
     log_level: str = "INFO"
 
     @field_validator("embedder_path", "reranker_path")

@@ -5,9 +5,15 @@ Components are built lazily: listing documents should not pay eight seconds to l
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.settings import Settings
 
@@ -22,6 +28,10 @@ if TYPE_CHECKING:
     from index.catalog import Catalog
     from index.embedder import SentenceTransformerEmbedder
     from index.glossary import Glossary
+    from index.lazy_embedder import LazyEmbedder
+    from index.lexicon.holder import GlossaryHolder
+    from index.lexicon.learn import LexiconReport
+    from index.lexicon.store import LexiconStore
     from index.reranker import CrossEncoderReranker
     from index.searcher import Searcher
     from index.sparse import SparseIndexHolder
@@ -61,6 +71,7 @@ class Services:
             raise TypeError(f"Services has no component named {', '.join(unknown)}; "
                             f"overridable: {', '.join(sorted(OVERRIDABLE))}")
         self.settings = settings
+        self.overridden = frozenset(overrides)
         # a cached_property reads the instance dict first: an override is simply pre-built
         self.__dict__.update(overrides)
 
@@ -101,6 +112,7 @@ class Services:
             self.settings.collection,
             url=self.settings.chroma_url,
             token=self.settings.chroma_token,
+            timeout_s=self.settings.chroma_timeout_s,
             embedder_name=embedder_name(self.settings),
             generation=self.catalog.generation,  # embedded: see other processes' writes
         )
@@ -126,7 +138,7 @@ class Services:
         if s.ocr_enabled:
             ocr = TesseractOcr(
                 s.layout.ocr_cache, languages=s.ocr_languages, dpi=s.ocr_dpi,
-                timeout_s=s.ocr_timeout_s,
+                timeout_s=s.ocr_timeout_s, workers=s.ocr_workers or None,
             )
         pdf = PdfLoader(ocr=ocr, max_pages=s.max_pdf_pages, max_bytes=s.max_file_mb * 2**20)
         return default_loaders(pdf.load, max_file_mb=s.max_file_mb)
@@ -154,25 +166,39 @@ class Services:
         )
 
     @cached_property
+    def ingest_embedder(self) -> LazyEmbedder | SentenceTransformerEmbedder:
+        """What ingestion embeds with: the model itself when it is already built (handed in,
+        or loaded by a server), else a wrapper that loads it on the first text to embed, so an
+        ingest with nothing new never loads torch (``index/lazy_embedder.py``)."""
+        if "model" in self.__dict__ or "embedder" in self.__dict__:
+            return self.embedder
+        from index.lazy_embedder import LazyEmbedder, configured_max_tokens
+
+        return LazyEmbedder(lambda: self.embedder, name=embedder_name(self.settings),
+                            max_tokens=configured_max_tokens(self.settings.embedder_path))
+
+    @cached_property
     def ingestor(self) -> Ingestor:
-        from ingest.chunking import StructureAwareChunker
+        from ingest.chunking import CHUNKING_VERSION, StructureAwareChunker
         from ingest.metadata import METADATA_VERSION
         from ingest.pipeline import Ingestor
 
         s = self.settings
+        embedder = self.ingest_embedder
         chunker = StructureAwareChunker(
-            self.embedder.count_tokens,
-            max_tokens=min(s.chunk_tokens, self.embedder.max_tokens - 16),
+            embedder.count_tokens,
+            max_tokens=min(s.chunk_tokens, embedder.max_tokens - 16),
             max_chars=s.chunk_max_chars,
             overlap_sentences=s.chunk_overlap_sentences,
         )
         fingerprint = (f"{s.chunk_tokens}|{s.chunk_max_chars}|{s.chunk_overlap_sentences}|"
-                       f"{s.ocr_enabled}|analyzer{self.analyzer.version}|metadata{METADATA_VERSION}")
+                       f"{s.ocr_enabled}|analyzer{self.analyzer.version}|metadata{METADATA_VERSION}"
+                       f"|chunking{CHUNKING_VERSION}")
         return Ingestor(
             loader=self.loader,
             readers=self.readers,
             chunker=chunker,
-            embedder=self.embedder,
+            embedder=embedder,
             writer=self.index_writer,
             fingerprint=fingerprint,
             batch_chunks=max(s.embed_batch_size * 2, 64),
@@ -203,6 +229,36 @@ class Services:
         return Glossary.load(path, key=search_key)
 
     @cached_property
+    def lexicon(self) -> LexiconStore:
+        """Term translations learned from the index's twin documents (rebuilt after ingest)."""
+        from index.lexicon.store import LexiconStore
+
+        return LexiconStore(self.settings.layout.lexicon)
+
+    @cached_property
+    def search_glossary(self) -> GlossaryHolder | None:
+        """The glossary with the learned lexicon under it, reloaded when an ingest rewrites the
+        lexicon; a handed-in ``glossary`` is used as it is (nothing learned is added)."""
+        from index.lexicon.holder import GlossaryHolder
+        from ingest.khmer.normalize import search_key
+
+        if self.glossary is None:
+            return None
+        learned = self.settings.learned_lexicon and "glossary" not in self.overridden
+        return GlossaryHolder(self.glossary, self.lexicon if learned else None,
+                              min_score=self.settings.learned_lexicon_min_score, key=search_key,
+                              words=self.analyzer.analyze)
+
+    def update_lexicon(self, force: bool = False) -> LexiconReport | None:
+        """Relearn the lexicon from the index (cheap when no twin pair changed)."""
+        from index.lexicon.learn import build_lexicon
+
+        if self.glossary is None or not self.settings.learned_lexicon:
+            return None
+        return build_lexicon(self.catalog, self.glossary.entries, self.analyzer, self.lexicon,
+                             force=force)
+
+    @cached_property
     def reranker(self) -> CrossEncoderReranker | None:
         if not self.settings.reranker_path:
             return None
@@ -215,7 +271,7 @@ class Services:
         from index.query import glossary_translator
         from index.searcher import Searcher
 
-        glossary = self.glossary
+        glossary = self.search_glossary
         return Searcher(
             embedder=self.embedder,
             store=self.store,
@@ -232,11 +288,70 @@ class Services:
     def answerer(self) -> ExtractiveAnswerer:
         from answers.extractive import ExtractiveAnswerer
         from ingest.sentences import split_sentences
+        from policykb.sections import RegistrySections
 
-        embedder = self.embedder
         return ExtractiveAnswerer(
             self.searcher, self.sparse.current,
-            lambda texts: embedder.embed_batch(texts, kind="passage"), split_sentences)
+            self.sentence_vectors, split_sentences,
+            sections=RegistrySections(self.registry, self.catalog), glossary=self.glossary)
+
+    @cached_property
+    def sentence_vectors(self) -> Callable[[list[str]], Any]:
+        """Evidence-sentence vectors kept beside the index (``index/sentence_vectors.py``):
+        /ask looks them up instead of embedding per request. A data dir that cannot hold
+        the file (read-only) embeds per request as before."""
+        from index.sentence_vectors import SentenceVectors
+
+        embedder = self.embedder
+
+        def embed(texts: list[str]) -> Any:
+            return embedder.embed_batch(texts, kind="passage")
+
+        try:
+            return SentenceVectors(self.settings.layout.index / "sentence_vectors.sqlite3",
+                                   embed, f"{embedder_name(self.settings)}|{embedder.dimension}")
+        except (OSError, sqlite3.Error) as exc:
+            logger.warning("sentence vectors are not kept (%s): /ask embeds per request", exc)
+            return embed
+
+    def warm_sentence_vectors(self, stop: threading.Event | None = None,
+                              with_terms: bool = False) -> int:
+        """Embed every evidence sentence of the index not stored yet (a no-op when this
+        generation was warmed; the model is called directly, not through the request queue)
+        and, ``with_terms``, analyse every passage for this process's answers."""
+        from index.evidence import embedding_texts, prepare
+        from index.sentence_vectors import SentenceVectors
+        from ingest.sentences import split_sentences
+
+        vectors = self.sentence_vectors
+        embedded = 0
+        generation = self.catalog.generation()
+        if isinstance(vectors, SentenceVectors) and vectors.warmed_generation() != generation:
+            passages = ((c.text, c.heading) for c in self.catalog.iter_chunks())
+            texts = embedding_texts(passages, split_sentences, frozenset(self.embedder.languages))
+            model = self.model
+            embedded = vectors.warm(texts, generation, stop=stop,
+                                    embed=lambda batch: model.embed_batch(batch, kind="passage"))
+        if with_terms:  # this process's analysis of every passage (index.evidence.prepare)
+            prepare(((c.text, c.heading) for c in self.catalog.iter_chunks()), split_sentences,
+                    self.analyzer)
+        return embedded
+
+    def warm_sentence_vectors_in_background(self, delay_s: float = 5.0) -> threading.Thread:
+        """:meth:`warm_sentence_vectors` in a daemon thread at the lowest CPU priority, after
+        ``delay_s`` (the server's own warm-up goes first); a failure is logged, not raised."""
+        def run() -> None:
+            with contextlib.suppress(OSError, AttributeError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread
+            time.sleep(delay_s)
+            try:
+                self.warm_sentence_vectors(with_terms=True)
+            except Exception:
+                logger.exception("warming sentence vectors failed; /ask embeds lazily")
+
+        thread = threading.Thread(target=run, name="policykb-sentence-vectors", daemon=True)
+        thread.start()
+        return thread
 
     @cached_property
     def generator(self) -> GenerativeAnswerer | None:
@@ -265,17 +380,28 @@ class Services:
     @cached_property
     def aligner(self) -> Aligner:
         from alignment.aligner import Aligner
+        from alignment.precompute import TextVectors
         from alignment.synonyms import Synonyms
         from ingest.sentences import split_sentences
 
         embedder = self.embedder
-        return Aligner(self.searcher, self.sparse.current,
-                       lambda texts: embedder.embed_batch(texts, kind="passage"), split_sentences,
+
+        def embed(texts: list[str]) -> Any:
+            return embedder.embed_batch(texts, kind="passage")
+
+        vectors = TextVectors(embed, self.settings.cache_dir / "alignment",
+                              model=self.settings.embedder_name)
+        return Aligner(self.searcher, self.sparse.current, embed, split_sentences,
                        self.catalog, self.store,
-                       synonyms=Synonyms(self.glossary, analyze=self.analyzer.analyze))
+                       synonyms=Synonyms(self.glossary, analyze=self.analyzer.analyze),
+                       vectors=vectors)
 
     def index_changed(self) -> None:
         """After documents changed: move the generation on and rebuild the sparse index now,
         so API workers load it instead of each rebuilding it on their next query."""
         self.catalog.bump_generation()
         self.sparse.current()
+        try:
+            self.update_lexicon()
+        except Exception:  # noqa: BLE001 - a lexicon is an aid: it must never fail an ingest
+            logger.exception("could not update the learned lexicon at %s", self.lexicon.path)

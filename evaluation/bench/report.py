@@ -6,12 +6,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+from evaluation.bench.alignment import section as alignment_section
+from evaluation.bench.answers import section as answers_section
 from evaluation.bench.targets import fmt, level, limits
 
 
 def markdown(r: dict[str, Any], chart_paths: list[Path], out: Path) -> str:
     lines = ["# Benchmarks", ""]
-    for section in (_header, _machine, _ingestion, _latency, _memory, _side_by_side, _targets):
+    for section in (_header, _machine, _ingestion, _latency, _memory, _side_by_side, answers_section,
+                    alignment_section, _targets):
         lines += section(r)
     lines += _charts(chart_paths, out)
     return "\n".join(lines)

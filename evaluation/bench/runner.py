@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from core.settings import Settings
+from evaluation.bench.alignment import bench_alignment
+from evaluation.bench.answers import bench_answers
 from evaluation.bench.charts import charts
 from evaluation.bench.ingestion import bench_ingest
 from evaluation.bench.plan import QUERIES, REPO, machine, plan
 from evaluation.bench.report import markdown
-from evaluation.bench.serving import bare_dense, bench_quality, bench_size
+from evaluation.bench.serving import bare_dense, bench_quality, bench_search_floor, bench_size
 from evaluation.bench.targets import targets
 from evaluation.factory import ServicesFactory
 
@@ -46,6 +48,11 @@ def run(corpus: Path, out: Path, *, services: ServicesFactory, quick: bool = Fal
         log(f"  {results['ingest']['chunks']} chunks, {results['ingest']['seconds']['total']:.1f} s; "
             "quality and baselines")
         results["quality"] = bench_quality(built)
+        results["search_floor"] = bench_search_floor(built)
+        log("answer benchmark (PolicyKB and LlamaIndex's top passage)")
+        results["answers"] = bench_answers(built, quick)
+        log("alignment over HTTP: cold, warm, downloads, stream, floor")
+        results["alignment"] = bench_alignment(base, built)
         all_texts = [q.text for q in load_queries(QUERIES)]
         texts = all_texts[:24] if quick else all_texts
         vectors = list(built.embedder.embed_batch(all_texts[:40], kind="query"))

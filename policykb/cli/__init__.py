@@ -13,13 +13,16 @@ import sys
 import typer
 
 from policykb.cli import align, ask, backup, bench, documents, evaluate, ingest_cmd, search, serve
+from policykb.cli.audit import audit
 from policykb.cli.common import ErrorBoundary, configure
 from policykb.cli.keys import keys_app
+from policykb.cli.lexicon import lexicon_app
 
 app = typer.Typer(help="PolicyKB: search Cambodian digital policies in Khmer and English.",
                   no_args_is_help=True, add_completion=False, cls=ErrorBoundary)
 app.callback()(configure)
 app.add_typer(keys_app, name="keys")  # policykb keys create|list|revoke (no index needed)
+app.add_typer(lexicon_app, name="lexicon")  # policykb lexicon build|show|holdout
 
 app.command()(ingest_cmd.ingest)
 app.command()(documents.documents)
@@ -35,6 +38,7 @@ app.command()(bench.bench)
 app.command()(serve.serve)
 app.command("export")(backup.export_command)
 app.command("import")(backup.import_command)
+app.command()(audit)  # policykb audit: the API's audit log (api/audit.py)
 
 
 def run() -> None:  # pragma: no cover - console entry point alias
