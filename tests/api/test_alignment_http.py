@@ -118,7 +118,7 @@ def test_unknown_or_malformed_result_ids_are_not_found(served):
         got = httpx.get(f"{base}/alignment/results/{rid}")
         assert got.status_code == 404, rid
         assert got.json()["error"] == "NotFoundError"
-    assert httpx.get(f"{base}/alignment/{'0' * 32}", params={"format": "pdf"}).status_code == 422
+    assert httpx.get(f"{base}/alignment/results/{'0' * 32}", params={"format": "pdf"}).status_code == 422
 
 
 def test_a_result_made_with_a_key_is_not_given_to_another_key(tmp_path, embedder):
@@ -128,7 +128,7 @@ def test_a_result_made_with_a_key_is_not_given_to_another_key(tmp_path, embedder
     with serve(create_app(services.settings, services)) as base:
         made = httpx.post(f"{base}/alignment", json={"text": plan(2)}, timeout=120,
                           headers={"Authorization": f"Bearer {alice}"})
-        url = f"{base}/alignment/{made.json()['result_id']}"
+        url = f"{base}/alignment/results/{made.json()['result_id']}"
         assert httpx.get(url, headers={"Authorization": f"Bearer {alice}"}).status_code == 200
         assert httpx.get(url, headers={"Authorization": f"Bearer {bob}"}).status_code == 404
         assert httpx.get(url).status_code == 401
@@ -150,7 +150,7 @@ def test_the_stream_reports_each_mechanism_then_the_result(served):
     assert report["result_id"] == events[-1]["result_id"]
     assert [m["label"] for m in report["mechanisms"]] == ["1", "2", "3", "4", "5"]
     runs = services.aligner.runs
-    got = httpx.get(f"{base}/alignment/{events[-1]['result_id']}").json()
+    got = httpx.get(f"{base}/alignment/results/{events[-1]['result_id']}").json()
     assert got["mechanisms"] == report["mechanisms"]
     assert services.aligner.runs == runs
 
