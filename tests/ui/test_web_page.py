@@ -396,7 +396,7 @@ def test_alignment_table_with_verdicts_evidence_and_downloads(ui_base: str, new_
     screenshot(page, "alignment")
     # downloads: the report already shown, by its id, as the API writes it
     for fmt, media in (("md", "text/markdown"), ("csv", "text/csv")):
-        with page.expect_response(f"**/alignment/*?format={fmt}") as response_info, \
+        with page.expect_response(f"**/alignment/results/*?format={fmt}") as response_info, \
                 page.expect_download() as download_info:
             page.click(f"#download-{fmt}")
         assert response_info.value.request.method == "GET"
