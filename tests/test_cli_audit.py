@@ -15,7 +15,7 @@ import pytest
 
 from api.audit import AuditLog
 
-NOW = datetime.now(UTC)
+NOW = datetime.now(UTC)  # reset by the fixture: "--since 5m" means 5 minutes before the test runs
 
 
 def policykb(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -33,6 +33,8 @@ def at(minutes_ago: float) -> str:
 def data_dir(tmp_path: Path) -> Path:
     """60 records, oldest first, over a log small enough to rotate several times: key a1 searches
     (even n), key b2 reads pages of report.pdf (odd n); one record per minute, the last now."""
+    global NOW
+    NOW = datetime.now(UTC)  # the suite may reach this test many minutes after collection
     data = tmp_path / "data"
     log = AuditLog(data / "audit", max_bytes=2000, keep=50)
     for n in range(60):

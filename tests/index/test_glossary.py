@@ -58,7 +58,8 @@ def test_real_file_loads_with_at_least_500_entries(real: Glossary) -> None:
     assert len(real) >= 500
     assert all(isinstance(e, GlossaryEntry) for e in real.entries)
     used = {e.category for e in real.entries}
-    assert used == CATEGORIES, f"categories never used: {CATEGORIES - used}"
+    # "learned" is for the lexicon learned at ingest (index/lexicon), never a file row
+    assert used == CATEGORIES - {"learned"}, f"categories never used: {CATEGORIES - used}"
 
 
 @pytest.mark.parametrize(

@@ -444,7 +444,8 @@ def test_document_markup_is_shown_as_text_and_never_runs(hostile_base: str, new_
 
     page.click("#tab-ask")
     answer = ask(page, "What must be fixed before the e-procurement platform launch?")
-    expect(answer.locator(".sentence").filter(has_text=img)).to_have_count(1)
+    # shown as text wherever it appears (the quote, and the lead naming the document's title)
+    expect(answer.locator(".sentence").filter(has_text=img).first).to_be_visible()
     expect(page.locator("#citation-list .cite-open").filter(has_text=img).first).to_be_visible()
     answer.locator(".chip").first.click()
     expect(page.locator("#source-mark")).to_be_visible()
