@@ -95,20 +95,7 @@ class UploadStore:
         """Flush ``temp`` and rename it to ``name``; the sidecar (or its absence) first, so the
         file never appears with the previous upload's metadata."""
         final = self.path_of(name)
-        with temp.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        sidecar = final.with_name(final.name + SIDECAR_SUFFIX)
-        if metadata:
-            side_temp = self.new_temp()
-            side_temp.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True),
-                                 encoding="utf-8")
-            with side_temp.open("rb+") as handle:
-                os.fsync(handle.fileno())
-            os.replace(side_temp, sidecar)
-        else:
-            sidecar.unlink(missing_ok=True)
-        os.replace(temp, final)
-        _fsync_dir(self.root)
+        self._place(temp, final, metadata)
         return final
 
     # -- staging: an upload's bytes wait beside, not over, the stored original --------------
@@ -132,18 +119,26 @@ class UploadStore:
         folder = self._job_dir(STAGED, job_id)
         folder.mkdir(parents=True, exist_ok=True)
         final = self.staged_path(job_id, name)
+        self._place(temp, final, metadata)
+        return final
+
+    def _place(self, temp: Path, final: Path, metadata: dict[str, Any]) -> None:
+        """Flush ``temp`` and rename it to ``final``; the sidecar (or its absence) first, so
+        the file never appears with the previous upload's metadata."""
         with temp.open("rb+") as handle:
             os.fsync(handle.fileno())
+        sidecar = final.with_name(final.name + SIDECAR_SUFFIX)
         if metadata:
             side_temp = self.new_temp()
             side_temp.write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True),
                                  encoding="utf-8")
             with side_temp.open("rb+") as handle:
                 os.fsync(handle.fileno())
-            os.replace(side_temp, final.with_name(final.name + SIDECAR_SUFFIX))
+            os.replace(side_temp, sidecar)
+        else:
+            sidecar.unlink(missing_ok=True)
         os.replace(temp, final)
-        _fsync_dir(folder)
-        return final
+        _fsync_dir(final.parent)
 
     def adopt(self, job_id: str, name: str) -> bool:
         """Put job ``job_id``'s staged upload in place of ``name``, the current original (and

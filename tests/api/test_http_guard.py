@@ -61,7 +61,7 @@ def test_ordinary_requests_and_kept_alive_connections_still_work(server: ServerP
         assert http.get("/health").status_code in (200, 503)
     upload_like = b"POST /search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" \
                   b"Content-Length: 20\r\n\r\n" + b'{"query": "a" }     '
-    received, _ = _raw(server, upload_like + b"", wait_s=5)
+    received, _ = _raw(server, upload_like, wait_s=5)
     assert not received.startswith(b"HTTP/1.1 431") and not received.startswith(b"HTTP/1.1 408")
 
 
