@@ -15,8 +15,8 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +31,7 @@ from alignment.types import AlignmentReport
 from api.auth import Caller
 from api.errors import status_of
 from api.pools import ExpensiveWork, WorkCancelled, WorkToken
+from core.access import Access
 from core.errors import DeadlineExceededError, PolicyKBError
 from index.catalog import Catalog
 
@@ -38,15 +39,19 @@ logger = logging.getLogger(__name__)
 
 POLL_S = 0.25  # how often a waiting request looks for its client having left
 Sink = Callable[[dict[str, Any]], None]
+T = TypeVar("T")  # what the work returns: a report, a coverage view, a diff
 
 
 @dataclass
 class Plan:
-    """A checked plan: its name, mechanisms and document id (None for pasted text)."""
+    """A checked plan: its name, mechanisms and document id (None for pasted text), and the
+    collections the caller may read: strategies of any other are never scored, quoted or
+    listed (not even as unaddressed)."""
 
     name: str
     mechanisms: list[Mechanism]
     doc_id: str | None
+    access: Access = field(default_factory=Access.everything)
 
 
 def owner_of(caller: Caller) -> str:
@@ -67,10 +72,23 @@ def start(work: ExpensiveWork, caller: Caller, token: WorkToken, plan: Plan,
                   "mechanism": {"label": mechanism.label, "text": mechanism.text}})
 
     def compute() -> AlignmentReport:
+        token.check()  # it may have waited in the queue past its deadline
+        report = align_plan(catalog, aligner, registry, plan.name, plan.mechanisms,
+                            plan.doc_id, progress, access=plan.access)
+        prepare_later(aligner, registry)
+        return report
+
+    return start_counted(work, caller, compute)
+
+
+def start_counted(work: ExpensiveWork, caller: Caller, compute: Callable[[], T]) -> Future[T]:
+    """Queue ``compute`` in the expensive-work pool under the caller's bucket (429 at once
+    when the caller or the pool is full), counting how it ended: the pool's stats are what
+    tests and operators read to know work was cancelled or timed out, not merely abandoned."""
+
+    def counted() -> T:
         try:
-            token.check()  # it may have waited in the queue past its deadline
-            report = align_plan(catalog, aligner, registry, plan.name, plan.mechanisms,
-                                plan.doc_id, progress)
+            result = compute()
         except WorkCancelled:
             work.count("cancelled")
             raise
@@ -78,11 +96,10 @@ def start(work: ExpensiveWork, caller: Caller, token: WorkToken, plan: Plan,
             work.count("timed_out")
             raise
         work.count("completed")
-        prepare_later(aligner, registry)
-        return report
+        return result
 
     who = f"API key {caller.key_id}" if caller.key_id else f"client {caller.client}"
-    return work.start(caller.bucket, compute, who)
+    return work.start(caller.bucket, counted, who)
 
 
 def _stop(work: ExpensiveWork, future: Future[Any], token: WorkToken,
@@ -97,8 +114,8 @@ def _stop(work: ExpensiveWork, future: Future[Any], token: WorkToken,
         work.count("cancelled")
 
 
-async def wait(request: Request, work: ExpensiveWork, future: Future[AlignmentReport],
-               token: WorkToken) -> AlignmentReport:
+async def wait(request: Request, work: ExpensiveWork, future: Future[T],
+               token: WorkToken) -> T:
     """The report, without holding a thread while it is computed; raises the work's error,
     :class:`DeadlineExceededError` past the deadline, ``WorkCancelled`` if the client left."""
     waiting = asyncio.wrap_future(future)
@@ -121,7 +138,7 @@ def ndjson(event: dict[str, Any]) -> str:
 
 async def stream(work: ExpensiveWork, future: Future[AlignmentReport], token: WorkToken,
                  events: asyncio.Queue[dict[str, Any]], results: ResultStore,
-                 owner: str) -> AsyncIterator[str]:
+                 owner: str, access: Access) -> AsyncIterator[str]:
     """``progress`` events as the mechanisms are aligned, then ``result`` (the report, with
     its ``result_id``) or ``error``. A client that leaves cancels the generator (Starlette
     listens for the disconnect), which stops the work."""
@@ -141,7 +158,7 @@ async def stream(work: ExpensiveWork, future: Future[AlignmentReport], token: Wo
             while not events.empty():
                 yield ndjson(events.get_nowait())
             report = waiting.result()
-            result_id = await run_in_threadpool(results.put, report, owner)
+            result_id = await run_in_threadpool(results.put, report, owner, access)
             render_docx_later(results, result_id, report)
             yield ndjson({"event": "result", "result_id": result_id,
                           "report": {**to_json(report), "result_id": result_id}})

@@ -8,8 +8,10 @@ worker never appends to a file another one has just renamed away.
 
 A record holds the time (UTC), the key id (or ``anonymous`` and a keyed hash of the client
 address: never the address), role, action, HTTP status, the SHA-256 of the query (its text only
-with ``POLICYKB_AUDIT_QUERY_TEXT``) and the documents returned, cited or addressed. It never
-holds the Authorization header or a key's secret.
+with ``POLICYKB_AUDIT_QUERY_TEXT``), the documents returned, cited or addressed, the collections
+the caller could read (``collections``; ``*`` for all) and the collection of the document an
+upload or delete wrote into or a document, page or file read returned (``collection``). It
+never holds the Authorization header or a key's secret.
 
 Routes say what they returned with :func:`note` (``request.state.audit_docs`` /
 ``audit_target``); ``api/audit_middleware.py`` turns each request into its record.
@@ -109,8 +111,12 @@ def query_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def note(request: Request, *, docs: list[str] | None = None, target: str | None = None) -> None:
-    """For a route: the documents it returned or cited, and the job/key/record it acted on."""
+def note(request: Request, *, docs: list[str] | None = None, target: str | None = None,
+         collection: str | None = None) -> None:
+    """For a route: the documents it returned or cited, the job/key/record it acted on, and
+    the collection it wrote into."""
+    if collection is not None:
+        request.state.audit_collection = collection
     if docs is not None:
         request.state.audit_docs = list(dict.fromkeys(docs))
     if target is not None:

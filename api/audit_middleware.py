@@ -4,7 +4,9 @@
 The record is written after the response is complete, so its status is the real one. Routes
 say what they returned with :func:`api.audit.note`; for routes that do not (``/search``,
 ``/related``, ``/alignment``) the doc ids are read from the JSON the route sent, and the query
-is read from the request's JSON body. An audit failure is logged, never a failed request.
+is read from the request's JSON body. A document, page or file read records the document's
+collection, looked up in the catalog once the read has succeeded (those routes do not note
+it). An audit failure is logged, never a failed request.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.audit import AuditLog, query_hash
+from api.deps import get_catalog
 from core.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -41,6 +45,11 @@ _ROUTES: list[tuple[str, re.Pattern[str], str]] = [(m, re.compile(p), a) for m, 
     ("POST", r"/ask/stream", "ask_stream"),
     ("POST", r"/alignment(?:/stream)?", "alignment"),
     ("GET", r"/alignment/results/(?P<target>[^/]+)", "alignment"),
+    ("GET", r"/alignment/coverage", "coverage"),
+    ("GET", r"/documents/(?P<doc>.+)/versions/diff", "version_diff"),
+    ("GET", r"/documents/(?P<doc>.+)/versions/(?P<version>\d{1,9})/pages/(?P<page>\d{1,18})",
+     "version_page_read"),
+    ("GET", r"/documents/(?P<doc>.+)/versions", "version_list"),
     ("GET", r"/documents/(?P<doc>.+)/file", "file_read"),
     ("GET", r"/documents/(?P<doc>.+)/pages/(?P<page>\d{1,18})", "page_read"),
     ("GET", r"/documents", "document_list"),
@@ -61,6 +70,9 @@ ACTIONS = tuple(dict.fromkeys(action for _, _, action in _ROUTES))
 _QUERY_FIELD = {"search": "query", "related": "text", "ask": "question",
                 "ask_stream": "question", "alignment": "text", "feedback": "question"}
 _QUERY_TEXT_CHARS = 2000
+#: Reads of one document by id: their record names the document's collection.
+_DOCUMENT_READS = frozenset({"document_read", "page_read", "file_read", "version_list",
+                             "version_page_read", "version_diff"})
 
 
 def classify(method: str, path: str) -> tuple[str, dict[str, str]] | None:
@@ -203,11 +215,20 @@ class AuditMiddleware:
             record["docs"] = [str(d) for d in docs]
         if "page" in named:
             record["page"] = int(named["page"])
+        if "version" in named:
+            record["version"] = int(named["version"])
         if seen.get("result_id"):  # an alignment report, downloadable by this id
             record["result_id"] = seen["result_id"]
         target = state.get("audit_target") or named.get("target")
         if target:
             record["target"] = str(target)
+        access = state.get("access")  # what the caller could read (api.auth.caller_access)
+        if access is not None:
+            record["collections"] = access.as_filter() if not access.unrestricted else "*"
+        collection = state.get("audit_collection") or _read_collection(scope, action, named,
+                                                                      seen["status"])
+        if collection:
+            record["collection"] = str(collection)
         return record
 
     def _address_hash(self, address: str) -> str:
@@ -237,6 +258,20 @@ def _pepper(directory: Path) -> bytes:
     finally:
         os.close(fd)
     return value
+
+
+def _read_collection(scope: Scope, action: str, named: dict[str, str],
+                     status: int) -> str | None:
+    """The collection of the document a successful document, page or file read returned (one
+    indexed catalog query, after the response); None for any other request and for a refusal
+    or a 404, which read nothing (their record still names the id asked for)."""
+    if action not in _DOCUMENT_READS or "doc" not in named or not 200 <= status < 400:
+        return None
+    try:
+        return get_catalog(Request(scope)).collection_of(named["doc"])
+    except Exception:  # the record is still written, without the collection
+        logger.warning("audit: no collection for %r", named["doc"], exc_info=True)
+        return None
 
 
 def _json_body(body: bytes) -> dict[str, Any]:

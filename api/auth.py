@@ -8,16 +8,25 @@ route cannot be added to a router without it. Reading without a key is allowed o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, NoReturn
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.deps import KeysDep, SettingsDep
+from api.deps import CatalogDep, KeysDep, SettingsDep
 from api.keys import KeyStore, Role
-from core.errors import ForbiddenError, NotAuthenticatedError, RateLimitedError
+from core.access import Access
+from core.errors import (
+    DocumentNotFoundError,
+    ForbiddenError,
+    NotAuthenticatedError,
+    RateLimitedError,
+)
+from core.models import DocumentRecord
 from core.settings import Settings
+from index.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -27,10 +36,30 @@ class Caller:
     key_id: str | None
     role: Role | None
     client: str  # the remote address: the rate-limit bucket for anonymous callers
+    collections: tuple[str, ...] = ()  # the restricted collections the key names
 
     @property
     def bucket(self) -> str:
         return f"key:{self.key_id}" if self.key_id else f"ip:{self.client}"
+
+    def access(self, open_collections: Iterable[str]) -> Access:
+        """What this caller may read: an admin everything; anyone else the open collections
+        plus those the key names."""
+        if self.role is Role.admin:
+            return Access.everything()
+        return Access.only({*open_collections, *self.collections})
+
+    def check_write(self, collection: str, open_collections: Iterable[str]) -> None:
+        """403 naming ``collection`` unless this key may write into it: an admin anywhere, an
+        editor into the collections its key names, or (a key naming none) the open ones."""
+        if self.role is Role.admin:
+            return
+        allowed = set(self.collections) if self.collections else set(open_collections)
+        if collection not in allowed:
+            scope = (", ".join(self.collections) if self.collections
+                     else "the open collections only")
+            raise ForbiddenError(f"key {self.key_id} may not write into collection "
+                                 f"{collection!r} (it may write into: {scope})")
 
 
 def identify(request: Request, keys: KeyStore) -> Caller:
@@ -49,7 +78,7 @@ def identify(request: Request, keys: KeyStore) -> Caller:
         key = keys.verify(token.strip())
         if key is None:
             _refuse_key(request, caller, "unknown or revoked API key")
-        caller = Caller(key.key_id, key.role, client)
+        caller = Caller(key.key_id, key.role, client, key.collections)
     request.state.caller = caller
     return caller
 
@@ -119,3 +148,42 @@ RequireAdmin = Depends(require(Role.admin))
 ReaderDep = Annotated[Caller, RequireReader]
 EditorDep = Annotated[Caller, RequireEditor]
 AdminDep = Annotated[Caller, RequireAdmin]
+
+
+def caller_access(request: Request, keys: KeysDep, catalog: CatalogDep) -> Access:
+    """The collections the caller may read, for routes that read documents. The open set is
+    read from the catalog on every request (one small query), so ``policykb collections
+    open|restrict`` takes effect at once in every worker."""
+    cached = getattr(request.state, "access", None)
+    if cached is not None:
+        return cached
+    access = identify(request, keys).access(catalog.open_collections())
+    request.state.access = access
+    return access
+
+
+def open_collections(catalog: CatalogDep) -> set[str]:
+    return set(catalog.open_collections())
+
+
+AccessDep = Annotated[Access, Depends(caller_access)]
+OpenCollectionsDep = Annotated[set[str], Depends(open_collections)]
+
+
+def readable_document(catalog: Catalog, access: Access, doc_id: str,
+                      shown_as: str | None = None) -> DocumentRecord:
+    """The document, or the very 404 an unknown id gets when it is in a collection the caller
+    may not read: its existence is not revealed (never a 403)."""
+    doc = catalog.get_document(doc_id)
+    if doc is None or not access.allows(doc.collection):
+        raise DocumentNotFoundError(shown_as or doc_id)
+    return doc
+
+
+def readable_ids(catalog: Catalog, access: Access, doc_ids: Iterable[str]) -> set[str]:
+    """Those of ``doc_ids`` that exist and that the caller may read."""
+    wanted = list(dict.fromkeys(doc_ids))
+    if not wanted:
+        return set()
+    found = catalog.documents_by_ids(wanted)
+    return {d for d, doc in found.items() if access.allows(doc.collection)}

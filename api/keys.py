@@ -12,12 +12,14 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from core.errors import ConfigurationError, KeyNotFoundError
+from core.access import collection_name
+from core.errors import ConfigurationError, InvalidFieldError, KeyNotFoundError
 
 KEY_PREFIX = "pkb"
 
@@ -47,6 +49,9 @@ class ApiKey:
     role: Role
     created_at: str
     revoked_at: str | None
+    #: The restricted collections this key may read (and, for an editor, write into); empty:
+    #: the open collections only. An admin reads and writes every collection regardless.
+    collections: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -54,8 +59,26 @@ class ApiKey:
 
     def to_dict(self) -> dict[str, str | None]:
         return {"key_id": self.key_id, "name": self.name, "role": self.role.value,
+                "collections": ",".join(self.collections),
                 "created_at": self.created_at, "revoked_at": self.revoked_at,
                 "active": "yes" if self.active else "no"}
+
+
+def collection_names(values: str | Iterable[str] | None, field: str = "collections",
+                     ) -> tuple[str, ...]:
+    """Validated, de-duplicated, sorted collection names from ``a,b`` or a list (a clear
+    error naming ``field`` for a bad one)."""
+    if values is None:
+        return ()
+    items = values.split(",") if isinstance(values, str) else list(values)
+    names = {collection_name(item, field) for item in items if str(item).strip()}
+    if len(names) > 100:
+        raise InvalidFieldError(f"`{field}` names {len(names)} collections; at most 100")
+    return tuple(sorted(names))
+
+
+def _from_column(value: str | None) -> tuple[str, ...]:
+    return tuple(name for name in (value or "").split(",") if name)
 
 
 def _digest(key: str) -> str:
@@ -64,6 +87,16 @@ def _digest(key: str) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _add_collections_column(conn: sqlite3.Connection) -> None:
+    """The migration; another worker adding it at the same moment is not an error."""
+    try:
+        conn.execute("ALTER TABLE api_keys ADD COLUMN collections TEXT NOT NULL DEFAULT ''")
+        conn.commit()
+    except sqlite3.OperationalError as exc:
+        if "duplicate column" not in str(exc):
+            raise
 
 
 class KeyStore:
@@ -80,20 +113,27 @@ class KeyStore:
                 "CREATE TABLE IF NOT EXISTS api_keys (key_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
                 " role TEXT NOT NULL, digest TEXT NOT NULL, created_at TEXT NOT NULL,"
                 " revoked_at TEXT)")
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(api_keys)")}
+            if "collections" not in columns:  # a store from before collections: '' = none
+                _add_collections_column(conn)
         except (OSError, sqlite3.Error) as exc:
             raise ConfigurationError(f"cannot open the API key store {self.path}: {exc}") from exc
         return conn
 
-    def create(self, role: Role | str, name: str = "") -> tuple[ApiKey, str]:
-        """A new key; the secret is returned once and never stored."""
+    def create(self, role: Role | str, name: str = "",
+               collections: str | Iterable[str] | None = None) -> tuple[ApiKey, str]:
+        """A new key; the secret is returned once and never stored. ``collections`` (``a,b``
+        or a list) are the restricted collections it may read besides the open ones."""
         role = Role(role)
+        named = collection_names(collections)
         key_id = secrets.token_hex(4)
         secret = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
-        record = ApiKey(key_id, name or f"{role.value}-{key_id}", role, _now(), None)
+        record = ApiKey(key_id, name or f"{role.value}-{key_id}", role, _now(), None, named)
         with self._connect() as conn:
-            conn.execute("INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, NULL)",
+            conn.execute("INSERT INTO api_keys (key_id, name, role, digest, created_at, "
+                         "revoked_at, collections) VALUES (?, ?, ?, ?, ?, NULL, ?)",
                          (record.key_id, record.name, role.value, _digest(secret),
-                          record.created_at))
+                          record.created_at, ",".join(named)))
         conn.close()
         return record, secret
 
@@ -101,10 +141,10 @@ class KeyStore:
         if not self.path.exists():
             return []
         with self._connect() as conn:
-            rows = conn.execute("SELECT key_id, name, role, created_at, revoked_at FROM api_keys"
-                                " ORDER BY created_at, key_id").fetchall()
+            rows = conn.execute("SELECT key_id, name, role, created_at, revoked_at, collections "
+                                "FROM api_keys ORDER BY created_at, key_id").fetchall()
         conn.close()
-        return [ApiKey(k, n, Role(r), c, v) for k, n, r, c, v in rows]
+        return [ApiKey(k, n, Role(r), c, v, _from_column(cs)) for k, n, r, c, v, cs in rows]
 
     def revoke(self, key_id: str) -> ApiKey:
         with self._connect() as conn:
@@ -130,11 +170,12 @@ class KeyStore:
         if len(parts) != 3 or parts[0] != KEY_PREFIX or not self.path.exists():
             return None
         with self._connect() as conn:
-            row = conn.execute("SELECT key_id, name, role, created_at, revoked_at, digest FROM "
-                               "api_keys WHERE key_id = ?", (parts[1],)).fetchone()
+            row = conn.execute("SELECT key_id, name, role, created_at, revoked_at, digest, "
+                               "collections FROM api_keys WHERE key_id = ?",
+                               (parts[1],)).fetchone()
         conn.close()
         if row is None or row[4] is not None:
             return None
         if not hmac.compare_digest(row[5], _digest(presented)):
             return None
-        return ApiKey(row[0], row[1], Role(row[2]), row[3], row[4])
+        return ApiKey(row[0], row[1], Role(row[2]), row[3], row[4], _from_column(row[6]))

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from core.access import DEFAULT_COLLECTION
+
 
 class DocType(StrEnum):
     POLICY = "policy"
@@ -85,6 +87,9 @@ class DocumentRecord:
     n_chunks: int = 0
     ocr_pages: list[int] = field(default_factory=list)
     ingested_at: float = 0.0
+    #: who may read it (``core/access.py``); an index written before collections holds only public
+    collection: str = DEFAULT_COLLECTION
+    version: int = 1  # 1 at the first ingest, +1 each time its content changes (index/versions.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -58,19 +58,25 @@ class ResultCache:
 
 
 class VectorCache:
-    """Query embeddings by text, the oldest dropped first past ``size`` (0: none kept)."""
+    """Query embeddings by text and the caller's allowed collections (``scope``, an
+    ``Access.cache_key()``), the oldest dropped first past ``size`` (0: none kept).
+
+    A vector depends only on its text, but a cached one answers faster: kept per allowed
+    set, the timing of one caller's request says nothing about what callers who may read
+    other collections asked."""
 
     def __init__(self, embed: Callable[[str], np.ndarray], size: int = 2048) -> None:
         self._embed = embed
         self._size = size
-        self._vectors: dict[str, np.ndarray] = {}
+        self._vectors: dict[tuple[str, str], np.ndarray] = {}
 
-    def __call__(self, text: str) -> np.ndarray:
-        vector = self._vectors.get(text)
+    def __call__(self, text: str, scope: str = "*") -> np.ndarray:
+        key = (scope, text)
+        vector = self._vectors.get(key)
         if vector is None:
             vector = self._embed(text)
             if self._size:
                 if len(self._vectors) >= self._size:
                     self._vectors.pop(next(iter(self._vectors)))
-                self._vectors[text] = vector
+                self._vectors[key] = vector
         return vector

@@ -16,9 +16,13 @@ class SearchFilters:
     doc_ids: list[str] | None = None
     exclude_doc_ids: list[str] | None = None
     countries: list[str] | None = None  # jurisdiction codes; unknown-country documents never match
+    #: the collections the caller may read (``Access.as_filter()``): None every collection, an
+    #: empty list none (no hits, never an error). Unlike the others it is an allowance, not a
+    #: choice: it is always applied, and a caller's own wish may only narrow it.
+    collections: list[str] | None = None
 
     def is_empty(self) -> bool:
-        return not any(asdict(self).values())
+        return self.collections is None and not any(asdict(self).values())
 
 
 @dataclass

@@ -30,11 +30,12 @@ __all__ = ["stand_in_list"]
 
 
 def stand_in_list(index: SparseIndex, sparse_hits: list[tuple[int, float]], dense_hits: list[Any],
-                  readable: frozenset[str], weight: float) -> RankedList:
+                  readable: frozenset[str], weight: float,
+                  collections: list[str] | None = None) -> RankedList:
     """The unreadable passages among ``sparse_hits``, each ranked by its translation's best
     rank in ``dense_hits`` (readable hits only) or, without a translation, by its own
     sparse rank."""
-    translated = translated_keys(index, readable)
+    translated = translated_keys(index, readable, collections)  # only translations one may read
     dense_rank: dict[str, int] = {}
     rank = 0
     for hit in dense_hits:

@@ -23,14 +23,22 @@ def twin_key(doc_id: str) -> str:
     return _LANG_MARKERS.sub("*", doc_id)
 
 
-def translated_keys(index: SparseIndex, readable: frozenset[str]) -> frozenset[str]:
-    """Twin keys of the documents with passages in a ``readable`` language: a document
-    whose key is here has a translation the embedder can read. Computed once per index
-    (an index is immutable; a new generation is a new object)."""
-    cache: dict[frozenset[str], frozenset[str]] = index.__dict__.setdefault("_translated", {})
-    if readable not in cache:
+def translated_keys(index: SparseIndex, readable: frozenset[str],
+                    collections: list[str] | None = None) -> frozenset[str]:
+    """Twin keys of the documents with passages in a ``readable`` language, among the
+    ``collections`` the caller may read (None: all): a document whose key is here has a
+    translation the embedder can read. A translation in a collection the caller cannot read
+    does not count, or a public passage would rank by a restricted twin's existence.
+    Computed once per index and allowed set (an index is immutable; a new generation is a
+    new object)."""
+    cache: dict[tuple, frozenset[str]] = index.__dict__.setdefault("_translated", {})
+    allowed = None if collections is None else tuple(sorted(collections))
+    key = (readable, allowed)
+    if key not in cache:
         doc_ids = index.columns["doc_id"]
         languages = index.columns["language"]
-        marked = (str(d) for d, lang in zip(doc_ids, languages, strict=True) if lang in readable)
-        cache[readable] = frozenset(twin_key(d) for d in set(marked) if twin_key(d) != d)
-    return cache[readable]
+        rows = index.columns["collection"]
+        marked = (str(d) for i, (d, lang) in enumerate(zip(doc_ids, languages, strict=True))
+                  if lang in readable and (allowed is None or rows[i] in allowed))
+        cache[key] = frozenset(twin_key(d) for d in set(marked) if twin_key(d) != d)
+    return cache[key]

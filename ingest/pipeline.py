@@ -1,7 +1,12 @@
 """The ingestion pipeline: files -> parsed pages -> chunks -> vectors + catalog rows.
 
-Incremental and idempotent: a file whose hash (bytes, sidecar, manifest entry and the
-pipeline's own settings) matches the catalog is skipped without embedding anything.
+Incremental and idempotent: a file whose hash (bytes, sidecar, manifest entry, its collection
+and the pipeline's own settings) matches the catalog is skipped without embedding anything;
+moving an unchanged file to another collection changes the hash, so it is stored again.
+
+A document's collection is the most specific one named: its sidecar's ``collection:``, else
+its manifest entry's, else ``--collection`` (``collection=``), else ``public``.
+
 Crash-safe: every write goes through :class:`~ingest.writer.IndexWriter`, in the order that
 leaves at worst orphan vectors, removed on the next run.
 """
@@ -18,6 +23,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from core.access import DEFAULT_COLLECTION, collection_name
 from core.errors import DocumentParseError, PolicyKBError
 from core.models import ParsedDocument
 from ingest.files import SourceFile, file_digest, walk
@@ -82,12 +88,15 @@ class Ingestor:
     def ingest(
         self, targets: Sequence[Path], *, prune: bool = False,
         progress: ProgressCallback | None = None, embed_progress: EmbedProgress | None = None,
+        collection: str | None = None,
     ) -> IngestReport:
-        """Ingest files and folders. Bad files are listed in the report; failing to write the
-        index (disk full, read-only) stops the run with an IndexUnavailableError."""
+        """Ingest files and folders (into ``collection`` unless a sidecar or manifest entry
+        names another). Bad files are listed in the report; failing to write the index (disk
+        full, read-only) stops the run with an IndexUnavailableError."""
+        default = collection_name(collection) if collection is not None else None
         check_writable(self.data_dir)
         with storage_errors(self.data_dir):
-            return self._ingest(targets, prune, progress, embed_progress)
+            return self._ingest(targets, prune, progress, embed_progress, default)
 
     def delete(self, doc_ids: Iterable[str]) -> int:
         """The writer's delete (kept here for callers that already hold an Ingestor)."""
@@ -98,7 +107,7 @@ class Ingestor:
 
     def _ingest(
         self, targets: Sequence[Path], prune: bool, progress: ProgressCallback | None,
-        embed_progress: EmbedProgress | None,
+        embed_progress: EmbedProgress | None, collection: str | None = None,
     ) -> IngestReport:
         report = IngestReport()
         started = time.perf_counter()
@@ -121,7 +130,7 @@ class Ingestor:
             for done, file in enumerate(files, start=1):
                 if progress:
                     progress(file.source, done - 1, len(files))
-                prepared = self._prepare(file, manifests, report)
+                prepared = self._prepare(file, manifests, report, collection)
                 if prepared is not None:
                     pending.append(prepared)
                 if sum(len(p.chunks) for p in pending) >= self.batch_chunks:
@@ -138,7 +147,8 @@ class Ingestor:
     # -- steps --------------------------------------------------------------------------
 
     def _prepare(
-        self, file: SourceFile, manifests: dict[Path, dict[str, dict]], report: IngestReport
+        self, file: SourceFile, manifests: dict[Path, dict[str, dict]], report: IngestReport,
+        collection: str | None = None,
     ) -> PreparedFile | None:
         outcome = FileOutcome(str(file.path), file.source, "indexed")
         t0 = time.perf_counter()
@@ -148,7 +158,7 @@ class Ingestor:
                 # line or a terminal table: refused, by name, before anything is stored
                 raise DocumentParseError(file.path, "its path contains a control character "
                                          f"({ascii(file.source)}); rename the file or folder")
-            overrides = self._overrides(file, manifests)
+            overrides = self._overrides(file, manifests, collection)
             # Stat before the hash and after the parse: a write in between (an editor saving,
             # a copy still running) would pair the text of one version with the hash of another.
             before = _identity(file.path)
@@ -187,11 +197,19 @@ class Ingestor:
         report.seconds["chunk"] += time.perf_counter() - t1
         return prepared
 
-    def _overrides(self, file: SourceFile, manifests: dict[Path, dict[str, dict]]) -> dict:
+    def _overrides(self, file: SourceFile, manifests: dict[Path, dict[str, dict]],
+                   collection: str | None = None) -> dict:
+        """Manifest entry, then sidecar (the more specific wins), then the run's collection.
+        A public document hashes as before collections existed (no key): an index upgraded
+        in place is not re-embedded; any other collection is part of the file's hash."""
         if file.root not in manifests:
             manifests[file.root] = self.readers.load_manifest(file.root)
         merged = dict(manifests[file.root].get(file.source, {}))
         merged.update(self.readers.load_sidecar(file.path) or {})
+        if collection is not None:
+            merged.setdefault("collection", collection)
+        if merged.get("collection") == DEFAULT_COLLECTION:
+            del merged["collection"]
         return merged
 
     def _commit(self, batch: list[PreparedFile], report: IngestReport,

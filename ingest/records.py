@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from core.access import DEFAULT_COLLECTION
 from core.dates import date_key
 from core.models import ChunkRecord, DocumentRecord, Page, PageRecord, ParsedDocument
 from ingest.chunking import ChunkSpan
@@ -67,12 +68,17 @@ def add_document(prepared: PreparedFile, doc: ParsedDocument, overrides: dict,
     meta = readers.infer_metadata(doc_id, doc, overrides or None)
     language = str(meta.get("language") or readers.detect_language(doc.text))
     spans = chunker.chunk(doc.pages)
+    # only a sidecar, manifest or --collection names it (a loader's front matter never does)
+    collection = str((overrides or {}).get("collection") or DEFAULT_COLLECTION)
+    if overrides and "collection" in overrides:
+        meta.pop("collection", None)
     record = DocumentRecord(
         doc_id=doc_id, source=file.source, root=str(file.root), file_hash=prepared.file_hash,
         title=str(meta.get("title") or Path(file.source).stem), doc_type=str(meta.get("doc_type") or "other"),
         language=language, issuing_body=meta.get("issuing_body"), date=meta.get("date"),
         period=meta.get("period"), metadata={**doc.metadata, **meta, "warnings": doc.warnings},
         n_pages=len(doc.pages), n_chunks=len(spans), ocr_pages=doc.ocr_pages,
+        collection=collection,
     )
     prepared.documents.append(record)
     prepared.pages += [PageRecord(doc_id, p.number, p.text, p.method, p.label) for p in doc.pages]
@@ -100,7 +106,7 @@ def vector_metadata(doc: DocumentRecord, page: int, chunk_language: str) -> dict
     """What chromadb filters on; None values are not allowed there."""
     meta: dict[str, Any] = {
         "doc_id": doc.doc_id, "page": page, "language": chunk_language,
-        "doc_language": doc.language, "doc_type": doc.doc_type,
+        "doc_language": doc.language, "doc_type": doc.doc_type, "collection": doc.collection,
     }
     if doc.issuing_body:
         meta["issuing_body"] = doc.issuing_body

@@ -9,8 +9,11 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from core.access import DEFAULT_COLLECTION
+from core.errors import PolicyKBError
 from core.models import DocumentRecord
 from ingest.jobs import Job, JobFailedError, JobQueue, Progress
+from ingest.metadata import load_sidecar
 from ingest.pipeline import Ingestor
 from ingest.uploads import UploadStore
 
@@ -122,5 +125,15 @@ def resume_untracked(uploads: UploadStore, catalog: CatalogReader, queue: JobQue
         if name not in indexed and name not in pending:
             logger.info("%s was stored but never ingested; queueing it", name)
             jobs.append(queue.submit("ingest", file_name=name, doc_id=name,
-                                     submitted_by="startup"))
+                                     submitted_by="startup",
+                                     collection=_sidecar_collection(uploads, name)))
     return jobs
+
+
+def _sidecar_collection(uploads: UploadStore, name: str) -> str | None:
+    """The collection an upload's sidecar names (public without one), so the resumed job is
+    listed only to callers who may read it; None (shown to admins only) if it cannot be read."""
+    try:
+        return (load_sidecar(uploads.path_of(name)) or {}).get("collection") or DEFAULT_COLLECTION
+    except PolicyKBError:
+        return None

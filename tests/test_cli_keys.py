@@ -42,7 +42,7 @@ def test_create_list_revoke_without_an_index(tmp_path: Path) -> None:
     assert key not in listed.stdout and reader_key not in listed.stdout
     plain = policykb("keys", "list", data_dir=data)  # piped: tab-separated lines
     lines = plain.stdout.strip().splitlines()
-    assert lines[0].split("\t") == ["key_id", "name", "role", "created", "revoked"]
+    assert lines[0].split("\t") == ["key_id", "name", "role", "created", "revoked", "collections"]
     assert any(line.startswith(f"{reader_id}\t") and "\treader\t" in line for line in lines)
 
     revoked = policykb("keys", "revoke", reader_id, data_dir=data)

@@ -20,11 +20,12 @@ from alignment.results import RESULT_ID, ResultStore
 from alignment.service import plan_mechanisms
 from alignment.types import AlignmentReport
 from api import alignment_work as runs
-from api.auth import ReaderDep
+from api.auth import AccessDep, ReaderDep, readable_document
 from api.deps import AlignerDep, CatalogDep, RegistryDep, SettingsDep
 from api.pools import AlignmentResultsDep, ExpensiveWorkDep, WorkCancelled, WorkToken
 from api.responses import ErrorOut, Responses, not_found
 from api.schemas import NOT_BLANK, RequestModel, one_of_required
+from core.access import Access
 from core.errors import NotFoundError
 
 router = APIRouter(tags=["alignment"])
@@ -58,6 +59,7 @@ class EvidenceOut(BaseModel):
     end: int
     title: str | None = None
     printed_page: str | None = Field(None, description="The page number printed on the page.")
+    version: int | None = Field(None, description="The quoted document's version (1 = first ingest).")
     row: TableRowOut | None = Field(
         None, description="The priority-action table row the quote lies in, as its columns.")
 
@@ -127,11 +129,16 @@ def render(report: AlignmentReport, fmt: str, result_id: str,
     return JSONResponse({"result_id": result_id, **to_json(report)}, headers=headers)
 
 
-async def _plan(body: AlignmentRequestIn, catalog: Any, settings: Any) -> runs.Plan:
-    """404/422 before any work is queued (a page read and a regex: the default pool)."""
+async def _plan(body: AlignmentRequestIn, catalog: Any, settings: Any,
+                access: Access) -> runs.Plan:
+    """404/422 before any work is queued (a page read and a regex: the default pool); a plan
+    in a collection the caller may not read is the same 404 as an unknown one."""
+    if body.doc_id is not None:
+        await run_in_threadpool(readable_document, catalog, access, body.doc_id)
     name, mechanisms = await run_in_threadpool(
-        plan_mechanisms, catalog, body.doc_id, body.text, settings.alignment_max_mechanisms)
-    return runs.Plan(name, mechanisms, body.doc_id)
+        plan_mechanisms, catalog, body.doc_id, body.text, settings.alignment_max_mechanisms,
+        access)
+    return runs.Plan(name, mechanisms, body.doc_id, access)
 
 
 @router.post("/alignment", response_model=AlignmentOut,
@@ -142,16 +149,16 @@ async def _plan(body: AlignmentRequestIn, catalog: Any, settings: Any) -> runs.P
 async def alignment(request: Request, body: AlignmentRequestIn, caller: ReaderDep,
                     settings: SettingsDep, catalog: CatalogDep, aligner: AlignerDep,
                     registry: RegistryDep, work: ExpensiveWorkDep,
-                    results: AlignmentResultsDep) -> Response:
+                    results: AlignmentResultsDep, access: AccessDep) -> Response:
     """For each mechanism of the plan: the national strategies it serves, with evidence."""
-    plan = await _plan(body, catalog, settings)
+    plan = await _plan(body, catalog, settings, access)
     token = WorkToken(settings.alignment_deadline_s)
     future = runs.start(work, caller, token, plan, (catalog, aligner, registry))
     try:
         report = await runs.wait(request, work, future, token)
     except WorkCancelled:
         return Response(status_code=499)  # nobody is listening any more
-    result_id = await run_in_threadpool(results.put, report, runs.owner_of(caller))
+    result_id = await run_in_threadpool(results.put, report, runs.owner_of(caller), access)
     if body.format != "docx":
         runs.render_docx_later(results, result_id, report)
     return await run_in_threadpool(render, report, body.format, result_id)
@@ -170,16 +177,16 @@ async def alignment(request: Request, body: AlignmentRequestIn, caller: ReaderDe
     **not_found("document"), **_LIMITS})
 async def alignment_stream(body: AlignmentRequestIn, caller: ReaderDep, settings: SettingsDep,
                            catalog: CatalogDep, aligner: AlignerDep, registry: RegistryDep,
-                           work: ExpensiveWorkDep,
-                           results: AlignmentResultsDep) -> StreamingResponse:
+                           work: ExpensiveWorkDep, results: AlignmentResultsDep,
+                           access: AccessDep) -> StreamingResponse:
     """The same alignment, its progress streamed mechanism by mechanism (``format`` is
     ignored: download a format from ``GET /alignment/results/{result_id}``)."""
-    plan = await _plan(body, catalog, settings)
+    plan = await _plan(body, catalog, settings, access)
     token = WorkToken(settings.alignment_deadline_s)
     events, sink = runs.progress_queue()
     future = runs.start(work, caller, token, plan, (catalog, aligner, registry), sink)
     return StreamingResponse(
-        runs.stream(work, future, token, events, results, runs.owner_of(caller)),
+        runs.stream(work, future, token, events, results, runs.owner_of(caller), access),
         media_type="application/x-ndjson",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -188,12 +195,14 @@ async def alignment_stream(body: AlignmentRequestIn, caller: ReaderDep, settings
     200: {"content": {"text/markdown": {}, "text/csv": {}, DOCX: {}}},
     **not_found("alignment result (unknown, expired, or made with another key)")})
 async def alignment_result(result_id: str, caller: ReaderDep, results: AlignmentResultsDep,
+                           access: AccessDep,
                            fmt: str = Query("json", alias="format",
                                             pattern="^(json|md|csv|docx)$")) -> Response:
-    """A report computed before, in any format, without computing it again."""
+    """A report computed before, in any format, without computing it again (only for a
+    caller who may read every collection it was made with)."""
     report = None
     if RESULT_ID.match(result_id):
-        report = await run_in_threadpool(results.get, result_id, runs.owner_of(caller))
+        report = await run_in_threadpool(results.get, result_id, runs.owner_of(caller), access)
     if report is None:
         raise NotFoundError(f"alignment result {result_id[:64]!r}: unknown, expired or made "
                             "with another key; run the alignment again")

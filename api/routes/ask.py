@@ -20,10 +20,13 @@ from answers.events import AnswerEvent, DoneEvent, ErrorEvent, final_answer, to_
 from answers.extractive import ExtractiveAnswerer
 from answers.generative import GenerativeAnswerer
 from api.audit import note
+from api.auth import AccessDep, readable_ids
 from api.deps import AnswererDep, CatalogDep, GeneratorDep, SettingsDep
 from api.limits import check_query_length
 from api.responses import ErrorOut, Responses
+from api.routes.search import scoped_filters
 from api.schemas import AnswerOut, AskRequestIn
+from core.access import Access
 from core.errors import ConflictError
 from core.settings import Settings
 from index.catalog import Catalog
@@ -33,8 +36,9 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["answers"])
 
-#: Per catalog (by path): the documents' title terms, kept until the index changes.
-_TITLES: dict[str, TitleIndex] = {}
+#: Per catalog (by path) and allowed set: the title terms of the documents a caller may read,
+#: kept until the index changes (a follow-up never resolves to a document outside access).
+_TITLES: dict[tuple[str, str], TitleIndex] = {}
 
 _NO_LLM: Responses = {409: {"model": ErrorOut,
                             "description": "mode=generative, but no POLICYKB_LLM_URL."}}
@@ -42,14 +46,17 @@ _NO_LLM: Responses = {409: {"model": ErrorOut,
 
 def _events(body: AskRequestIn, settings: Settings, answerer: ExtractiveAnswerer,
             generator: Callable[[], GenerativeAnswerer | None],
-            catalog: Catalog) -> Iterator[AnswerEvent]:
+            catalog: Catalog, access: Access) -> Iterator[AnswerEvent]:
     """The answer's events (lazily: nothing is searched until the first is asked for). With
     previous turns, the question is first resolved against them (answers/conversation.py)."""
     check_query_length(body.question, "question", settings)
     for n, turn in enumerate(body.history):
         check_query_length(turn.question, f"history.{n}.question", settings)
-    filters = SearchFilters(**body.filters.model_dump())
-    history = [Turn(t.question, t.answer or "", tuple(c.doc_id for c in t.citations))
+    filters = scoped_filters(body.filters, access)
+    readable = readable_ids(catalog, access, (c.doc_id for t in body.history
+                                              for c in t.citations))
+    history = [Turn(t.question, t.answer or "",
+                    tuple(c.doc_id for c in t.citations if c.doc_id in readable))
                for t in body.history]
     generative = generator() if body.mode == "generative" else None
     if body.mode == "generative" and generative is None:
@@ -64,27 +71,30 @@ def _events(body: AskRequestIn, settings: Settings, answerer: ExtractiveAnswerer
 
     if not history:
         return run(Attempt(body.question, filters, "as_asked"))
-    return _resolved(answerer, catalog, body.question, history, filters, run)
+    return _resolved(answerer, catalog, body.question, history, filters, run, access)
 
 
 def _resolved(answerer: ExtractiveAnswerer, catalog: Catalog, question: str,
               history: list[Turn], filters: SearchFilters,
-              run: Callable[[Attempt], Iterator[AnswerEvent]]) -> Iterator[AnswerEvent]:
+              run: Callable[[Attempt], Iterator[AnswerEvent]],
+              access: Access) -> Iterator[AnswerEvent]:
     """A generator, so that resolving (reading the catalog's titles) waits for the first event."""
     analyzer = answerer.searcher.analyzer
-    titles = _TITLES.setdefault(str(catalog.path), TitleIndex(analyzer.analyze))
+    titles = _TITLES.setdefault((str(catalog.path), access.cache_key()),
+                                TitleIndex(analyzer.analyze))
     resolver = ConversationResolver.for_analyzer(
-        analyzer, lambda: (NamedDocument(d.doc_id, d.title) for d in catalog.documents()),
+        analyzer, lambda: (NamedDocument(d.doc_id, d.title) for d in catalog.documents()
+                           if access.allows(d.collection)),
         titles, catalog.generation())
     yield from first_found(resolver.resolve(question, history, filters), run)
 
 
 @router.post("/ask", response_model=AnswerOut, responses=_NO_LLM)
 def ask(body: AskRequestIn, request: Request, settings: SettingsDep, answerer: AnswererDep,
-        generator: GeneratorDep, catalog: CatalogDep) -> AnswerOut:
+        generator: GeneratorDep, catalog: CatalogDep, access: AccessDep) -> AnswerOut:
     """An answer whose every sentence cites the exact span of a page; with `history`, a
     follow-up is answered about the conversation's subject."""
-    answer = final_answer(_events(body, settings, answerer, generator, catalog))
+    answer = final_answer(_events(body, settings, answerer, generator, catalog, access))
     note(request, docs=[c.doc_id for c in answer.citations])  # the audit log (api/audit.py)
     return AnswerOut(**answer.to_dict())
 
@@ -95,9 +105,9 @@ def ask(body: AskRequestIn, request: Request, settings: SettingsDep, answerer: A
                             "`error` (its class name) if the answer fails half-way."}})
 def ask_stream(body: AskRequestIn, request: Request, settings: SettingsDep,
                answerer: AnswererDep, generator: GeneratorDep,
-               catalog: CatalogDep) -> StreamingResponse:
+               catalog: CatalogDep, access: AccessDep) -> StreamingResponse:
     """The same answer streamed as server-sent events, sentence by sentence."""
-    events = _events(body, settings, answerer, generator, catalog)
+    events = _events(body, settings, answerer, generator, catalog, access)
 
     def sse() -> Iterator[str]:
         try:

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from api.auth import AccessDep, readable_document
 from api.deps import CatalogDep
 from api.responses import not_found
 from api.schemas import MAX_PAGE, DocumentDetail, DocumentSummary, PageText
@@ -15,13 +16,16 @@ router = APIRouter(tags=["documents"])
 
 
 @router.get("/documents", response_model=list[DocumentSummary])
-def list_documents(catalog: CatalogDep) -> list[DocumentSummary]:
-    return [DocumentSummary(**_with_country(d.to_dict())) for d in catalog.documents()]
+def list_documents(catalog: CatalogDep, access: AccessDep) -> list[DocumentSummary]:
+    """The documents in the collections the caller may read."""
+    return [DocumentSummary(**_with_country(d.to_dict())) for d in catalog.documents()
+            if access.allows(d.collection)]
 
 
 @router.get("/documents/{doc_id:path}/pages/{page}", response_model=PageText,
             responses=not_found("document page"))
-def page_text(doc_id: str, page: int, catalog: CatalogDep) -> PageText:
+def page_text(doc_id: str, page: int, catalog: CatalogDep, access: AccessDep) -> PageText:
+    readable_document(catalog, access, doc_id, f"{doc_id}#page={page}")
     # a page past MAX_PAGE cannot exist (and >= 2**63 would overflow SQLite's integer)
     record = catalog.page(doc_id, page) if 1 <= page <= MAX_PAGE else None
     if record is None:
@@ -32,10 +36,8 @@ def page_text(doc_id: str, page: int, catalog: CatalogDep) -> PageText:
 
 @router.get("/documents/{doc_id:path}", response_model=DocumentDetail,
             responses=not_found("document"))
-def get_document(doc_id: str, catalog: CatalogDep) -> DocumentDetail:
-    doc = catalog.get_document(doc_id)
-    if doc is None:
-        raise DocumentNotFoundError(doc_id)
+def get_document(doc_id: str, catalog: CatalogDep, access: AccessDep) -> DocumentDetail:
+    doc = readable_document(catalog, access, doc_id)
     return DocumentDetail(**_with_country(doc.to_dict()))
 
 

@@ -34,6 +34,7 @@ import json
 import os
 import threading
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -42,13 +43,15 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.audit import note
-from api.auth import Caller, ReaderDep
-from api.deps import SettingsDep
+from api.auth import AccessDep, Caller, ReaderDep
+from api.deps import CatalogDep, SettingsDep
 from api.keys import Role
 from api.responses import ErrorOut
 from api.schemas import RequestModel, json_integers
+from core.access import Access
 from core.errors import ForbiddenError, RateLimitedError, StorageFullError
 from core.settings import Settings
+from index.catalog import Catalog
 
 router = APIRouter(tags=["feedback"])
 
@@ -184,6 +187,23 @@ def append_record(path: Path, record: dict[str, object], *, may_overwrite: bool 
             os.close(fd)  # releases the flock
 
 
+def _cited(record: dict[str, object]) -> set[str]:
+    citations = record.get("citations")
+    if not isinstance(citations, list):
+        return set()
+    return {str(c["doc_id"]) for c in citations if isinstance(c, dict) and c.get("doc_id")}
+
+
+def _hidden_documents(catalog: Catalog, access: Access,
+                      records: Iterable[dict[str, object]]) -> set[str]:
+    """The cited documents that exist in a collection the caller may not read."""
+    if access.unrestricted:
+        return set()
+    cited = set().union(*(_cited(r) for r in records))
+    return {d for d, doc in catalog.documents_by_ids(cited).items()
+            if not access.allows(doc.collection)}
+
+
 def read_records(path: Path) -> list[dict[str, object]]:
     """Every well-formed record, in file order (torn or foreign lines skipped)."""
     if not path.exists():
@@ -224,12 +244,15 @@ def list_feedback(
     request: Request,
     settings: SettingsDep,
     caller: ReaderDep,
+    catalog: CatalogDep,
+    access: AccessDep,
     limit: Annotated[int, Query(ge=1, le=MAX_LIST)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     rating: Annotated[Literal["up", "down"] | None, Query()] = None,
 ) -> FeedbackList:
     """The latest feedback record of each answer, newest first (for evaluation): the caller's
-    own records, or everyone's for an admin key; ``offset`` pages through them."""
+    own records, or everyone's for an admin key; ``offset`` pages through them. A record citing
+    a document in a collection the caller may not read is left out."""
     everyone = caller.role is Role.admin
     mine = submitter_of(caller)
     latest: dict[str, dict[str, object]] = {}
@@ -238,8 +261,11 @@ def list_feedback(
             continue
         latest.pop(str(record["id"]), None)  # re-insert: dict order = order of latest record
         latest[str(record["id"])] = record
+    hidden = _hidden_documents(catalog, access, latest.values())
     items = []
     for record in reversed(latest.values()):
+        if hidden and _cited(record) & hidden:
+            continue
         try:
             items.append(FeedbackOut.model_validate(record))
         except ValueError:

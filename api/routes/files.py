@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
+from api.auth import AccessDep, readable_document
 from api.deps import CatalogDep, SettingsDep
 from api.pdf_scripts import pdf_without_scripts
 from api.responses import not_found
@@ -24,10 +25,9 @@ router = APIRouter(tags=["documents"])
 @router.get("/documents/{doc_id:path}/file", response_class=FileResponse,
             responses={200: {"description": "The original file (PDF, DOCX, HTML, ...)."},
                        **not_found("document (or its file)")})
-def document_file(doc_id: str, catalog: CatalogDep, settings: SettingsDep) -> FileResponse:
-    doc = catalog.get_document(doc_id)
-    if doc is None:
-        raise DocumentNotFoundError(doc_id)
+def document_file(doc_id: str, catalog: CatalogDep, settings: SettingsDep,
+                  access: AccessDep) -> FileResponse:
+    doc = readable_document(catalog, access, doc_id)
     root = Path(doc.root).resolve()
     path = (root / doc.source).resolve()
     if not path.is_relative_to(root) or not path.is_file():

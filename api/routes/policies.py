@@ -7,7 +7,8 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import RegistryDep
+from api.auth import AccessDep
+from api.deps import CatalogDep, RegistryDep
 from api.responses import ErrorOut
 from core.errors import RegistryFileError
 
@@ -59,10 +60,17 @@ class PoliciesOut(BaseModel):
 
 @router.get("/policies", response_model=PoliciesOut, responses={500: {
     "model": ErrorOut, "description": "The reviewed registry file is malformed (named)."}})
-def list_policies(registry: RegistryDep) -> PoliciesOut:
-    """The policy registry, with per-policy counts of goals, strategies and measures."""
+def list_policies(registry: RegistryDep, catalog: CatalogDep, access: AccessDep) -> PoliciesOut:
+    """The policy registry, with per-policy counts of goals, strategies and measures; a
+    policy extracted from a document the caller may not read is left out."""
     try:
         current = registry.current()
     except ValueError as exc:  # a malformed reviewed file: the message names file and key
         raise RegistryFileError(f"the policy registry cannot be built: {exc}") from exc
-    return PoliciesOut.model_validate(current.to_dict())
+    data = current.to_dict()
+    if not access.unrestricted:
+        policies = data["policies"]
+        docs = catalog.documents_by_ids(p["doc_id"] for p in policies if p["doc_id"])
+        hidden = {d for d, doc in docs.items() if not access.allows(doc.collection)}
+        data["policies"] = [p for p in policies if p["doc_id"] not in hidden]
+    return PoliciesOut.model_validate(data)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from api.auth import AccessDep, readable_document
 from api.deps import CatalogDep, SearcherDep, SettingsDep
 from api.limits import check_query_length
 from api.responses import not_found
-from api.schemas import RelatedRequestIn, SearchRequestIn, SearchResponseOut
+from api.schemas import RelatedRequestIn, SearchFiltersIn, SearchRequestIn, SearchResponseOut
+from core.access import Access
 from core.errors import DocumentNotFoundError, InvalidFieldError
 from core.models import pages_text
 from index.search_types import SearchFilters, SearchResponse
@@ -15,29 +17,41 @@ from index.search_types import SearchFilters, SearchResponse
 router = APIRouter(tags=["search"])
 
 
+def scoped_filters(filters: SearchFiltersIn, access: Access) -> SearchFilters:
+    """The request's filters with the caller's allowed collections: a ``collections`` filter
+    the caller gives narrows the allowed set, never widens it."""
+    fields = filters.model_dump()
+    asked, allowed = fields.pop("collections", None), access.as_filter()
+    if asked is not None:
+        allowed = sorted(set(asked) if allowed is None else set(asked) & set(allowed))
+    return SearchFilters(**fields, collections=allowed)
+
+
 @router.post("/search", response_model=SearchResponseOut)
-def search(body: SearchRequestIn, searcher: SearcherDep,
-           settings: SettingsDep) -> Response:
+def search(body: SearchRequestIn, searcher: SearcherDep, settings: SettingsDep,
+           access: AccessDep) -> Response:
     """Hybrid search in Khmer or English; hits come from both languages."""
     check_query_length(body.query, "query", settings)
     if not body.query.strip():  # min_length lets "   " through; it would match noise
         raise InvalidFieldError("`query` is blank")
     response = searcher.search(
         body.query, k=body.k, per_doc=body.per_doc, rerank=body.rerank,
-        filters=SearchFilters(**body.filters.model_dump()),
+        filters=scoped_filters(body.filters, access),
     )
     return _json(response)
 
 
 @router.post("/related", response_model=SearchResponseOut,
              responses=not_found("document (or page)"))
-def related(body: RelatedRequestIn, searcher: SearcherDep,
-            catalog: CatalogDep) -> Response:
+def related(body: RelatedRequestIn, searcher: SearcherDep, catalog: CatalogDep,
+            access: AccessDep) -> Response:
     """Passages of other documents related to a pasted draft, or to a page of a document."""
     text = body.text
     exclude = None
     if body.doc_id:
         exclude = body.doc_id
+        shown = body.doc_id if body.page is None else f"{body.doc_id}#page={body.page}"
+        readable_document(catalog, access, body.doc_id, shown)
         if body.page is not None:
             page = catalog.page(body.doc_id, body.page)
             if page is None:
@@ -52,7 +66,7 @@ def related(body: RelatedRequestIn, searcher: SearcherDep,
         raise InvalidFieldError("give `text`, or `doc_id` (and `page`)")
     response = searcher.related(
         text, k=body.k, per_doc=body.per_doc, exclude_doc_id=exclude,
-        filters=SearchFilters(**body.filters.model_dump()),
+        filters=scoped_filters(body.filters, access),
     )
     return _json(response)
 

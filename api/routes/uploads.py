@@ -17,17 +17,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.audit import note
-from api.auth import EditorDep
+from api.auth import AccessDep, EditorDep, OpenCollectionsDep, readable_document
 from api.deps import CatalogDep, JobQueueDep, LoaderDep, SettingsDep, UploadsDep
 from api.errors import CLOSE_CONNECTION
 from api.responses import not_found
 from api.routes.jobs import JobOut
 from api.upload_stream import receive_upload
+from core.access import DEFAULT_COLLECTION, collection_name
 from core.errors import (
     BadFileNameError,
     ConflictError,
-    DocumentNotFoundError,
     DocumentParseError,
+    ForbiddenError,
     InvalidFieldError,
     PolicyKBError,
     UnsupportedMediaTypeError,
@@ -40,7 +41,8 @@ from ingest.uploads import UploadStore, sanitize_file_name
 
 router = APIRouter(tags=["documents"])
 
-METADATA_FIELDS = frozenset({"title", "doc_type", "issuing_body", "date", "language"})
+METADATA_FIELDS = frozenset({"title", "doc_type", "issuing_body", "date", "language",
+                             "collection"})
 LANGUAGES = ("km", "en", "mixed")
 
 _ACCEPTED: dict[int | str, dict[str, Any]] = {202: {"description": "Queued: the job, with `Location: /jobs/{job_id}`."}}
@@ -68,6 +70,9 @@ def _check_field(name: str, value: str) -> None:
     """Each metadata field as it arrives, with the rules of a ``.meta.yaml`` sidecar."""
     if not value:
         return
+    if name == "collection":
+        collection_name(value, "collection")
+        return
     if name == "language":
         if normalize_language(value) not in LANGUAGES:
             raise InvalidFieldError(f"language {value!r} is not one of "
@@ -79,8 +84,8 @@ def _check_field(name: str, value: str) -> None:
         raise InvalidFieldError(f"form field {name!r}: {exc.reason}") from exc
 
 
-def _name_checker(catalog: Catalog, uploads: UploadStore,
-                  loader: LoaderTable) -> Callable[[str], str]:
+def _name_checker(catalog: Catalog, uploads: UploadStore, loader: LoaderTable,
+                  may_replace: Callable[[str], bool]) -> Callable[[str], str]:
     """Checks the file name from the part headers, before any of the file is stored."""
 
     def accept(raw: str) -> str:
@@ -94,6 +99,10 @@ def _name_checker(catalog: Catalog, uploads: UploadStore,
             raise UnsupportedMediaTypeError(f"{name}: file type {ext} cannot be ingested; "
                                             f"supported: {known}")
         existing = catalog.get_document(name)
+        if existing is not None and not may_replace(existing.collection):
+            # the name is taken (ids are file names); its collection is not said
+            raise ForbiddenError(f"{name}: a document with this id exists that this key may "
+                                 "not replace; rename the file")
         if existing is not None and not uploads.owns(existing.root):
             raise ConflictError(f"{name}: a document with this id was ingested from a folder, "
                                 "not uploaded; delete it first or rename the file")
@@ -111,21 +120,45 @@ def _name_checker(catalog: Catalog, uploads: UploadStore,
                          **{f: {"type": "string"} for f in sorted(METADATA_FIELDS)}}}}}}})
 async def upload_document(request: Request, settings: SettingsDep, catalog: CatalogDep,
                           loader: LoaderDep, uploads: UploadsDep, queue: JobQueueDep,
-                          caller: EditorDep) -> JSONResponse:
+                          caller: EditorDep, open_collections: OpenCollectionsDep,
+                          ) -> JSONResponse:
     """Upload a file (field `file`; PDF, DOCX, HTML, Markdown or text) with optional
-    metadata fields `title`, `doc_type`, `issuing_body`, `date`, `language`. The document's
-    id is its file name; uploading the same name again replaces it (identical bytes and
-    metadata: nothing to do)."""
+    metadata fields `title`, `doc_type`, `issuing_body`, `date`, `language` and `collection`
+    (default `public`; an editor key writes only into the collections it names, or the open
+    ones if it names none: 403 naming the collection otherwise). The document's id is its
+    file name; uploading the same name again replaces it (identical bytes and metadata:
+    nothing to do)."""
+
+    def may_write(collection: str) -> bool:
+        try:
+            caller.check_write(collection, open_collections)
+        except ForbiddenError:
+            return False
+        return True
+
+    def check_field(name: str, value: str) -> None:
+        _check_field(name, value)
+        if name == "collection" and value:  # refused before the file is read
+            caller.check_write(collection_name(value), open_collections)
+
     try:
         received = await receive_upload(
             request, store=uploads, max_bytes=settings.max_upload_mb * 2**20,
-            allowed_fields=METADATA_FIELDS, accept_name=_name_checker(catalog, uploads, loader),
-            check_field=_check_field)
+            allowed_fields=METADATA_FIELDS,
+            accept_name=_name_checker(catalog, uploads, loader, may_write),
+            check_field=check_field)
+        collection = collection_name(received.fields.get("collection") or DEFAULT_COLLECTION)
+        try:
+            caller.check_write(collection, open_collections)  # the field may come after the file
+        except ForbiddenError:
+            received.temp.unlink(missing_ok=True)
+            raise
     except PolicyKBError:
         # The rest of a refused body may be unread: it must not be taken for the next request.
         setattr(request.state, CLOSE_CONNECTION, True)
         raise
     metadata = {k: v for k, v in received.fields.items() if v}  # each checked as it came
+    metadata["collection"] = collection
 
     def store_and_queue() -> Job:
         # staged under the job's id: the job puts it in place in order with every other job
@@ -134,27 +167,28 @@ async def upload_document(request: Request, settings: SettingsDep, catalog: Cata
         uploads.stage(received.temp, job_id, received.file_name, validate_overrides(
             metadata, Path(received.file_name)))  # normalised as a sidecar would be
         return queue.submit("ingest", file_name=received.file_name, doc_id=received.file_name,
-                            submitted_by=caller.key_id, job_id=job_id)
+                            submitted_by=caller.key_id, job_id=job_id, collection=collection)
 
     try:
         job = await run_in_threadpool(store_and_queue)
     finally:
         received.temp.unlink(missing_ok=True)  # gone already unless storing failed
-    note(request, docs=[received.file_name], target=job.job_id)  # the audit log
+    note(request, docs=[received.file_name], target=job.job_id, collection=collection)  # audit
     return _accepted(job, request)
 
 
 @router.delete("/documents/{doc_id:path}", status_code=202, response_model=JobOut,
                responses={**_ACCEPTED, **not_found("document")})
 def delete_document(doc_id: str, request: Request, catalog: CatalogDep, uploads: UploadsDep,
-                    queue: JobQueueDep, caller: EditorDep) -> JSONResponse:
+                    queue: JobQueueDep, caller: EditorDep, access: AccessDep,
+                    open_collections: OpenCollectionsDep) -> JSONResponse:
     """Remove a document from the catalog, the vectors and the sparse index; an uploaded
-    original is deleted with it (a file in an ingested folder is left alone)."""
-    doc = catalog.get_document(doc_id)
-    if doc is None:
-        raise DocumentNotFoundError(doc_id)
+    original is deleted with it (a file in an ingested folder is left alone). 404 for a
+    document the key may not read, 403 naming its collection for one it may not write."""
+    doc = readable_document(catalog, access, doc_id)
+    caller.check_write(doc.collection, open_collections)
     job = queue.submit(
         "delete", doc_id=doc_id, file_name=doc.source if uploads.owns(doc.root) else None,
         submitted_by=caller.key_id)
-    note(request, docs=[doc_id], target=job.job_id)  # the audit log (api/audit.py)
+    note(request, docs=[doc_id], target=job.job_id, collection=doc.collection)  # audit log
     return _accepted(job, request)

@@ -52,9 +52,14 @@ def segment_words(km_text: str, en_text: str, analyzer: Analyzer) -> tuple[tuple
 
 
 def _document_texts(catalog: Catalog) -> tuple[list[DocumentText], dict[str, str]]:
+    """The open collections' Khmer and English documents. The lexicon serves every reader (its
+    translations become query expansions any caller sees), so a word learned from a
+    restricted document would leak it: restricted documents are never learned from, and
+    restricting a collection drops its pairs at the next build."""
     docs, hashes = [], {}
+    readable = catalog.open_collections()
     for record in catalog.documents():
-        if record.language not in ("km", "en"):
+        if record.language not in ("km", "en") or record.collection not in readable:
             continue
         text = "\n".join(page.text for page in catalog.pages_of(record.doc_id))
         docs.append(DocumentText(record.doc_id, record.language, record.date, text))

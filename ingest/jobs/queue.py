@@ -51,10 +51,13 @@ CREATE TABLE IF NOT EXISTS jobs (
     heartbeat_at REAL,
     owner TEXT,
     owner_pid INTEGER,
-    attempts INTEGER NOT NULL DEFAULT 0
+    attempts INTEGER NOT NULL DEFAULT 0,
+    collection TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, seq);
 """
+#: columns added after the first release: (name, declaration), added when a queue file opens
+_ADDED = (("collection", "TEXT"),)
 
 
 def new_job_id() -> str:
@@ -83,6 +86,8 @@ class Job:
     finished_at: str | None
     owner_pid: int | None
     attempts: int
+    #: the collection an upload goes into (None: a delete, or a job queued before collections)
+    collection: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,14 +97,14 @@ class Job:
             "error": self.error, "result": self.result, "submitted_by": self.submitted_by,
             "created_at": self.created_at, "started_at": self.started_at,
             "finished_at": self.finished_at, "owner_pid": self.owner_pid,
-            "attempts": self.attempts,
+            "attempts": self.attempts, "collection": self.collection,
         }
 
 
 _ready: set[Path] = set()  # queue files whose schema this process has checked
 
 _COLUMNS = ("job_id, kind, file_name, doc_id, state, stage, done, total, error, result, "
-            "submitted_by, created_at, started_at, finished_at, owner_pid, attempts")
+            "submitted_by, created_at, started_at, finished_at, owner_pid, attempts, collection")
 
 
 def _job(row: tuple) -> Job:
@@ -125,6 +130,14 @@ class JobQueue:
             if self.path not in _ready:
                 conn.execute("PRAGMA journal_mode=WAL")  # persistent: once per file
                 conn.executescript(_SCHEMA)
+                present = {r[1] for r in conn.execute("PRAGMA table_info(jobs)")}
+                for column, declaration in _ADDED:
+                    if column not in present:
+                        try:
+                            conn.execute(f"ALTER TABLE jobs ADD COLUMN {column} {declaration}")
+                        except sqlite3.OperationalError as exc:  # another process was first
+                            if "duplicate column" not in str(exc):
+                                raise
                 _ready.add(self.path)
         except (OSError, sqlite3.Error) as exc:
             raise ConfigurationError(f"cannot open the job queue {self.path}: {exc}") from exc
@@ -137,16 +150,19 @@ class JobQueue:
     # -- submitting and reading -----------------------------------------------------------
 
     def submit(self, kind: str, *, file_name: str | None = None, doc_id: str | None = None,
-               submitted_by: str | None = None, job_id: str | None = None) -> Job:
+               submitted_by: str | None = None, job_id: str | None = None,
+               collection: str | None = None) -> Job:
         """Queue a job; ``job_id`` from :func:`new_job_id` when the caller had to name its
-        files after the job before queueing it (a staged upload)."""
+        files after the job before queueing it (a staged upload); ``collection``, the one an
+        upload goes into, lets job listings show it only to callers who may read it."""
         if kind not in KINDS:
             raise ValueError(f"unknown job kind {kind!r}; expected one of {', '.join(KINDS)}")
         job_id = job_id or new_job_id()
         with self._tx() as conn:
             conn.execute("INSERT INTO jobs (job_id, kind, file_name, doc_id, state, stage, "
-                         "submitted_by, created_at) VALUES (?, ?, ?, ?, 'queued', 'queued', ?, ?)",
-                         (job_id, kind, file_name, doc_id, submitted_by, _now()))
+                         "submitted_by, created_at, collection) "
+                         "VALUES (?, ?, ?, ?, 'queued', 'queued', ?, ?, ?)",
+                         (job_id, kind, file_name, doc_id, submitted_by, _now(), collection))
         return self.get(job_id)  # type: ignore[return-value]
 
     def get(self, job_id: str) -> Job | None:

@@ -31,12 +31,20 @@ def create(
                                        help="reader (search, ask, documents), editor (+ ingest, "
                                        "delete, metadata) or admin (+ keys, settings).")],
     name: Annotated[str, typer.Option("--name", help="Who or what holds it.")] = "",
+    collections: Annotated[str, typer.Option(
+        "--collections", help="Restricted collections it may read (an editor: write into), "
+        "comma-separated, e.g. cabinet,drafts; without it the open collections only. "
+        "Admin keys reach every collection.")] = "",
 ) -> None:
     """Create a key and print it once, alone on the last line (only its hash is kept)."""
     store = _store()
-    record, secret = store.create(role, name.strip())
-    err.print(f"created {record.role.value} key {record.key_id} ({safe(record.name)}) in "
-              f"{store.path}; store it now, it cannot be shown again:", highlight=False)
+    record, secret = store.create(role, name.strip(), collections)
+    scope = ("every collection" if record.role is Role.admin else
+             "open collections + " + ", ".join(record.collections) if record.collections else
+             "open collections only")
+    err.print(f"created {record.role.value} key {record.key_id} ({safe(record.name)}; "
+              f"{scope}) in {store.path}; store it now, it cannot be shown again:",
+              highlight=False)
     typer.echo(secret)
 
 
@@ -44,15 +52,15 @@ def create(
 def list_keys(
     json_out: Annotated[bool, typer.Option("--json", help="As JSON (never the secrets).")] = False,
 ) -> None:
-    """Every key with its id, name, role and dates; revoked ones are marked."""
+    """Every key with its id, name, role, dates and collections; revoked ones are marked."""
     store = _store()
     keys = store.list()
     if json_out:
         typer.echo(json.dumps([{**k.to_dict(), "active": k.active} for k in keys], indent=2))
         return
-    header = ("key_id", "name", "role", "created", "revoked")
+    header = ("key_id", "name", "role", "created", "revoked", "collections")
     rows = [tuple(map(printable, (k.key_id, k.name, k.role.value, k.created_at,
-                                  k.revoked_at or ""))) for k in keys]
+                                  k.revoked_at or "", ",".join(k.collections)))) for k in keys]
     if not console.is_terminal:  # pipes and scripts get plain tab-separated lines
         for row in [header, *rows]:
             typer.echo("\t".join(row))

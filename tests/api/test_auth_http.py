@@ -77,7 +77,8 @@ def test_reads_are_open_until_the_first_key_then_keys_and_roles_decide(server: A
         # auto mode, no key yet: anyone may read, nobody may write or manage keys
         assert httpx.get(f"{base}/documents").status_code == 200
         assert httpx.get(f"{base}/auth/me").json() == {"key_id": None, "role": None,
-                                                       "reads_open": True}
+                                                       "reads_open": True, "collections": [],
+                                                       "can_read": ["public"]}
         anonymous_write = httpx.post(f"{base}/probe/write")
         assert anonymous_write.status_code == 401
         assert anonymous_write.headers["www-authenticate"].startswith("Bearer")
@@ -111,7 +112,8 @@ def test_reads_are_open_until_the_first_key_then_keys_and_roles_decide(server: A
         # reader: reads; no writes (403), no key management (403)
         assert httpx.get(f"{base}/documents", headers=bearer(reader)).status_code == 200
         me = httpx.get(f"{base}/auth/me", headers=bearer(reader)).json()
-        assert me == {"key_id": made["reader"]["key_id"], "role": "reader", "reads_open": False}
+        assert me == {"key_id": made["reader"]["key_id"], "role": "reader", "reads_open": False,
+                      "collections": [], "can_read": ["public"]}
         assert httpx.post(f"{base}/probe/write", headers=bearer(reader)).status_code == 403
         forbidden = httpx.get(f"{base}/keys", headers=bearer(reader))
         assert forbidden.status_code == 403 and "admin" in forbidden.json()["detail"]

@@ -92,7 +92,7 @@ def test_sigkill_during_an_upload(data, tmp_path):
     assert not (uploads / "big plan.md").exists()  # and left no half file under its name
 
     with serve_process(folder, log) as (base, _):
-        assert httpx.get(f"{base}/health").json()["documents"] == 1
+        assert httpx.get(f"{base}/health", headers=editor).json()["documents"] == 1  # keyed
         assert "seed.md" in found(base, editor, "4G coverage in Mondulkiri")
         assert [d["doc_id"] for d in httpx.get(f"{base}/documents", headers=editor).json()] == ["seed.md"]
         assert [j["file_name"] for j in httpx.get(f"{base}/jobs", headers=editor).json()] == ["seed.md"]
