@@ -27,9 +27,12 @@ def printed_page(text: str) -> str | None:
 
 
 def cite(quote: EvidenceQuote, title: str | None) -> str:
-    """``Cambodia Digital Government Policy 2022-2035, p. 36 (PDF p. 48)``."""
+    """``Cambodia Digital Government Policy 2022-2035, p. 36 (PDF p. 48)``; a document
+    re-ingested with new content is cited by version: ``..., version 2, p. 36 (PDF p. 48)``."""
     where = (f"p. {quote.printed_page} (PDF p. {quote.page})"
              if quote.printed_page and quote.printed_page != str(quote.page) else f"p. {quote.page}")
+    if quote.version and quote.version > 1:
+        where = f"version {quote.version}, {where}"
     return f"{title or quote.doc_id}, {where}"
 
 

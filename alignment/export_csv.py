@@ -15,7 +15,8 @@ from alignment.types import AlignmentReport
 
 HEADER = ["mechanism", "mechanism_text", "policy", "strategy", "score", "verdict",
           "evidence_doc_id", "evidence_page", "evidence_quote", "evidence_document",
-          "evidence_printed_page", "action", "responsible", "timeline", "gap", "note"]
+          "evidence_printed_page", "action", "responsible", "timeline", "gap", "note",
+          "evidence_version"]
 UNADDRESSED = "unaddressed"
 
 
@@ -33,7 +34,8 @@ def to_csv(report: AlignmentReport) -> str:
                 report.sources.get(e.doc_id, e.doc_id) if e else "",
                 (e.printed_page or "") if e else "",
                 row.action if row else "", "; ".join(row.responsible) if row else "",
-                row.timeline if row else "", "yes" if m.gap else "", a.note or ""])
+                row.timeline if row else "", "yes" if m.gap else "", a.note or "",
+                (e.version or "") if e else ""])
     for u in report.unaddressed:
         writer.writerow(["", "", u["policy"], u["strategy"], "", UNADDRESSED,
                          *[""] * (len(HEADER) - 6)])

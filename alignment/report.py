@@ -24,6 +24,8 @@ def _evidence(e: EvidenceQuote, sources: dict[str, str]) -> dict[str, Any]:
         out["title"] = sources[e.doc_id]
     if e.printed_page:
         out["printed_page"] = e.printed_page
+    if e.version is not None:
+        out["version"] = e.version
     if e.row is not None:
         out["row"] = e.row.to_dict()
     return out

@@ -22,6 +22,7 @@ class EvidenceQuote:
     end: int
     row: TableRow | None = None  # set when the quote lies in a priority-action table row
     printed_page: str | None = None  # the number printed on the page, when it has one
+    version: int | None = None  # the quoted document's version (index/versions.py)
 
 
 @dataclass
