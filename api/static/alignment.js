@@ -1,12 +1,11 @@
 // Alignment: a plan's / meeting record's mechanisms against the national policies' strategies.
 
 import { ApiError, downloadGet, postJSON } from "./api.js";
+import { renderReport } from "./alignment_report.js";
+import { fillCoverageDocuments, initCoverage } from "./coverage.js";
 import { $, clear, el, errorWithRetry, langAttr, spinner } from "./dom.js";
 import { DOC_TYPES, allDocuments, documentInfo } from "./docs.js";
 import { t } from "./i18n.js";
-import { openSource } from "./source.js";
-
-const VERDICT_ICON = { strong: "●", partial: "◐", none: "○" };
 // Meeting records and plan drafts are what gets checked; list them first.
 const TYPE_ORDER = ["meeting_record", "plan_draft", ...DOC_TYPES.filter(
   (type) => type !== "meeting_record" && type !== "plan_draft")];
@@ -30,6 +29,7 @@ export function fillAlignmentDocuments() {
   }
   select.replaceChildren(...groups);
   if (current && allDocuments().some((d) => d.doc_id === current)) select.value = current;
+  fillCoverageDocuments();
 }
 
 export function relabelGroups() {
@@ -45,90 +45,6 @@ function readBody() {
   }
   const docId = $("align-doc").value;
   return docId ? { doc_id: docId } : null;
-}
-
-function verdictBadge(verdict) {
-  const known = verdict in VERDICT_ICON ? verdict : "none";
-  return el("span", { class: `verdict verdict-${known}`, dataset: { verdict: known } },
-    el("span", { class: "verdict-icon", attrs: { "aria-hidden": "true" }, text: VERDICT_ICON[known] }),
-    " ",
-    el("span", { i18n: `verdict_${known}`, text: t(`verdict_${known}`) }));
-}
-
-function evidenceList(evidence) {
-  const list = el("ul", { class: "evidence" });
-  for (const item of evidence || []) {
-    const info = documentInfo(item.doc_id) || {};
-    const title = info.title || item.doc_id;
-    list.append(el("li", {},
-      el("button", {
-        type: "button", class: "linklike evidence-open",
-        dataset: { docId: item.doc_id, page: item.page },
-        onclick: (event) => openSource({ docId: item.doc_id, page: item.page, quote: item.quote,
-                                         title, start: item.start, end: item.end }, event.currentTarget),
-      },
-      el("q", { lang: langAttr(info.language), text: item.quote }),
-      el("span", { class: "evidence-src", text: ` — ${title}, ${t("pageShort", { n: item.page })}` }))));
-  }
-  return list;
-}
-
-function cell(tag, labelKey, ...children) {
-  return el(tag, { attrs: { "data-label": t(labelKey), "data-label-key": labelKey } }, ...children);
-}
-
-function renderReport(report, body) {
-  const out = clear($("align-result"));
-  const docName = body.doc_id ? (documentInfo(body.doc_id)?.title || body.doc_id) : t("pastedText");
-  if (!report.mechanisms || !report.mechanisms.length) {
-    out.append(el("p", { class: "empty", i18n: "noMechanisms", text: t("noMechanisms") }));
-  } else {
-    const tbody = el("tbody");
-    for (const mechanism of report.mechanisms) {
-      const rows = mechanism.alignments && mechanism.alignments.length ? mechanism.alignments : [null];
-      rows.forEach((alignment, i) => {
-        const tr = el("tr", { class: i === 0 ? "mech-first" : "mech-more",
-                              dataset: { mechanism: mechanism.label, verdict: alignment ? alignment.verdict : "none" } });
-        if (i === 0) {
-          const th = cell("th", "mechanism",
-            el("span", { class: "mech-label", text: `${mechanism.label}. ` }),
-            el("span", { text: mechanism.text }),
-            mechanism.gap ? el("span", { class: "gap-badge", i18n: "gap", text: t("gap") }) : null);
-          th.setAttribute("scope", "rowgroup");
-          th.rowSpan = rows.length;
-          tr.append(th);
-        }
-        if (!alignment) {
-          const none = cell("td", "policy", el("span", { class: "empty", i18n: "noAlignment", text: t("noAlignment") }));
-          none.colSpan = 5;
-          tr.append(none);
-        } else {
-          tr.append(
-            cell("td", "policy", alignment.policy),
-            cell("td", "strategy", alignment.strategy,
-                 alignment.note ? el("span", { class: "align-note", text: alignment.note }) : null),
-            cell("td", "verdict", verdictBadge(alignment.verdict)),
-            cell("td", "score", el("span", { class: "score", text: Number(alignment.score).toFixed(2) })),
-            cell("td", "evidence", evidenceList(alignment.evidence)));
-        }
-        tbody.append(tr);
-      });
-    }
-    const head = el("tr", {}, ...["mechanism", "policy", "strategy", "verdict", "score", "evidence"]
-      .map((key) => el("th", { scope: "col", i18n: key, text: t(key) })));
-    out.append(el("div", { class: "table-wrap" },
-      el("table", { class: "alignment-table" },
-        el("caption", { i18n: "alignCaption", i18nVars: { doc: docName }, text: t("alignCaption", { doc: docName }) }),
-        el("thead", {}, head), tbody)));
-  }
-  if (report.unaddressed && report.unaddressed.length) {
-    const list = el("ul", { class: "unaddressed-list" });
-    for (const item of report.unaddressed) {
-      list.append(el("li", {}, el("strong", { text: item.strategy }), ` — ${item.policy}`));
-    }
-    out.append(el("section", { class: "unaddressed" },
-      el("h3", { i18n: "unaddressed", text: t("unaddressed") }), list));
-  }
 }
 
 /**
@@ -206,7 +122,8 @@ async function run(body) {
     running = null;
     clear(status);
     lastResult = { id: result.result_id, body };
-    renderReport(result.report, body);
+    const docName = body.doc_id ? (documentInfo(body.doc_id)?.title || body.doc_id) : t("pastedText");
+    renderReport($("align-result"), result.report, docName);
     $("align-downloads").hidden = false;
   } catch (err) {
     if (err && err.name === "AbortError") return;
@@ -251,6 +168,7 @@ function syncMode() {
 }
 
 export function initAlignment() {
+  initCoverage();
   $("align-mode-doc").addEventListener("change", syncMode);
   $("align-mode-text").addEventListener("change", syncMode);
   syncMode();

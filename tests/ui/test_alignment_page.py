@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import docx
 import pytest
 
 from tests.support.screenshots import screenshot
@@ -72,20 +73,29 @@ def test_a_long_alignment_shows_progress_and_downloads_without_aligning_again(
     assert progress[-1].startswith("Mechanism 30 of 30")
     expect(page.locator("#align-stop")).to_have_count(0)  # gone with the progress line
     runs = sample_services.aligner.runs
-    for fmt in ("md", "csv"):
+    for fmt in ("md", "csv", "docx"):
         with page.expect_response(f"**/alignment/results/*?format={fmt}") as response_info, \
                 page.expect_download() as download_info:
             page.click(f"#download-{fmt}")
         assert response_info.value.request.method == "GET"
         assert response_info.value.status == 200
         assert download_info.value.suggested_filename == f"alignment-pasted-text.{fmt}"
-        content = open(download_info.value.path(), encoding="utf-8-sig").read()
+        content = _downloaded_text(download_info.value.path(), fmt)
         assert "build a shared government data centre in the capital (progress)" in content
     assert sample_services.aligner.runs == runs, "the downloads were not computed again"
     assert True in page.evaluate("() => window.__disabled"), "disabled while downloading"
     expect(page.locator("#download-md")).to_be_enabled()
     expect(page.locator("#align-download-status")).to_have_text("")
     screenshot(page, "alignment_downloaded")
+
+
+def _downloaded_text(path: str, fmt: str) -> str:
+    """A downloaded report's text: a Word file is parsed back (paragraphs and table cells)."""
+    if fmt != "docx":
+        return open(path, encoding="utf-8-sig").read()
+    document = docx.Document(path)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 def test_stop_cancels_a_running_alignment(ui_base: str, ui_app: Any, new_page: Any) -> None:

@@ -376,8 +376,10 @@ def test_alignment_table_with_verdicts_evidence_and_downloads(ui_base: str, new_
     expect(table).to_be_visible()
     expect(table.locator("caption")).to_contain_text("Ministry of Interior Meeting Reviews")
     expect(table.locator("tr.mech-first")).to_have_count(len(report["mechanisms"]))
+    # the summary table: one row per mechanism, its best evidence-backed strategy's verdict
+    bests = [next((a for a in m["alignments"] if not a.get("note")), None) for m in report["mechanisms"]]
     expected_rows = [(m["label"], a["verdict"] if a else "none")
-                     for m in report["mechanisms"] for a in (m["alignments"] or [None])]
+                     for m, a in zip(report["mechanisms"], bests, strict=True)]
     assert [(r.get_attribute("data-mechanism"), r.get_attribute("data-verdict"))
             for r in table.locator("tbody tr").all()] == expected_rows
     words = {"strong": "Strong", "partial": "Partial", "none": "None"}
@@ -387,9 +389,11 @@ def test_alignment_table_with_verdicts_evidence_and_downloads(ui_base: str, new_
     expect(table.locator("tbody th").first).to_contain_text(f"{first['label']}. {first['text']}")
     expect(table.locator(".gap-badge")).to_have_count(sum(m["gap"] for m in report["mechanisms"]))
     evidence = [e for m in report["mechanisms"] for a in m["alignments"] for e in a["evidence"]]
-    expect(table.locator("button.evidence-open")).to_have_count(len(evidence))
+    quotes = page.locator(".align-evidence button.evidence-open")  # folded per mechanism
+    expect(quotes).to_have_count(len(evidence))
     assert evidence, "the sample plan's mechanisms have supporting quotes"
-    table.locator("button.evidence-open").first.click()  # a quote opens its source, highlighted
+    page.evaluate("() => document.querySelectorAll('details.mech-evidence').forEach((d) => { d.open = true; })")
+    quotes.first.click()  # a quote opens its source, highlighted
     expect(page.locator("#source-body")).to_have_attribute("data-doc-id", evidence[0]["doc_id"])
     expect(page.locator("#source-mark")).to_have_text(evidence[0]["quote"])
     page.evaluate("() => window.scrollTo(0, 0)")
