@@ -24,6 +24,34 @@ _KM_SPLIT = re.compile(r"\s*(?:ហើយ|និង)\s*(?=តើ)|\s+ហើយ\s*
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NUMBERS = re.compile(r"\d+")
+# who: a person named with a title or role; which body: an organisation; where: a place
+_ASKS_PERSON = re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:official|minister|person|speaker)\b",
+                          re.IGNORECASE)
+_KM_PERSON = ("នរណា", "អ្នកណា", "ឯកឧត្តមណា")
+_ASKS_BODY = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:body|bodies|ministry|ministries|"
+                        r"institution|organi[sz]ation|agency|council|committee|regulator|"
+                        r"department|university|partner|company|operator|authority)\b",
+                        re.IGNORECASE)
+_KM_BODY = ("ក្រសួងណា", "ស្ថាប័នណា", "អង្គភាពណា", "សាកលវិទ្យាល័យណា", "ក្រុមហ៊ុនណា",
+            "គណៈកម្មាធិការណា", "ក្រុមប្រឹក្សាណា")
+_ASKS_PLACE = re.compile(r"\bwhere\b|\b(?:which|what)\s+(?:province|provinces|city|cities|"
+                         r"district|districts|country|countries|region|location)\b", re.IGNORECASE)
+_KM_PLACE = ("ខេត្តណា", "ទីណា", "កន្លែងណា", "ក្រុងណា", "ស្រុកណា", "ប្រទេសណា", "ទីតាំងណា")
+_PERSON = re.compile(r"\b(?:H\.\s?E\.|His Excellency|Her Excellency|Excellency|Dr\.|Mr\.|Mrs\.|"
+                     r"Ms\.|Lok Chumteav|Samdech|Minister|Secretary of State|Director|Chairman|"
+                     r"Chairwoman|President|Governor|Ambassador|Prime Minister)\b|ឯកឧត្តម|"
+                     r"លោកជំទាវ|សម្តេច|សម្ដេច|លោកស្រី|អ្នកស្រី|បណ្ឌិត|រដ្ឋមន្ត្រី|រដ្ឋមន្រ្តី")
+_BODY = re.compile(r"\b(?:Ministry|Council|Committee|Commission|Department|Authority|Regulator|"
+                   r"Agency|Office|Secretariat|Bank|University|Institute|Centre|Center|"
+                   r"Corporation|Company)\b|ក្រសួង|ក្រុមប្រឹក្សា|គណៈកម្មាធិការ|នាយកដ្ឋាន|"
+                   r"អាជ្ញាធរ|សាកលវិទ្យាល័យ|វិទ្យាស្ថាន|ក្រុមហ៊ុន|ធនាគារ")
+# "province" before a name, not before a count or a generic word ("in 3 provinces", "ខេត្តចំនួន ៣")
+_PLACE = re.compile(r"\b(?:[A-Z][a-z]+ (?:province|city|district)|(?:province|city|district) "
+                    r"of [A-Z][a-z]+|Phnom Penh|Siem Reap|Battambang|Kampong \w+|Takeo|Kampot|"
+                    r"Kandal|Kep|Kratie|Koh Kong|Preah \w+|Pursat|Prey Veng|Svay Rieng|"
+                    r"Stung Treng|Tbong Khmum|Pailin|Mondulkiri|Ratanakiri|Banteay Meanchey|"
+                    r"Oddar Meanchey|Sihanoukville|Preah Sihanouk)\b"
+                    r"|(?:ខេត្ត|រាជធានី|ក្រុង|ស្រុក)(?!ចំនួន|គោលដៅ|នានា|ទាំង|និង|\s|$)")
 _DATE_WORDS = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|"
                          r"october|november|december)\b", re.IGNORECASE)
 
@@ -42,11 +70,30 @@ def is_question(text: str) -> bool:
     return bool(_EN_WORD.search(text)) or any(w in text for w in _KM_QUESTION)
 
 
+def asks_kinds(question: str) -> list[str]:
+    """Every kind of fact the question asks for, in a fixed order: ``date``, ``number``,
+    ``person`` (who), ``body`` (which ministry, institution...), ``place`` (where, which
+    province). "How many students, and in which province?" asks for two."""
+    kinds = [k for k in (asks_for(question),) if k]
+    if _ASKS_PERSON.search(question) or any(w in question for w in _KM_PERSON):
+        kinds.append("person")
+    if _ASKS_BODY.search(question) or any(w in question for w in _KM_BODY):
+        kinds.append("body")
+    if _ASKS_PLACE.search(question) or any(w in question for w in _KM_PLACE):
+        kinds.append("place")
+    if "number" not in kinds and "date" in kinds and re.search(r"\bhow (?:many|much)\b|ប៉ុន្មាន",
+                                                              question, re.IGNORECASE):
+        kinds.append("number")
+    return kinds
+
+
 def asks_for(part: str) -> str | None:
     """The kind of fact a part asks for: ``date`` (when, which year), ``number`` (how many,
     how much), or None."""
     lowered = part.lower()
-    if re.search(r"\bwhen\b|\bwhat (?:year|date)\b|\bwhich year\b|\bhow long\b|\buntil\b", lowered) \
+    if re.search(r"\bwhen\b|\bwhat (?:year|date)\b|\bwhich year\b|\bhow long\b|\buntil\b"
+                 r"|\b(?:their|its|the|which|what) (?:years|dates|timeframes?|timelines?|deadlines?)\b",
+                 lowered) \
             or any(w in part for w in ("ពេលណា", "ឆ្នាំណា", "ថ្ងៃណា", "រយៈពេល")):
         return "date"
     if re.search(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", lowered) \
@@ -60,11 +107,19 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
     the ``known`` numbers (the question's own: "by 2027" does not answer "how many")."""
     if kind is None:
         return False
+    if kind == "person":
+        return bool(_PERSON.search(text))
+    if kind == "body":
+        return bool(_BODY.search(text))
+    if kind == "place":
+        return bool(_PLACE.search(text))
     text = text.translate(DIGITS_TO_ASCII)
     if kind == "date":
         return any(m.group() not in known for m in _YEAR.finditer(text)) \
             or bool(_DATE_WORDS.search(text))
-    return any(m.group() not in known for m in _NUMBERS.finditer(text))
+    # "how many" is not answered by a year ("2021-2035")
+    return any(m.group() not in known and not _YEAR.fullmatch(m.group())
+               for m in _NUMBERS.finditer(text))
 
 
 def numbers_in(text: str) -> frozenset[str]:

@@ -15,9 +15,9 @@ import numpy as np
 from index.query import AnalyzedQuery
 from index.search_types import Hit
 from index.table_rows import MAX_ROW_CHARS, TableRow, find_rows
+from ingest.heading_lines import is_heading_unit
 from ingest.khmer.script import BASE_CLASS
 from ingest.language import detect_language
-from ingest.structure import classify_line
 
 if TYPE_CHECKING:
     from ingest.analysis import Analyzer
@@ -68,7 +68,7 @@ def evidence_units(text: str, split: Callable[[str], list[tuple[int, int]]],
             piece = text[lo:hi]
             if not (min_chars <= len(piece) <= max_chars) or not _HAS_LETTER.search(piece):
                 continue
-            if "\n" not in piece.strip() and classify_line(piece).kind == "heading":
+            if is_heading_unit(piece):
                 continue  # a heading says what follows, it does not answer anything
             units.append((lo, hi, None))
     return sorted(units, key=lambda u: u[0])

@@ -10,11 +10,13 @@ often runs for paragraphs without any ender, so over-long spans are cut at a phr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
+from ingest.heading_lines import BULLETS as _BULLETS
+from ingest.heading_lines import CLOSERS as _CLOSERS
+from ingest.heading_lines import OPENERS as _OPENERS
+from ingest.heading_lines import continues, heading_ends, line_ends_sentence
 from ingest.khmer.normalize import ZERO_WIDTH
 from ingest.khmer.script import COENG, CONSONANT_CLASS, DIGIT_CLASS, is_base, is_khmer, is_mark
-from ingest.structure import classify_line
 
 __all__ = ["MAX_SENTENCE_CHARS", "split_sentences"]
 
@@ -23,8 +25,6 @@ MAX_SENTENCE_CHARS = 400
 
 _KHMER_ENDERS = "\u17d4\u17d5\u17da"  # ។ ៕ ៚
 _KHMER_ETC = "\u17d4\u179b\u17d4"  # ។ល។ "and so on": not a sentence end
-_CLOSERS = "\"'\u201d\u2019\u00bb\u203a)]}"
-_OPENERS = "\"'\u201c\u2018\u00ab\u2039([{"
 _ENDER_RUN_RE = re.compile(f"[{_KHMER_ENDERS}?!;.\u2026]+")
 
 # Abbreviations before a period. Titles and references count only when capitalised, so a
@@ -48,8 +48,6 @@ _MARKER_BEFORE_RE = re.compile(rf"(?:{_NUM}(?:\.{_NUM})*|[A-Za-z]|[IVXivx]+|{_KH
 # What may precede a list marker: start of line or the end of a previous sentence.
 _BEFORE_MARKER = "\n.?!;:\u17d4\u17d5\u17d6\u17da"
 _PARAGRAPH_RE = re.compile(r"\n[^\S\n]*\n")
-# bullet glyphs, including the private-use ones PDF symbol fonts map their bullets to
-_BULLETS = "\u2022\u2023\u2043\u25aa\u25a0\u25a1\u25cf\u25e6\u00b7\u27a2\u2713\u2714\uf0a7\uf0b7\uf0d8\uf076\uf0fc"
 _LIST_LINE_RE = re.compile(
     r"\n[^\S\n]*"
     r"(?:"
@@ -63,21 +61,6 @@ _LIST_LINE_RE = re.compile(
     r")"
 )
 
-
-_SENTENCE_ENDERS = ".?!;:\u17d4\u17d5\u17d6\u17da"
-# A line ending with one of these is no heading.
-_LINE_ENDERS = ".?!;:\u17d4\u17d5\u17d6\u17da)\"'\u201d\u2019"
-# A line ending with one of these words runs on into the next line.
-_FUNCTION_WORDS = frozenset(
-    """a an the of and or but nor to in on at by for from with without into onto about over
-    under than as per via between among including include includes such is are was were be
-    been will shall may can must has have had this that these those its their our which who
-    whose where when while if nearly approximately around almost some up""".split()
-)
-# "1-INTRODUCTION", "2.4-Experiences and Best Practices", "3.1. Goals", "IV. Vision"
-_SECTION_HEADING_RE = re.compile(
-    r"^(?:[0-9]{1,2}[.\-\u2013]\s*|[0-9]{1,2}(?:\.[0-9]{1,2})+[.\-\u2013]?\s*|[IVX]{1,4}\.\s+)"
-    r"(?=[A-Z\u1780-\u17ff])[^.!?;]{2,120}$")
 
 
 def _is_space(ch: str) -> bool:
@@ -171,20 +154,6 @@ def _line_before(text: str, newline: int) -> str:
     return text[text.rfind("\n", 0, newline) + 1:newline].strip()
 
 
-def _line_ends_sentence(line: str) -> bool:
-    """Whether the line ends a sentence or clause (an empty line does too)."""
-    line = line.rstrip(_CLOSERS.replace(")", "").replace("]", "").replace("}", ""))
-    return not line or line[-1] in _SENTENCE_ENDERS
-
-
-def _continues(line: str) -> bool:
-    """Whether the line visibly runs on into the next: "by about", "of the", "costs,"."""
-    if not line or line[-1] in ",(-\u2013/&+":
-        return bool(line)
-    word = line.rsplit(None, 1)[-1].lower()
-    return word in _FUNCTION_WORDS
-
-
 def _is_list_item(text: str, match: re.Match[str], items: set[int]) -> bool:
     """Whether a marker at a line start opens a list item, not a number that a PDF line
     break put at the start of a line ("boost GDP by about\n3.5 percent", "by\n(1) preparing").
@@ -196,50 +165,13 @@ def _is_list_item(text: str, match: re.Match[str], items: set[int]) -> bool:
     if marker[0] in _BULLETS or marker[0] in "*-\u2013\u2014":
         return True
     previous = _line_before(text, match.start())
-    if _line_ends_sentence(previous) or text.rfind("\n", 0, match.start()) in items:
+    if line_ends_sentence(previous) or text.rfind("\n", 0, match.start()) in items:
         return True
     j = match.end()
     while j < len(text) and text[j] in " \t":
         j += 1
     nxt = text[j] if j < len(text) else ""
-    return (nxt.isupper() or nxt in _OPENERS) and not _continues(previous)
-
-
-def _heading_ends(text: str) -> Iterator[int]:
-    """Ends of heading lines: a heading says what follows and is no part of its first
-    sentence. A line is a heading when the structure classifier says so, when it is a
-    numbered section title ("2.4-Experiences and Best Practices"), all capitals, or a short
-    capitalised line after a sentence's end that does not run on, before a capitalised line."""
-    lines = text.split("\n")
-    longest = max((len(line.strip()) for line in lines), default=0)
-    short = max(40, int(0.6 * longest)) if longest >= 60 else 0
-    offset = 0
-    closed = True  # the last non-blank line ended a sentence or was a heading itself
-    for i, raw in enumerate(lines[:-1]):
-        end = offset + len(raw)
-        offset = end + 1
-        line = raw.strip()
-        after_end = closed
-        if line:  # a blank line keeps what the last line said (an agenda's "Keynote by")
-            closed = _line_ends_sentence(line)
-        following = lines[i + 1].strip()
-        if not line or not following or line[-1] in _LINE_ENDERS or _continues(line):
-            continue
-        first = following[0]
-        if not (first.isupper() or first.isdigit() or first in _OPENERS or is_khmer(first)
-                or first in _BULLETS):
-            continue
-        if (classify_line(line).kind == "heading" or _SECTION_HEADING_RE.match(line)
-                or after_end and (_is_capitals(line) or short and len(line) <= short
-                                  and line[0].isupper() and len(line.split()) <= 12
-                                  and not is_khmer(first))):
-            closed = True
-            yield end
-
-
-def _is_capitals(line: str) -> bool:
-    letters = [c for c in line if c.isalpha() and c.isascii()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return (nxt.isupper() or nxt in _OPENERS) and not continues(previous)
 
 
 def _cut_points(text: str) -> set[int]:
@@ -249,7 +181,7 @@ def _cut_points(text: str) -> set[int]:
         if _is_list_item(text, match, items):
             items.add(match.start())
     cuts.update(items)
-    cuts.update(_heading_ends(text))
+    cuts.update(heading_ends(text))
     for match in _ENDER_RUN_RE.finditer(text):
         after = match.end()
         while after < len(text) and text[after] in _CLOSERS:

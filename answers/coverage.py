@@ -1,0 +1,64 @@
+"""Each part of a two-part question gets a sentence that answers it.
+
+Scored as one, "Who chaired the meeting, and when?" tends to get sentences for its heavier
+half only. Lexical only: no extra model call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from answers.parts import asks_for, numbers_in, states
+from index.evidence import EvidenceSentence
+
+
+def cover_parts(parts: list[str], pool: list[EvidenceSentence], chosen: list[EvidenceSentence],
+                analyze: Callable[[str], list[str]], idf: Callable[[str], float],
+                unknown_idf: float, most: int = 5) -> list[EvidenceSentence]:
+    """Each part of the question gets the sentence that answers it best (its own words,
+    the kind of fact it asks for, the whole question's score), unless one chosen already
+    does."""
+    top = max((s.score for s in pool), default=1.0) or 1.0
+    out = list(chosen)
+    every = {t: idf(t) or unknown_idf for t in analyze(" ".join(parts))}
+    for part in parts:
+        own = set(analyze(part))
+        # the other parts' words count a little: "when does it end" is about "it"
+        terms = {t: w if t in own else 0.3 * w for t, w in every.items()}
+        total = sum(terms.values()) or 1.0
+        kind, known = asks_for(part), numbers_in(part)
+
+        def fit(s: EvidenceSentence, terms: dict[str, float] = terms, total: float = total,
+                kind: str | None = kind, known: frozenset[str] = known) -> float:
+            share = sum(w for t, w in terms.items() if t in s.terms or t in s.context_terms)
+            return 0.5 * share / total + 0.3 * states(kind, s.text, known) + 0.2 * s.score / top
+
+        best = max(pool, key=fit)
+        if any(fit(s) >= fit(best) * 0.9 for s in out):
+            continue
+        if len(out) >= most:
+            out.pop()
+        out.append(best)
+    return out
+
+
+def cover_kinds(kinds: list[str], pool: list[EvidenceSentence], chosen: list[EvidenceSentence],
+                known: frozenset[str], most: int = 6, near: float = 0.5) -> list[EvidenceSentence]:
+    """Each kind of fact the question asks for ("how many ..., in which province?") is
+    stated by a chosen sentence: else the best sentence that states it is added, from a
+    document already chosen if one there is strong enough (``near`` × the best score), else
+    from any document."""
+    out = list(chosen)
+    top = max((s.score for s in pool), default=0.0)
+    docs = {s.hit.doc_id for s in chosen}
+    for kind in kinds:
+        if any(states(kind, s.text, known) for s in out):
+            continue
+        stating = [s for s in pool if s not in out and states(kind, s.text, known)
+                   and s.score >= near * top]
+        same_doc = [s for s in stating if s.hit.doc_id in docs]
+        candidates = same_doc or stating
+        if not candidates or len(out) >= most:
+            continue
+        out.append(max(candidates, key=lambda s: s.score))
+    return out

@@ -1,0 +1,71 @@
+"""What an evidence unit shows in an answer, and which units say nothing by themselves.
+
+The citation always quotes the exact span of the page; the answer shows it readably (a
+table row as its columns, whitespace folded, bullets dropped). Kept apart from scoring so
+the composer and the alternates show a unit the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.evidence import EvidenceSentence
+from ingest.identity.boilerplate import is_boilerplate
+
+_SPACES = re.compile(r"\s+")
+# list bullets, PDF private-use bullet glyphs and Markdown heading marks at a sentence's start
+_LEADING_MARKS = re.compile(r"^(?:[#\-*•▪●\uf000-\uf8ff]+\s*)+")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|https?://\S+|\S+\.(?:pdf|html?|aspx?)\b")
+# "Figure 4: ...", "Table 2.1 - ...", "Source: ITU 2019": a caption names a graphic or a
+# reference; it answers nothing without the graphic
+_CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|graph|source|sources|note)\s*[\dA-Z.]*\s*[:\-–]",
+                      re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def display_text(quote: str) -> str:
+    """The quote as a sentence of the answer: whitespace folded, bullets dropped. The
+    citation keeps the exact quote."""
+    return _LEADING_MARKS.sub("", _SPACES.sub(" ", quote).strip()).replace("\uf0b7", "")
+
+
+def shown(sentence: EvidenceSentence) -> str:
+    """What the answer shows for an evidence unit: a priority-action table row read as its
+    columns (action — responsible — timeline), any other sentence as its display text; the
+    citation keeps the exact quote either way."""
+    row = getattr(sentence, "row", None)
+    if row is not None:
+        return display_text(row.display())
+    return display_text(getattr(sentence, "display", "") or sentence.text)
+
+
+def folded(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_lead_in(sentence: EvidenceSentence) -> bool:
+    """A sentence that only introduces what follows ("The priority actions are:") or repeats
+    the document's title above its text says nothing by itself (a headline that is the
+    whole passage does)."""
+    text = folded(sentence.text)
+    if text.endswith((":", "៖")):
+        return True
+    title = folded(sentence.hit.title)
+    return text.casefold() == title.casefold() and len(sentence.hit.text.strip()) > 1.5 * len(text)
+
+
+def is_debris(sentence: EvidenceSentence) -> bool:
+    """A unit that is page furniture rather than a statement: a link or list of links (a web
+    page's "[Blueprint (Summary)](/files/x.pdf)"), the state letterhead ("ROYAL GOVERNMENT OF
+    CAMBODIA"), a figure or table caption, or a line set all in capitals (a cover title or a
+    schedule's session name). Shown as an answer, each reads as debris."""
+    text = folded(_LEADING_MARKS.sub("", sentence.text.strip()))
+    bare = _LINK.sub(lambda m: m.group(1) or "", text)
+    if _LINK.search(text) and len(_WORDS.findall(bare)) < 8:
+        return True
+    if (len(text) < 80 and is_boilerplate(text)) or _CAPTION.match(text):
+        return True
+    letters = [c for c in text if c.isalpha() and c.isascii()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.85 * len(letters) \
+        and len(text.split()) <= 16
+

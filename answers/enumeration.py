@@ -1,0 +1,100 @@
+"""Questions that ask for the items of a set the documents enumerate ("What are the five
+levels of building a digital government?", "the six mechanisms of the plan").
+
+Scored as prose, the sentences *about* the set ("These five levels rely on ...") outrank the
+items themselves ("- Level 2: Open government is ..."), and four sentences cannot hold five
+items. An item is recognised by its shape: it opens with the set's noun and a number ("Level
+2:"), or with a number or bullet and mentions the noun. Items weigh more and the answer may
+hold as many sentences as the question asks items (up to :data:`MOST`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.evidence import EvidenceSentence
+
+MOST = 6
+#: an item of the asked set weighs this much more
+ITEM_BOOST = 1.3
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10}
+_ASK = re.compile(r"\b(?:what|which|list|name)\b[^?]*?\bthe\s+(?:(?P<n>\d{1,2}|"
+                  + "|".join(_COUNTS) + r")\s+)?(?:(?:main|key|core|implementation|"
+                  r"strategic)\s+)?(?P<noun>[a-z]{3,}?)s\b", re.IGNORECASE)
+_NOT_SETS = frozenset({"thi", "wa", "ha", "doe", "ye", "plu", "statu", "focu", "bu", "campu"})
+_MARK = r"(?:[-*•▪●\uf000-\uf8ff]\s*|\(?\d{1,2}\s*[.)\-–]\s*|\(?[a-z]\)\s*)"
+
+
+@dataclass(frozen=True)
+class ItemsAsked:
+    noun: str  # singular, lower case: "level", "mechanism"
+    count: int | None  # how many the question says there are
+
+    def is_item(self, text: str) -> bool:
+        """The unit opens as an item of the set: "Level 2: ...", "- Level 2 ...",
+        "3- Mechanism of ...", "(1) ... mechanism"."""
+        head = text.lstrip()[:160]
+        noun = re.escape(self.noun)
+        if re.match(rf"{_MARK}?{noun}s?\s+(?:\d{{1,2}}|[IVX]{{1,4}}|[A-Z])\s*[:.\-–)]", head, re.IGNORECASE):
+            return True
+        return bool(re.match(_MARK, head)) and bool(
+            re.search(rf"\b{noun}", head, re.IGNORECASE))
+
+
+def items_asked(question: str) -> ItemsAsked | None:
+    """The set a question asks the items of, when it names one with a count ("the five
+    levels") or asks for "the <plural> of" something."""
+    for m in _ASK.finditer(question):
+        noun = m.group("noun").lower()
+        noun = noun[:-2] + "y" if noun.endswith("ie") else noun
+        if noun in _NOT_SETS:
+            continue
+        count = m.group("n")
+        after = question[m.end():m.end() + 4].lower()
+        if count is None and not after.startswith((" of", " in", " for")):
+            continue
+        number = int(count) if count and count.isdigit() else _COUNTS.get((count or "").lower())
+        return ItemsAsked(noun, number)
+    return None
+
+
+def boost_items(evidence: list[EvidenceSentence], asked: ItemsAsked) -> int:
+    """Weigh the set's items more; returns how many sentences the answer may hold."""
+    for sentence in evidence:
+        if asked.is_item(sentence.text):
+            sentence.score *= ITEM_BOOST
+    return min(MOST, max(4, asked.count or 4))
+
+
+
+def choose_items(pool: list[EvidenceSentence], asked: ItemsAsked, most: int,
+                 near: float = 0.5) -> list[EvidenceSentence]:
+    """When the evidence holds items of the asked set, they are the answer: once one item
+    is strong enough (``near`` × the best score), every item of its document is taken (its
+    siblings share its shape, not its words: "Level 1: Paper registers are scanned" says
+    little of "levels of data maturity"), up to ``most``, with the best other sentence ahead
+    of them while there is room (it often says what the set is). Empty when fewer than two
+    items are found."""
+    if not pool:
+        return []
+    top = max(s.score for s in pool)
+    items = [s for s in pool if asked.is_item(s.text) and _statement(s.text)]
+    strong = [s for s in items if s.score >= near * top]
+    if not strong:
+        return []
+    doc = max(strong, key=lambda s: s.score).hit.doc_id
+    mine = sorted((s for s in items if s.hit.doc_id == doc), key=lambda s: -s.score)[:most]
+    if len(mine) < 2:
+        return []
+    others = [s for s in pool if s not in mine and not asked.is_item(s.text)]
+    lead = [max(others, key=lambda s: s.score)] if others and len(mine) < most else []
+    return lead + mine
+
+
+def _statement(text: str) -> bool:
+    """An item says something ("Level 2: Registers are typed ..."); a numbered section title
+    ("1. The levels of data maturity") does not."""
+    stripped = text.rstrip()
+    return stripped.endswith((".", ";", "។", "៕", "!", "?")) or len(stripped) > 80

@@ -1,0 +1,55 @@
+"""A question that names a national policy is answered from that policy.
+
+"How many priority actions does the Digital Government Policy have?" asked in Khmer retrieves
+Khmer news items that mention the policy in passing, and they outscore the English policy's
+own sentence that states the number (the question's language is preferred). The policy the
+question names is known from the registry (its title, short name or document title, also
+through the glossary translation of a Khmer question): its sentences are used alone when one
+of them is strong enough, as for a key entity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from answers.gates import Strength
+from answers.lists import named_policy
+from answers.sections import SectionLookup
+from index.evidence import EvidenceSentence
+
+#: a sentence of the named document weighs this much more (it stays comparable with the
+#: other language's sentences when the language lead decides)
+NAMED_BOOST = 1.25
+#: the named document's best sentence must score at least this share of the best of all
+NEAR = 0.6
+
+
+def named_documents(question: str, translations: Sequence[str],
+                    sections: SectionLookup | None) -> set[str]:
+    """The indexed documents of the registered policy the question names, if it names one."""
+    if sections is None:
+        return set()
+    policies = [p for p in sections.policies() if p.doc_id]
+    policy = named_policy(question, translations, policies)
+    return {policy.doc_id} if policy is not None and policy.doc_id else set()
+
+
+def prefer_named(pool: list[EvidenceSentence], doc_ids: set[str], language: str,
+                 strength: Strength) -> list[EvidenceSentence]:
+    """Only the named documents' sentences (weighed more) when they are in the other
+    language than the question (the preference for the question's language would otherwise
+    let secondary sources outscore the policy), one of them is strong enough to answer and
+    it is not far behind the best of all; else the pool as it was. In the question's own
+    language the named policy needs no help, and other documents that state its facts (a
+    policy citing another's total) stay."""
+    if not doc_ids or not pool:
+        return pool
+    named = [s for s in pool if s.hit.doc_id in doc_ids and s.language not in (language, "mixed")]
+    if not named:
+        return pool
+    best = max(named, key=lambda s: s.score)
+    if not strength.enough(best) or best.score < NEAR * max(s.score for s in pool):
+        return pool
+    for sentence in named:
+        sentence.score *= NAMED_BOOST
+    return named

@@ -1,0 +1,120 @@
+"""Whether the evidence can answer: strong enough, about the question's key entities, and in
+the question's language when that language has it.
+
+Retrieval always returns something; these checks decide between an answer and "not found"
+and which evidence the answer may draw on. Lexical and dense scores only: no model call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from answers.entities import Entity, mentions
+from index.evidence import EvidenceSentence
+from index.search_types import Hit
+
+#: a sentence naming every key entity of the question weighs this much more
+ENTITY_BOOST = 1.1
+
+
+@dataclass(frozen=True)
+class Strength:
+    """When the best sentence is strong enough to answer (set on the development questions
+    and off-topic ones; see docs/answers.md)."""
+
+    readable: frozenset[str]  # languages the embedder reads
+    min_lexical: float = 0.4
+    min_dense: float = 0.35
+    sure_dense: float = 0.5
+    sure_lexical: float = 0.8
+
+    def enough(self, best: EvidenceSentence) -> bool:
+        """Enough of the question's weight is in the sentence and, where the embedder can
+        judge, the meaning agrees; or the meaning agrees strongly on its own; or nearly all
+        of the question's weight is in the sentence (MiniLM can rate a sentence that holds
+        every word of the question below 0.35)."""
+        readable = best.language in self.readable
+        if readable and best.dense >= self.sure_dense or best.lexical >= self.sure_lexical:
+            return True
+        return best.lexical >= self.min_lexical and (not readable or best.dense >= self.min_dense)
+
+
+def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hits: list[Hit],
+                   strength: Strength) -> tuple[list[EvidenceSentence], list[Entity]]:
+    """The evidence that is about the question's key entities, and the entities no
+    retrieved passage mentions at all (the question is then about something the index
+    does not cover). Sentences that name the entities weigh more, and only passages that
+    name them are used if one of them is strong enough."""
+    if not entities or not evidence:
+        return evidence, []
+    everything = [t for h in hits for t in (h.title, h.heading, h.text)]
+    readable = [t for h in hits if h.language in ("en", "km", "mixed")
+                for t in (h.title, h.heading, h.text)]
+    # a name is not held against a best passage in a third language ("Việt Nam")
+    foreign = hits[0].language not in ("en", "km", "mixed")
+    lacking = [e for e in entities
+               if mentions(e, everything if e.kind == "number" else readable) is False
+               and not (foreign and e.kind == "name")]
+    if lacking:
+        return [], lacking
+    for sentence in evidence:
+        if all(mentions(e, (sentence.text,)) is not False for e in entities):
+            sentence.score *= ENTITY_BOOST
+    about = [s for s in evidence if all(
+        mentions(e, (s.hit.text, s.hit.heading, s.hit.title)) is not False for e in entities)]
+    if about and strength.enough(max(about, key=lambda s: s.score)):
+        return about, []
+    return evidence, []
+
+
+def language_lead(pool: list[EvidenceSentence], language: str, strength: Strength
+                  ) -> tuple[list[EvidenceSentence], list[EvidenceSentence]]:
+    """The question's language leads: when it has evidence strong enough and not far
+    behind the other language's, only that evidence is used; the other language's best
+    sentences are returned too, as candidate alternates."""
+    same = [s for s in pool if s.language in (language, "mixed")]
+    other = sorted((s for s in pool if s.language not in (language, "mixed")),
+                   key=lambda s: -s.score)
+    if not same or not other:
+        return pool, []
+    best_same = max(same, key=lambda s: s.score)
+    if not strength.enough(best_same) or best_same.score < 0.6 * other[0].score:
+        return pool, []
+    return same, [s for s in other[:2] if strength.enough(s)]
+
+
+# a document's number: digits with letters or a slash ("03/NQ-CP", "No. 105 ANK/BK", "57-NQ/TW")
+_IDENTIFIER = re.compile(r"(?<![\w/])(?=[\w/-]*\d)(?=[\w/-]*[A-Za-z/])[\w]+(?:[/-][\w]+)+(?![\w/])")
+
+
+_WHICH = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:resolution|decree|law|sub-decree|prakas|"
+                    r"decision|circular|directive|instrument|document)\b", re.IGNORECASE)
+
+
+def identifiers(question: str) -> set[str]:
+    """The document numbers a question cites ("Resolution 03/NQ-CP")."""
+    return {m.group().casefold() for m in _IDENTIFIER.finditer(question)}
+
+
+def identified(pool: list[EvidenceSentence], question: str,
+               states_asked: Callable[[str], bool]) -> list[EvidenceSentence]:
+    """Sentences that quote a document number the question cites and state the kind of fact
+    it asks for (a date for "on what date was Resolution 03/NQ-CP issued"; another document
+    number for "which resolution does 03/NQ-CP carry out"). They answer in
+    any language: a Vietnamese decree's dateline shares no word with an English question
+    but its number, and no embedder here reads it."""
+    wanted = identifiers(question)
+    if not wanted:
+        return []
+    asks_which = bool(_WHICH.search(question))
+
+    def cites(text: str) -> bool:
+        return any(w in text.casefold() for w in wanted)
+
+    # the fact asked for in the sentence that cites the number; another document's number
+    # anywhere in a passage (or document) that cites it
+    return [s for s in pool if cites(s.text) and states_asked(s.text)
+            or asks_which and bool(identifiers(s.text) - wanted)
+            and (cites(s.hit.text) or cites(s.hit.title))]

@@ -1,0 +1,60 @@
+"""A corpus for the answer-quality tests (``test_answer_quality.py``), written for them: a
+data plan whose levels are enumerated as items below a sentence *about* the levels, a
+mechanism list the splitter cuts mid-phrase at a line break, a web page of download links,
+and a meeting note naming who chaired it. Original text; fictional facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+PLAN_ID = "policy/data_maturity_plan.txt"
+PLAN = """[[page 1]]
+Provincial Data Maturity Plan 2025-2030
+
+1. The levels of data maturity
+The plan measures each provincial department against four levels of data maturity. These
+four levels of data maturity are reached one after another, and the provincial office
+reviews every department's level each year.
+- Level 1: Paper registers are scanned and kept in one shared folder per department.
+- Level 2: Registers are typed into databases that the department updates every week.
+- Level 3: Departments exchange their databases through the provincial data exchange.
+- Level 4: Dashboards built on the exchanged data guide the governor's monthly decisions.
+At present, most departments of the province are still at the first level of data maturity.
+
+2. Mechanisms
+The data office has grouped the plan's work into five mechanisms, including: 1-Mechanism of
+data stewards in each department, 2-Mechanism to host the registers in the
+Provincial Data Centre (PDC Hosting), 3-Mechanism of open data, 4-Mechanism of data
+security audits and 5-Mechanism of training for data clerks.
+"""
+LINKS_ID = "web/data_plan_downloads_en.md"
+LINKS = """---
+title: Data maturity plan downloads
+---
+# Data maturity plan downloads
+
+- [Data Maturity Plan (Full text)](/files/data/maturity_plan_full.pdf)
+- [Data Maturity Plan (Summary)](/files/data/maturity_plan_summary.pdf)
+- [Data Maturity Plan levels poster](/files/data/maturity_levels_poster.pdf)
+"""
+CORPUS = {PLAN_ID: PLAN, LINKS_ID: LINKS}
+LEVELS = ["Paper registers are scanned", "Registers are typed into databases",
+          "Departments exchange their databases", "Dashboards built on the exchanged data"]
+
+
+def ingest_quality_corpus(root: Path, model: Any) -> Any:
+    """Services over ``root/data`` with the corpus ingested for real (OCR off)."""
+    from core.settings import Settings
+    from policykb.services import Services
+
+    folder = root / "corpus"
+    for rel, text in CORPUS.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None)
+    services = Services(settings, model=model)
+    report = services.ingestor.ingest([folder])
+    assert not report.failed, report.summary()["failed"]
+    return services

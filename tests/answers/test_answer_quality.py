@@ -1,0 +1,52 @@
+"""Answer quality on the real stack (MiniLM, chromadb, the real splitter): a question about
+"the four levels" gets the four items, not the sentences about them; a mechanism list cut at
+a line break is quoted whole; download links are no answer. Corpus:
+``tests/answers/quality_corpus.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.answers.quality_corpus import LEVELS, LINKS_ID, PLAN_ID, ingest_quality_corpus
+
+
+@pytest.fixture(scope="module")
+def quality_services(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Any]:
+    services = ingest_quality_corpus(tmp_path_factory.mktemp("quality-index"), embedder)
+    yield services
+    services.catalog.close()
+
+
+def _exact(services: Any, answer: Any) -> None:
+    for citation in answer.citations:
+        page = services.catalog.page(citation.doc_id, citation.page)
+        assert page is not None and page.text[citation.start:citation.end] == citation.quote
+
+
+def test_the_items_of_a_counted_set_are_the_answer(quality_services: Any) -> None:
+    answer = quality_services.answerer.answer(
+        "What are the four levels of data maturity in the provincial plan?")
+    assert answer.found
+    _exact(quality_services, answer)
+    assert all(level in answer.answer for level in LEVELS), answer.answer
+    assert all(c.doc_id == PLAN_ID for c in answer.citations)
+
+
+def test_a_list_cut_at_a_line_break_is_quoted_whole(quality_services: Any) -> None:
+    answer = quality_services.answerer.answer(
+        "What are the five mechanisms of the provincial data plan?")
+    assert answer.found
+    _exact(quality_services, answer)
+    assert "Provincial Data Centre" in answer.answer and "5-Mechanism of training" in answer.answer
+    # the quote runs across the line break, and no sentence stops at "in the"
+    assert any("\n" in c.quote and "Provincial Data Centre" in c.quote for c in answer.citations)
+    assert not any(s.text.rstrip().endswith(" the") for s in answer.sentences)
+
+
+def test_download_links_are_not_an_answer(quality_services: Any) -> None:
+    answer = quality_services.answerer.answer("Where can I download the data maturity plan summary?")
+    assert not any(c.doc_id == LINKS_ID for c in answer.citations), answer.answer
+    assert "](/files" not in answer.answer

@@ -1,0 +1,180 @@
+"""The answer-quality steps that need no index, on text written for these tests: what a
+question asks for (a count, a person, a body, a place, the items of a set), which units are
+debris, joining a sentence the splitter cut, preferring the policy a question names, and a
+document number that answers in a language no embedder reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from answers.coverage import cover_kinds
+from answers.display import is_debris
+from answers.enumeration import boost_items, items_asked
+from answers.focus import prefer_named
+from answers.fragments import join_fragments, runs_on
+from answers.gates import Strength, identified, identifiers
+from answers.parts import asks_kinds, states
+from tests.answers.evidence_factory import passage, unit
+
+STRENGTH = Strength(frozenset({"en"}))
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("How many clerks were trained, and in which province?", ["number", "place"]),
+    ("Who chaired the review meeting, and when?", ["date", "person"]),
+    ("Which ministry prepared the plan?", ["body"]),
+    ("What are the three phases of the plan and their years?", ["date"]),
+    ("តើគម្រោងបណ្តុះបណ្តាលសិស្សប៉ុន្មាននាក់ នៅខេត្តណា?", ["number", "place"]),
+    ("តើនរណាជាអ្នកដឹកនាំកិច្ចប្រជុំ?", ["person"]),
+    ("Which national policy covers rural broadband?", []),
+])
+def test_the_kinds_of_fact_a_question_asks_for(question: str, kinds: list[str]) -> None:
+    assert asks_kinds(question) == kinds
+
+
+def test_what_states_a_person_a_body_a_place_or_a_count() -> None:
+    assert states("person", "The meeting was chaired by H.E. Dara Kim, Secretary of State.")
+    assert not states("person", "The meeting reviewed the plan.")
+    assert states("body", "The plan was prepared by the Provincial Data Council.")
+    assert states("place", "Volunteers teach in Takeo province.")
+    assert states("place", "សិស្សនៅខេត្តតាកែវ")
+    assert not states("place", "ក្នុងខេត្តចំនួន ៣")  # "in three provinces" names none
+    # "how many" is not answered by the policy's years
+    assert not states("number", "គោលនយោបាយ ២០២១-២០៣៥") and states("number", "27 priority actions")
+
+
+def test_the_items_of_a_set_the_question_counts() -> None:
+    asked = items_asked("What are the four levels of the data maturity model?")
+    assert asked is not None and (asked.noun, asked.count) == ("level", 4)
+    assert items_asked("What is the vision of the plan?") is None
+    assert items_asked("List the strategies of the plan")  # "the <plural> of"
+    hit = passage("These four levels build on each other. - Level 1: Records are digitised. "
+                  "Level 2 and 3 can start together.")
+    about, first, loose = (unit(hit, "These four levels build on each other.", 0.7),
+                           unit(hit, "- Level 1: Records are digitised.", 0.6),
+                           unit(hit, "Level 2 and 3 can start together.", 0.6))
+    assert boost_items([about, first, loose], asked) == 4
+    assert first.score > about.score  # the item now outweighs the sentence about the set
+    assert loose.score == pytest.approx(0.6)  # "Level 2 and 3 can ..." is no item
+
+
+@pytest.mark.parametrize(("text", "debris"), [
+    ("- [Data Plan (Summary)](/files/data_plan_summary.pdf)", True),
+    ("ROYAL GOVERNMENT OF CAMBODIA", True),
+    ("Figure 4: Principles and framework of the data plan", True),
+    ("Source: Provincial statistics office, 2023.", True),
+    ("09:30 - 10:45 OPENING SESSION AND WELCOME ADDRESS", True),
+    ("The plan connects every commune office by 2027, see the summary at data_plan.pdf for "
+     "the list of the communes that are connected first and the fund that pays for it.", False),
+    ("By 2027, every commune office will have a fibre connection.", False),
+])
+def test_debris_is_not_evidence(text: str, debris: bool) -> None:
+    assert is_debris(unit(passage(text), text)) is debris
+
+
+def test_a_sentence_cut_mid_phrase_is_joined_with_its_continuation() -> None:
+    text = ("The plan has six mechanisms, including: 1-Data sharing, 2-Mechanism to secure the\n"
+            "Provincial Data Centre (hosting), 3-Mechanism of open data. Other text follows.")
+    hit = passage(text, start=40)  # the passage starts 40 characters into its page
+    first = unit(hit, "The plan has six mechanisms, including: 1-Data sharing, 2-Mechanism "
+                      "to secure the")
+    rest = unit(hit, "Provincial Data Centre (hosting), 3-Mechanism of open data.")
+    joined = join_fragments([first, rest], [first, rest])
+    assert len(joined) == 1
+    assert joined[0].text == hit.text[joined[0].start - 40:joined[0].end - 40]  # exact span
+    assert "3-Mechanism of open data" in joined[0].display
+    assert runs_on("works with the", "Ministry of Interior")
+    assert not runs_on("the development of hard and", "Accelerate the rollout")  # next column
+    assert runs_on("hard and", "soft infrastructure")
+    assert not runs_on("It ends in 2030.", "and more")
+
+
+def test_the_named_policy_leads_over_the_questions_language_only_across_languages() -> None:
+    policy = passage("The plan sets out 27 priority actions.", doc_id="policy/plan_en.pdf")
+    news = passage("ព័ត៌មានអំពីផែនការទិន្នន័យខេត្ត", doc_id="news/item_km.md", language="km")
+    fact = unit(policy, "The plan sets out 27 priority actions.", 0.55)
+    khmer = unit(news, "ព័ត៌មានអំពីផែនការទិន្នន័យខេត្ត", 0.8)
+    assert prefer_named([fact, khmer], {"policy/plan_en.pdf"}, "km", STRENGTH) == [fact]
+    # an English question about the English policy keeps every document
+    fact.score = 0.55
+    assert prefer_named([fact, khmer], {"policy/plan_en.pdf"}, "en", STRENGTH) == [fact, khmer]
+    # far behind the best of all: the pool stays as it was
+    fact.score = 0.3
+    assert prefer_named([fact, khmer], {"policy/plan_en.pdf"}, "km", STRENGTH) == [fact, khmer]
+
+
+def test_each_kind_asked_is_stated_by_a_chosen_sentence() -> None:
+    hit = passage("The course trains 3,800 students. The volunteers teach in Takeo province. "
+                  "The course is free.")
+    count = unit(hit, "The course trains 3,800 students.", 0.8)
+    place = unit(hit, "The volunteers teach in Takeo province.", 0.5)
+    free = unit(hit, "The course is free.", 0.6)
+    chosen = cover_kinds(["number", "place"], [count, place, free], [count, free], frozenset())
+    assert chosen == [count, free, place]
+
+
+def test_a_document_number_answers_in_a_language_no_embedder_reads() -> None:
+    question = "On what date was Resolution 12/NQ-CP on open data issued?"
+    assert identifiers(question) == {"12/nq-cp"}
+    hit = passage("Số: 12/NQ-CP Hà Nội, ngày 14 tháng 03 năm 2024. Chương trình dữ liệu mở.",
+                  doc_id="other/vn_resolution.md", language="other")
+    dateline = unit(hit, "Số: 12/NQ-CP Hà Nội, ngày 14 tháng 03 năm 2024.", 0.3)
+    other = unit(hit, "Chương trình dữ liệu mở.", 0.3)
+    found = identified([dateline, other], question, lambda t: states("date", t))
+    assert found == [dateline]
+    assert identifiers("the 2022-2035 plan") == set()  # a span of years is no document number
+
+
+def test_the_sentence_that_states_the_fact_leads_the_answer() -> None:
+    from answers.compose import compose
+
+    hit = passage("The plan will fund the priority actions every year. It sets out 27 priority "
+                  "actions in four strategies.", page=4)
+    general = unit(hit, "The plan will fund the priority actions every year.")
+    fact = unit(hit, "It sets out 27 priority actions in four strategies.")
+    by_position = compose("How many?", "en", [fact, general])
+    assert by_position.sentences[1].text.endswith(fact.text)
+    led = compose("How many?", "en", [fact, general], lead_first=True)
+    assert led.sentences[0].text.endswith(fact.text) and led.sentences[0].source
+    assert [c.quote for c in led.citations] == [fact.text, general.text]
+
+
+def test_a_khmer_question_gets_the_number_and_the_province_from_khmer_evidence() -> None:
+    """Terms by the real analyser (khmer-nltk segments the Khmer units)."""
+    from ingest.analysis import Analyzer
+
+    analyzer = Analyzer()
+    question = "តើវគ្គបណ្តុះបណ្តាលនេះ បង្រៀនសិស្សប្រមាណប៉ុន្មាននាក់ នៅខេត្តណា?"
+    kinds = asks_kinds(question)
+    assert kinds == ["number", "place"]
+    text = ("វគ្គបណ្តុះបណ្តាលនេះ បង្រៀនសិស្សប្រមាណ ៣៨០០នាក់។ "
+            "អ្នកស្ម័គ្រចិត្តបង្រៀននៅវិទ្យាល័យក្នុងខេត្តតាកែវ។ "
+            "កម្មវិធីនេះធ្វើឡើងក្នុងខេត្តចំនួន ៣ កាលពីឆ្នាំមុន។")
+    hit = passage(text, doc_id="news/volunteers_km.md", language="km")
+    count, place, earlier = (
+        unit(hit, s, score, terms=frozenset(analyzer.analyze(s)))
+        for s, score in (("វគ្គបណ្តុះបណ្តាលនេះ បង្រៀនសិស្សប្រមាណ ៣៨០០នាក់។", 0.8),
+                         ("អ្នកស្ម័គ្រចិត្តបង្រៀននៅវិទ្យាល័យក្នុងខេត្តតាកែវ។", 0.45),
+                         ("កម្មវិធីនេះធ្វើឡើងក្នុងខេត្តចំនួន ៣ កាលពីឆ្នាំមុន។", 0.6)))
+    assert "សិស្ស" in count.terms  # segmented, not one long token
+    chosen = cover_kinds(kinds, [count, place, earlier], [count, earlier], frozenset())
+    assert chosen[-1] is place  # "in 3 provinces" named no province; Takeo's sentence is added
+
+
+def test_which_decree_a_cited_one_carries_out_is_another_document_number() -> None:
+    question = "Which Politburo resolution does Resolution 12/NQ-CP carry out?"
+    hit = passage("Chương trình thực hiện Nghị quyết số 41-NQ/TW theo Nghị quyết 12/NQ-CP. "
+                  "Nghị quyết 12/NQ-CP có hiệu lực.", doc_id="other/vn.md", language="other")
+    carries = unit(hit, "Chương trình thực hiện Nghị quyết số 41-NQ/TW theo Nghị quyết 12/NQ-CP.")
+    only = unit(hit, "Nghị quyết 12/NQ-CP có hiệu lực.")
+    assert identified([carries, only], question, lambda t: False) == [carries]
+
+
+def test_evidence_in_a_third_language_is_not_called_khmer() -> None:
+    from answers.compose import compose
+
+    hit = passage("Số: 12/NQ-CP Hà Nội, ngày 14 tháng 03 năm 2024.", language="other")
+    answer = compose("When?", "en", [unit(hit, "Số: 12/NQ-CP Hà Nội, ngày 14 tháng 03 năm 2024.")])
+    assert answer.note is None
+    khmer = passage("ប៉មថ្មីចំនួនសែសិប", language="km")
+    assert compose("How many?", "en", [unit(khmer, "ប៉មថ្មីចំនួនសែសិប")]).note
