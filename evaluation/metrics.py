@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 DEV_DIR = Path(__file__).resolve().parent / "dev"
-KINDS: tuple[str, ...] = ("en_policy", "en_meeting", "km_km", "km_en", "en_km", "km_scanned")
+KINDS: tuple[str, ...] = ("en_policy", "en_meeting", "km_km", "km_en", "en_km", "km_scanned",
+                          "en_other")
 LANGS: frozenset[str] = frozenset({"en", "km"})
 QRELS_HEADER: tuple[str, str, str] = ("query-id", "corpus-id", "score")
 MAX_GRADE = 2

@@ -25,7 +25,27 @@ from core.models import ChunkRecord, DocumentRecord
 from index.search_types import Hit, Twin
 from index.twins import twin_key
 
-__all__ = ["group_hits", "twin_key"]
+__all__ = ["candidate_pool", "group_hits", "twin_key"]
+
+
+def candidate_pool(ranked: list[str], document_of: Callable[[str], str] | None, k: int,
+                   depth: int) -> list[str]:
+    """The passages grouping may show: the ``depth`` best, then the best passage of each
+    further document until ``k`` documents are in the pool. When two long policies fill the
+    first ``depth`` places, the documents ranked after them still get their one hit (and a
+    twin its place beside its lead) instead of being cut off by the pool's depth."""
+    pool = ranked[:depth]
+    if document_of is None:
+        return pool
+    documents = {document_of(c) for c in pool}
+    for key in ranked[depth:]:
+        if len(documents) >= k:
+            break
+        document = document_of(key)
+        if document not in documents:
+            documents.add(document)
+            pool.append(key)
+    return pool
 
 
 @dataclass

@@ -78,7 +78,9 @@ def jurisdiction_list(ranked: Sequence[str], country_of: Callable[[str], str | N
     it belongs to one, or when its passage names one (``names_it``): a Cambodian report on
     traders from Viet Nam answers a question about Vietnamese traders as well as a Vietnamese
     decree does. Jurisdiction is a property of documents, so each document gets one vote: a
-    long foreign document cannot flood the top with its weakest passages. None when the
+    long foreign document cannot flood the top with its weakest passages; but when most
+    candidate documents match (the home country named), every matching passage is listed in
+    fused order, so their own order stands and only the others fall. None when the
     question names none or every candidate matches (a list of everything lifts nothing)."""
     if not named:
         return None
@@ -88,4 +90,10 @@ def jurisdiction_list(ranked: Sequence[str], country_of: Callable[[str], str | N
     best: dict[str, str] = {}
     for key in matching:
         best.setdefault(document_of(key), key)
+    if 2 * len(best) > len({document_of(key) for key in ranked}):
+        # most candidate documents are the named jurisdiction's (the home country of the
+        # corpus): one vote per document would re-rank them by document, a second page below
+        # a stray news item; every passage of theirs in fused order keeps their own order,
+        # and only the other jurisdictions' documents fall
+        return RankedList("jurisdiction", matching, JURISDICTION_WEIGHT)
     return RankedList("jurisdiction", list(best.values()), JURISDICTION_WEIGHT)

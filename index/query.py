@@ -33,6 +33,10 @@ _EN_WORD = re.compile(r"[a-z0-9]+")
 def glossary_translator(glossary: Any, analyzer: Analyzer) -> Translator:
     """Adapts the glossary to the searcher: phrases plus coverage.
 
+    The phrases become the response's ``expansions``, shown to every caller: they come from
+    the hand glossary and the learned lexicon, which learns from open collections only
+    (``index/lexicon/learn.py``), so no expansion is a restricted document's word.
+
     Coverage lets fusion trust the translated evidence as much as the translation deserves:
     a question whose every concept is in the glossary can lean on English passages; one
     where only "province" was recognised must not be swamped by them. English coverage

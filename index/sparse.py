@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.access import DEFAULT_COLLECTION
 from index.generation import GenerationWatcher
 
 logger = logging.getLogger(__name__)
@@ -38,12 +39,16 @@ class SparseRow:
     issuing_body: str
     date: int  # yyyymmdd, 0 when unknown
     country: str = ""  # jurisdiction code (KH, SG, IN-KL), "" when unknown
+    collection: str = DEFAULT_COLLECTION  # who may read it (core/access.py)
 
 
-_TEXT_COLUMNS = ("doc_id", "language", "doc_language", "doc_type", "issuing_body", "country")
-# 3: columns without terms, with the country; formats 1 (a list of rows with their terms) and
-# 2 (no country column) are rebuilt
-_FORMAT = 3
+_TEXT_COLUMNS = ("doc_id", "language", "doc_language", "doc_type", "issuing_body", "country",
+                 "collection")
+# 4: with the collection; 3 (columns without terms, with the country) predates collections, so
+# every row of it is public and it is read as such (a read-only index is not rebuilt for it);
+# formats 1 (a list of rows with their terms) and 2 (no country column) are rebuilt
+_FORMAT = 4
+_READABLE_FORMATS = {3: {"collection": DEFAULT_COLLECTION}, _FORMAT: {}}
 
 
 class SparseIndex:
@@ -110,22 +115,29 @@ class SparseIndex:
         n = max(1, len(self.chunk_ids))
         return float(np.log(1 + (n - 1 + 0.5) / 1.5))
 
-    def normalized_scores(self, terms: list[str]) -> np.ndarray:
+    def normalized_scores(self, terms: list[str], *, count_absent: bool = False) -> np.ndarray:
         """BM25 scores divided by the query's own weight (the sum of its terms' idf).
 
         A chunk that contains every query term once scores about 1 whatever the language or
         the number of terms, so scores from a Khmer query and from its English translation
-        can be compared directly.
+        can be compared directly. With ``count_absent``, a term no chunk contains still
+        weighs (as an unseen word, ``max_idf``): when the index lacks the rare words of a
+        query ("submarine" rendered in Khmer), a chunk holding only its commonest word
+        ("Cambodia") must not score as if it matched the whole query.
         """
         scores = np.zeros(len(self.chunk_ids), dtype=np.float32)
         if self._retriever is None:
             return scores
         reference = 0.0
         n = len(self.chunk_ids)
-        for term in dict.fromkeys(t for t in terms if t in self._vocab):
+        for term in dict.fromkeys(terms):
+            if term not in self._vocab:
+                reference += self.max_idf() if count_absent else 0.0
+                continue
             term_scores = np.asarray(self._retriever.get_scores([term]), dtype=np.float32)  # type: ignore[attr-defined]
             df = int(np.count_nonzero(term_scores))
             if df == 0:
+                reference += self.max_idf() if count_absent else 0.0
                 continue
             scores += term_scores
             reference += float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
@@ -189,10 +201,12 @@ class SparseIndex:
         try:
             with (folder / "columns.json").open(encoding="utf-8") as handle:
                 data = json.load(handle)
-            if data.get("format") != _FORMAT:
+            if data.get("format") not in _READABLE_FORMATS:
                 raise ValueError(f"format {data.get('format')}, not {_FORMAT}")
             chunk_ids = list(data["chunk_ids"])
-            columns = {name: np.array(data["columns"][name], dtype=object)
+            defaults = _READABLE_FORMATS[data["format"]]
+            columns = {name: np.array(data["columns"][name] if name not in defaults
+                                      else [defaults[name]] * len(chunk_ids), dtype=object)
                        for name in _TEXT_COLUMNS}
             columns["date"] = np.array(data["columns"]["date"], dtype=np.int64)
             if any(len(column) != len(chunk_ids) for column in columns.values()):

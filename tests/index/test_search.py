@@ -460,7 +460,7 @@ def test_onnx_queries_rank_like_torch_queries(search_services: Any, tmp_path: Pa
 def test_dense_hits_take_their_columns_from_the_sparse_index(search_services: Any) -> None:
     """chromadb is asked for distances only; the doc id and language fusion needs come from
     the sparse index and equal what chromadb stores with each vector."""
-    from index.searcher import _with_columns
+    from index.sparse_rows import with_columns
 
     searcher = search_services.searcher
     vector = searcher.embedder.embed_batch([EN_CYBER_Q], kind="query")[0]
@@ -468,19 +468,20 @@ def test_dense_hits_take_their_columns_from_the_sparse_index(search_services: An
     bare = search_services.store.query(vector, 50, metadata=False)
     assert [h.chunk_id for h in bare] == [h.chunk_id for h in full]
     assert all(h.metadata == {} for h in bare)
-    filled = _with_columns(searcher.sparse(), bare)
+    filled = with_columns(searcher.sparse(), bare)
     assert [h.metadata for h in filled] == [
-        {"doc_id": h.metadata["doc_id"], "language": h.metadata["language"]} for h in full]
+        {"doc_id": h.metadata["doc_id"], "language": h.metadata["language"],
+         "collection": h.metadata["collection"]} for h in full]
 
 
 def test_dense_hits_unknown_to_the_index_are_dropped(search_services: Any) -> None:
-    from index.searcher import _with_columns
+    from index.sparse_rows import with_columns
     from index.vector_store import VectorHit
 
     index = search_services.searcher.sparse()
     known = index.chunk_ids[0]
     hits = [VectorHit("orphan-of-a-crashed-ingest", 0.9, {}), VectorHit(known, 0.8, {})]
-    assert [h.chunk_id for h in _with_columns(index, hits)] == [known]
+    assert [h.chunk_id for h in with_columns(index, hits)] == [known]
 
 
 @pytest.mark.parametrize("query", [EN_CYBER_Q, KM_WOMEN_Q_TYPED])
