@@ -29,11 +29,14 @@ from typing import Any
 
 import numpy as np
 
-from alignment.citations import printed_page
+from alignment import scoring
+from alignment.cited_sources import cited_sources
 from alignment.mechanisms import Mechanism
 from alignment.precompute import TextVectors
 from alignment.quotes import best_quotes, candidate_texts
+from alignment.registry.access import hidden_policies
 from alignment.registry.models import Policy, PolicyRegistry, RegistryNode
+from alignment.sections import Sections, build_sections
 from alignment.synonyms import Synonyms
 from alignment.table_rows import RowIndex
 from alignment.types import (
@@ -47,6 +50,7 @@ from alignment.types import (
     strategy_name,
     verdict,
 )
+from core.access import Access
 from core.models import ChunkRecord
 from index.query import AnalyzedQuery
 from index.searcher import Searcher
@@ -62,6 +66,7 @@ _BOILERPLATE = re.compile(r"\bmechanisms?\b|យន្តការ", re.IGNORECAS
 #: Told ``(done, total, mechanism)`` before the first mechanism and after each one; it may
 #: raise to stop the alignment between mechanisms (a cancelled request, a passed deadline).
 Progress = Callable[[int, int, Mechanism], None]
+ALL = Access.everything()
 
 
 @dataclass
@@ -97,13 +102,20 @@ class Aligner:
         self.synonyms = synonyms
         self.vectors = vectors if vectors is not None else TextVectors(embed)
         self.runs = 0  # alignments computed: a download of a stored result must not add one
-        self._sections: tuple[Any, _Sections] | None = None
+        self._sections: tuple[Any, Sections] | None = None
 
     def align(self, document: str, mechanisms: list[Mechanism],
-              registry: PolicyRegistry, progress: Progress | None = None) -> AlignmentReport:
+              registry: PolicyRegistry, progress: Progress | None = None,
+              access: Access = ALL) -> AlignmentReport:
+        """``access``: the caller's collections. The sections are prepared for the whole
+        registry (cached for every caller), but the strategies of a policy whose document the
+        caller may not read are dropped before anything is scored: never ranked, quoted or
+        listed as unaddressed, and the report's policies leave them out."""
         self.runs += 1
-        targets = registry.strategies(include_untexted=True)
-        sections = self._policy_sections(registry, targets)
+        everything = registry.strategies(include_untexted=True)
+        sections = self._policy_sections(registry, everything)
+        hidden = hidden_policies(registry.policies, self.catalog, access)
+        targets = [(p, n) for p, n in everything if p.id not in hidden]
         results: list[MechanismAlignment] = []
         for done, item in enumerate(mechanisms):
             if progress is not None:
@@ -119,30 +131,10 @@ class Aligner:
         unaddressed = [{"policy": p.title, "strategy": strategy_name(n), "strategy_id": n.id}
                        for p, n in targets if p.has_text and best.get(n.id, 0.0) < PARTIAL]
         policies = [{"id": p.id, "title": p.title, "has_text": p.has_text, "note": p.note}
-                    for p in registry.policies]
+                    for p in registry.policies if p.id not in hidden]
         return AlignmentReport(document, results, unaddressed, policies,
-                               sources=self._sources(results, registry),
+                               sources=cited_sources(results, registry, self.catalog),
                                date=date.today().isoformat())
-
-    def _sources(self, results: list[MechanismAlignment],
-                 registry: PolicyRegistry) -> dict[str, str]:
-        """Titles of the cited documents (a policy's reviewed title before the title guessed
-        at ingestion); each quote gets the page number printed on its page."""
-        reviewed = {p.doc_id: p.title for p in registry.policies if p.doc_id}
-        sources: dict[str, str] = {}
-        printed: dict[tuple[str, int], str | None] = {}
-        for quote in (e for m in results for a in m.alignments for e in a.evidence):
-            if quote.doc_id not in sources:
-                record = self.catalog.get_document(quote.doc_id)
-                sources[quote.doc_id] = reviewed.get(quote.doc_id) or (
-                    record.title if record and record.title else quote.doc_id)
-            key = (quote.doc_id, quote.page)
-            if key not in printed:
-                page = self.catalog.page(*key)
-                # the label stored at ingestion; the header regex only for older indexes
-                printed[key] = (page.label or printed_page(page.text)) if page else None
-            quote.printed_page = printed[key]
-        return sources
 
     def prepare(self, registry: PolicyRegistry,
                 should_stop: Callable[[], bool] = lambda: False) -> int:
@@ -168,31 +160,13 @@ class Aligner:
         return sections.candidates
 
     def _policy_sections(self, registry: PolicyRegistry,
-                         targets: list[tuple[Policy, RegistryNode]]) -> _Sections:
-        """Chunks of each strategy's section, with their vectors, and the policies' table
-        rows; cached per registry (a new registry means a new index generation: its
-        precomputed vectors are loaded)."""
+                         targets: list[tuple[Policy, RegistryNode]]) -> Sections:
+        """Each strategy's section (``alignment.sections``), cached per registry (a new
+        registry means a new index generation: its precomputed vectors are loaded)."""
         if self._sections is not None and self._sections[0] is registry:
             return self._sections[1]
         self.vectors.use(str(self.catalog.generation()))
-        owner = _strategy_owner(targets)
-        chunks: list[ChunkRecord] = []
-        strategy_of: list[str] = []
-        for doc_id in sorted({p.doc_id for p, _ in targets if p.has_text and p.doc_id}):
-            for chunk in self.catalog.chunks_of(doc_id):
-                # the chunk belongs where its middle is (its first characters may be the
-                # heading marks just before the node's own span begins)
-                found = registry.node_for_page(doc_id, chunk.page, (chunk.start + chunk.end) // 2)
-                strategy = owner.get(found[1].id) if found else None
-                if strategy is not None:
-                    chunks.append(chunk)
-                    strategy_of.append(strategy.id)
-        vectors = self.store.vectors([c.chunk_id for c in chunks]) if chunks else {}
-        dim = len(next(iter(vectors.values()))) if vectors else 0
-        matrix = np.stack([vectors.get(c.chunk_id, np.zeros(dim, np.float32)) for c in chunks]) \
-            if chunks else np.zeros((0, 0), np.float32)
-        sections = _Sections(chunks, strategy_of, matrix,
-                             RowIndex(registry.policies, self.catalog.pages_of))
+        sections = build_sections(registry, targets, self.catalog, self.store)
         self._sections = (registry, sections)
         return sections
 
@@ -208,7 +182,7 @@ class Aligner:
         return wordings
 
     def _align_one(self, mechanism: Mechanism, targets: list[tuple[Policy, RegistryNode]],
-                   sections: _Sections) -> MechanismAlignment:
+                   sections: Sections) -> MechanismAlignment:
         wordings = self._wordings(mechanism)
         own = wordings[0]
         # a title is a short name, so a synonym counts there too ("human capital" for the
@@ -218,8 +192,10 @@ class Aligner:
             for node_id, sim in self._title_similarities(targets, wording.vector).items():
                 title_sims[node_id] = max(title_sims.get(node_id, -1.0), wording.weight * sim)
         # lexical evidence in every wording (the best counts), meaning from the plan's own
-        lexical = np.stack([w.weight * self._lexical(w.query, sections) for w in wordings])
-        chunk_scores = self._chunk_scores(lexical.max(axis=0), own.vector, sections)
+        lexical = np.stack([w.weight * scoring.lexical_scores(self.sparse, w.query, sections)
+                            for w in wordings])
+        chunk_scores = scoring.chunk_scores(lexical.max(axis=0), own.vector, sections,
+                                            self.searcher.embedder.languages)
         rows_of: dict[str, list[int]] = {}
         for i, sid in enumerate(sections.strategy_of):
             rows_of.setdefault(sid, []).append(i)
@@ -233,7 +209,7 @@ class Aligner:
             else:
                 absolute = title_sim * 0.85  # a title alone is weaker evidence than text
             raw.append((policy, node, absolute, title_sim, evidence_sim))
-        standing = _standing([r[2] for r in raw], [r[0].id for r in raw])
+        standing = scoring.standing([r[2] for r in raw], [r[0].id for r in raw])
         alignments = []
         for (policy, node, absolute, title_sim, evidence_sim), z in zip(raw, standing, strict=True):
             # standing out lifts a weak-looking match; a strong match needs no lift (a policy
@@ -259,31 +235,6 @@ class Aligner:
         gap = all(a.verdict == "none" for a in alignments if a.has_text)
         return MechanismAlignment(mechanism.label, mechanism.text, shown, gap)
 
-    def _lexical(self, query: AnalyzedQuery, sections: _Sections) -> np.ndarray:
-        """BM25 of each section chunk for the query, normalised by the query's own weight
-        (the glossary translation stands in for a query in the chunk's other language)."""
-        if not sections.chunks:
-            return np.zeros(0, np.float32)
-        index = self.sparse()
-        scores = index.normalized_scores(query.terms)
-        if query.translated_terms:
-            scores = np.maximum(scores, query.coverage * index.normalized_scores(query.translated_terms))
-        rows = [index.row_of(c.chunk_id) for c in sections.chunks]
-        return np.array([min(1.0, float(scores[r])) if r is not None else 0.0 for r in rows],
-                        dtype=np.float32)
-
-    def _chunk_scores(self, lexical: np.ndarray, query_vector: np.ndarray | None,
-                      sections: _Sections) -> np.ndarray:
-        """Lexical and dense evidence of each chunk (lexical alone where the embedder cannot
-        read the chunk's language)."""
-        if query_vector is None or sections.matrix.size == 0:
-            return lexical
-        readable = self.searcher.embedder.languages | {"mixed"}
-        dense = sections.matrix @ query_vector
-        is_readable = np.array([c.language in readable for c in sections.chunks])
-        dense = np.where(is_readable, dense, lexical)
-        return 0.6 * dense + 0.4 * lexical
-
     def _title_similarities(self, targets: list[tuple[Policy, RegistryNode]],
                             query_vector: np.ndarray | None) -> dict[str, float]:
         if query_vector is None:
@@ -298,38 +249,3 @@ class Aligner:
         return best_quotes(chunks, wording.query, own.vector, split=self.split_sentences,
                            analyzer=self.searcher.analyzer, index=self.sparse(), embed=self.vectors.embed,
                            readable=self.searcher.embedder.languages, rows=rows)
-
-
-@dataclass
-class _Sections:
-    chunks: list[ChunkRecord]
-    strategy_of: list[str]
-    matrix: np.ndarray
-    rows: RowIndex
-    candidates: list[str] | None = None  # the texts ``prepare`` embeds (built when asked)
-
-
-def _standing(scores: list[float], groups: list[str]) -> list[float]:
-    """How far each strategy stands above the other strategies of the same policy for this
-    mechanism (a z-score per policy). Similarities of a small English model fall in a narrow
-    band; what marks the strategy of a policy that a mechanism serves is how much it stands
-    out from that policy's other strategies."""
-    out = [0.0] * len(scores)
-    for group in dict.fromkeys(groups):
-        idx = [i for i, g in enumerate(groups) if g == group]
-        if len(idx) < 3:
-            continue
-        values = np.array([scores[i] for i in idx])
-        std = float(values.std()) or 1.0
-        for i in idx:
-            out[i] = (scores[i] - float(values.mean())) / std
-    return out
-
-
-def _strategy_owner(targets: list[tuple[Policy, RegistryNode]]) -> dict[str, RegistryNode]:
-    """Every node id -> the strategy (alignment target) it belongs to."""
-    owner: dict[str, RegistryNode] = {}
-    for _, node in targets:
-        for inner in node.walk():
-            owner[inner.id] = node
-    return owner

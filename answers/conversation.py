@@ -15,19 +15,29 @@ Everything this module needs (tokens, index terms, document titles) is passed in
 
 from __future__ import annotations
 
-import itertools
 import re
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
-from answers.events import AnswerEvent, DoneEvent, StartEvent
-from answers.types import Answer
+from answers.conversation_run import first_found, in_context
+from answers.conversation_titles import TitleIndex, TitleTerms, longest_common_run, short_title
+from answers.conversation_types import (
+    AnswerInContext,
+    Attempt,
+    CarriedDocument,
+    NamedDocument,
+    Resolution,
+    Turn,
+)
 from index.search_types import SearchFilters
 from ingest.analysis import Analyzer
 from ingest.khmer.segment import tokenize_mixed
+
+__all__ = ["ELLIPTICAL_TERMS", "MAX_CARRIED", "MAX_TURNS", "SHORT_FOLLOW_UP_TERMS", "TITLE_RUN",
+           "AnswerInContext", "Attempt", "CarriedDocument", "ConversationResolver",
+           "NamedDocument", "Resolution", "TitleIndex", "TitleTerms", "Turn", "first_found",
+           "in_context", "short_title"]
 
 #: Previous turns that count: a conversation further back than this has moved on.
 MAX_TURNS = 8
@@ -56,84 +66,6 @@ _KM_DOC_NOUNS = frozenset("""នយោបាយ គោលនយោបាយ ផ�
 _KM_LEAD, _KM_TAIL = "ចុះ", "វិញ"
 _KM_CUES = _KM_PRONOUNS | {_KM_LEAD, _KM_TAIL}
 _KHMER = re.compile(r"[\u1780-\u17ff]")
-
-
-@dataclass(frozen=True)
-class Turn:
-    """A previous question, its answer, and the documents its citations named (in order)."""
-
-    question: str
-    answer: str = ""
-    cited: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class NamedDocument:
-    """A document the resolver can recognise by its title."""
-
-    doc_id: str
-    title: str
-
-
-@dataclass
-class CarriedDocument:
-    doc_id: str
-    title: str
-
-
-@dataclass
-class Attempt:
-    """One way to ask: the question as searched, with its filters."""
-
-    question: str
-    filters: SearchFilters
-    strategy: str  # as_asked | filter | expansion
-
-
-@dataclass
-class Resolution:
-    """What the resolver decided, and the attempts to make in order."""
-
-    question: str
-    follow_up: bool
-    reason: str
-    subject: str = ""
-    carried_documents: list[CarriedDocument] = field(default_factory=list)
-    attempts: list[Attempt] = field(default_factory=list)
-
-    def context(self, used: Attempt) -> dict[str, Any]:
-        """The answer's ``conversation``: enough for the page to say what it answered about."""
-        return {"follow_up": self.follow_up, "reason": self.reason,
-                "resolved_question": used.question, "strategy": used.strategy,
-                "subject": self.subject,
-                "carried_documents": [asdict(d) for d in self.carried_documents]
-                if used.strategy != "as_asked" else []}
-
-
-@dataclass
-class AnswerInContext(Answer):
-    """An answer with what the conversation made of its question."""
-
-    conversation: dict[str, Any] | None = None
-
-
-TitleTerms = list[tuple[NamedDocument, list[str]]]
-
-
-class TitleIndex:
-    """The documents' titles as index terms, analysed once per version of the index: the
-    shared corpus's long Khmer titles take ~100 ms to segment, too much for every question."""
-
-    def __init__(self, terms: Callable[[str], list[str]]) -> None:
-        self.terms = terms
-        self._version: str | None = None
-        self._titles: TitleTerms = []
-
-    def titles(self, version: str, documents: Callable[[], Iterable[NamedDocument]]) -> TitleTerms:
-        if version != self._version:  # two threads may both rebuild: same result, no harm
-            self._titles = [(d, self.terms(d.title)) for d in documents() if d.title]
-            self._version = version
-        return self._titles
 
 
 class ConversationResolver:
@@ -220,7 +152,7 @@ class ConversationResolver:
         named = []
         for document, title_terms in self._title_terms():
             need = min(TITLE_RUN, len(title_terms))
-            if need and _longest_common_run(terms, title_terms) >= need:
+            if need and longest_common_run(terms, title_terms) >= need:
                 named.append(document)
         return named
 
@@ -269,56 +201,3 @@ class ConversationResolver:
         if self._titles is None:
             self._titles = self.titles()
         return self._titles
-
-
-_YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\b|[\u17e0-\u17e9]{4}(?:\s*-\s*[\u17e0-\u17e9]{4})?")
-_COUNTRY = re.compile(r"\b(?:the\s+)?(?:Kingdom of\s+)?Cambodia(?:'s|’s)?\b|\(draft\)", re.IGNORECASE)
-
-
-def short_title(title: str, max_words: int = 10) -> str:
-    """A title as a subject to search for: without years and the country every document shares
-    (in a question they would pull the cover and page headers, which carry the whole title),
-    and short (a news headline is a sentence)."""
-    words = _COUNTRY.sub(" ", _YEARS.sub(" ", title)).replace("()", " ").split()
-    return " ".join(words[:max_words]).strip(" .,:;-–") or title
-
-
-def _longest_common_run(a: Sequence[str], b: Sequence[str]) -> int:
-    """Length of the longest run of consecutive terms shared by ``a`` and ``b``."""
-    best = 0
-    previous = [0] * (len(b) + 1)
-    for x in a:
-        current = [0] * (len(b) + 1)
-        for j, y in enumerate(b, 1):
-            if x == y:
-                current[j] = previous[j - 1] + 1
-                best = max(best, current[j])
-        previous = current
-    return best
-
-
-def first_found(resolution: Resolution,
-                run: Callable[[Attempt], Iterator[AnswerEvent]]) -> Iterator[AnswerEvent]:
-    """The events of the first attempt whose answer is found (the last attempt's otherwise),
-    with the answer marked with what the conversation made of the question. Lazy: nothing is
-    searched until the first event is asked for; an attempt is judged by its ``start`` event,
-    so the chosen one still streams."""
-    started = time.perf_counter()
-    for n, attempt in enumerate(resolution.attempts, 1):
-        events = run(attempt)
-        first = next(events)
-        if n == len(resolution.attempts) or (isinstance(first, StartEvent) and first.found):
-            break
-    for event in itertools.chain([first], events):
-        if isinstance(event, DoneEvent):
-            answer = in_context(event.answer, resolution, attempt)
-            answer.took_ms = (time.perf_counter() - started) * 1000  # every attempt's time
-            event = DoneEvent(answer)
-        yield event
-
-
-def in_context(answer: Answer, resolution: Resolution, used: Attempt) -> AnswerInContext:
-    """``answer`` as the answer to the question asked, saying how it was resolved."""
-    values = {f.name: getattr(answer, f.name) for f in fields(Answer)}
-    values["question"] = resolution.question
-    return AnswerInContext(**values, conversation=resolution.context(used))

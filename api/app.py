@@ -23,9 +23,11 @@ from api.limits import install_limits
 from api.ratelimit import RateLimiter
 from api.responses import READER_ERRORS, WRITER_ERRORS, document_body_errors
 from api.routes import alignment, ask, documents, feedback, files, health, keys, pages, search
+from api.routes import coverage as coverage_routes
 from api.routes import jobs as job_routes
 from api.routes import policies as policy_routes
 from api.routes import uploads as upload_routes
+from api.routes import versions as version_routes
 from core import __version__
 from core.settings import Settings
 
@@ -56,8 +58,8 @@ def create_app(settings: Settings, services: Components) -> FastAPI:
 
     # Access is decided here, per router, so no route can be added without a requirement.
     app.include_router(health.router)  # open: load balancers and the sign-in page probe it
-    for router in (files.router, documents.router, search.router, ask.router,
-                   alignment.router, policy_routes.router, feedback.router, keys.me_router):
+    for router in (files.router, version_routes.router, documents.router, search.router, ask.router,
+                   coverage_routes.router, alignment.router, policy_routes.router, feedback.router, keys.me_router):
         app.include_router(router, dependencies=[RequireReader], responses=READER_ERRORS)
     app.include_router(keys.router, dependencies=[RequireAdmin], responses=WRITER_ERRORS)
     for router in (upload_routes.router, job_routes.router):  # POST/DELETE /documents, /jobs

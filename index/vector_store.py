@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 
 from core.errors import IndexUnavailableError, PolicyKBError
+from index.chroma_client import forget_embedded, fresh_collection, open_client
+from index.chroma_collections import Collections
+from index.chroma_errors import guarded
+
+__all__ = ["BATCH", "ChromaVectorStore", "Collections", "Metadata", "VectorHit",
+           "forget_embedded", "guarded", "open_client"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,114 +44,6 @@ class VectorHit:
     chunk_id: str
     similarity: float  # cosine similarity, 1.0 = identical direction
     metadata: dict[str, Any]
-
-
-def open_client(chroma_dir: Path, url: str | None, token: str | None,
-                timeout_s: float = 30.0) -> Any:
-    """A chromadb client: an HttpClient for ``url`` (the token sent as a Bearer header on
-    every request, each request bounded by ``timeout_s``), else the embedded PersistentClient
-    on ``chroma_dir``.
-
-    chromadb's HTTP client waits forever (``httpx.Client(timeout=None)``): a server that
-    accepts connections but never answers would hold every API worker. So the server is
-    probed first with a bounded request, and the client's session gets the same bound."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if url:
-        parsed = urlparse(url)
-        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
-            raise IndexUnavailableError(
-                f"POLICYKB_CHROMA_URL={url!r} is not an http:// or https:// URL")
-        headers = {"Authorization": f"Bearer {token}"} if token else None
-        _probe(url, headers, timeout_s)
-        # The whole URL as host keeps a path prefix (a server behind a proxy at /chroma).
-        client = chromadb.HttpClient(
-            host=url.rstrip("/"),
-            port=parsed.port or (443 if parsed.scheme == "https" else 80),
-            ssl=parsed.scheme == "https",
-            headers=headers,
-            settings=chroma_settings,
-        )
-        _bound(client, timeout_s)
-        return client
-    chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(chroma_dir), settings=chroma_settings)
-
-
-def _probe(url: str, headers: dict[str, str] | None, timeout_s: float) -> None:
-    """One bounded heartbeat before chromadb's unbounded client makes its first request."""
-    import httpx
-
-    try:
-        httpx.get(f"{url.rstrip('/')}/api/v2/heartbeat", headers=headers, timeout=timeout_s)
-    except httpx.TimeoutException as exc:
-        raise IndexUnavailableError(
-            f"the vector store at {url} did not answer within {timeout_s:g} s "
-            "(POLICYKB_CHROMA_TIMEOUT_S)") from exc
-    except httpx.HTTPError:
-        pass  # refused or reset: chromadb's own error below says it better
-
-
-def _bound(client: Any, timeout_s: float) -> None:
-    """Give chromadb's HTTP session a timeout (it has no setting for one)."""
-    import httpx
-
-    session = getattr(getattr(client, "_server", None), "_session", None)
-    if not isinstance(session, httpx.Client):
-        raise IndexUnavailableError("this chromadb version's HTTP client cannot be given a "
-                                    "timeout; PolicyKB needs one (see index/vector_store.py)")
-    session.timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0))
-
-
-def _unavailable(exc: Exception) -> bool:
-    """Failures of the store rather than bugs of ours: transport errors, chromadb's own
-    errors, and the bare ``Exception(response text)`` its HTTP client raises for a status it
-    does not know (a 401 from a gateway, a 502 from a proxy)."""
-    import httpx
-    from chromadb.errors import ChromaError
-
-    return isinstance(exc, (httpx.HTTPError, ChromaError, OSError)) or type(exc) is Exception
-
-
-@contextmanager
-def guarded(where: str, action: str) -> Iterator[None]:
-    """Report a store failure as ``IndexUnavailableError`` naming the store and the step."""
-    try:
-        yield
-    except PolicyKBError:
-        raise
-    except Exception as exc:
-        if not _unavailable(exc):
-            raise
-        hint = ""
-        if where.startswith("http"):
-            hint = " (POLICYKB_CHROMA_URL; is the server running, and POLICYKB_CHROMA_TOKEN right?)"
-        detail = str(exc).strip() or type(exc).__name__
-        raise IndexUnavailableError(
-            f"the vector store at {where}{hint} failed to {action}: {detail}") from exc
-
-
-def forget_embedded(chroma_dir: Path, *, stop: bool = False) -> None:
-    """Make the next embedded client on ``chroma_dir`` read the files as they are now.
-
-    chromadb shares one in-process "system" per folder, so a new PersistentClient alone would
-    hand back the same stale index; the folder's entry is dropped from that cache (chromadb
-    1.5 internals, pinned in pyproject). Without ``stop`` the old system lives on until the
-    last query running on it lets go; ``stop`` releases it at once (nothing may still use it).
-    """
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient._identifier_to_refcount.pop(str(chroma_dir), None)
-    system = SharedSystemClient._identifier_to_system.pop(str(chroma_dir), None)
-    if stop and system is not None:
-        system.stop()
-
-
-def _fresh_collection(chroma_dir: Path, name: str) -> Any:
-    forget_embedded(chroma_dir)
-    return open_client(chroma_dir, None, None).get_collection(name, embedding_function=None)
 
 
 class ChromaVectorStore:
@@ -216,7 +112,7 @@ class ChromaVectorStore:
             )
         if url:
             return cls(col, where)
-        return cls(col, where, reopen=lambda: _fresh_collection(chroma_dir, collection),
+        return cls(col, where, reopen=lambda: fresh_collection(chroma_dir, collection),
                    generation=generation, seen=seen)
 
     def add(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[Metadata]) -> None:
@@ -288,33 +184,3 @@ class ChromaVectorStore:
             VectorHit(chunk_id=i, similarity=1.0 - float(d), metadata=dict(m or {}))
             for i, d, m in zip(ids, distances, metadatas, strict=True)
         ]
-
-
-class Collections:
-    """Whole collections of one chromadb (embedded or server): what a restore needs to fill a
-    new collection beside the live one and swap it in by name, without raw client calls."""
-
-    def __init__(self, chroma_dir: Path, url: str | None = None, token: str | None = None,
-                 timeout_s: float = 30.0) -> None:
-        self.where = url or str(chroma_dir)
-        with guarded(self.where, "connect"):
-            self._client = open_client(chroma_dir, url, token, timeout_s)
-
-    def names(self) -> set[str]:
-        with guarded(self.where, "list the collections"):
-            return {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
-
-    def count(self, name: str) -> int:
-        """Vectors in collection ``name``; 0 when there is no such collection."""
-        if name not in self.names():
-            return 0
-        with guarded(self.where, f"count the vectors of {name!r}"):
-            return int(self._client.get_collection(name).count())
-
-    def rename(self, old: str, new: str) -> None:
-        with guarded(self.where, f"rename collection {old!r} to {new!r}"):
-            self._client.get_collection(old).modify(name=new)
-
-    def drop(self, name: str) -> None:
-        with guarded(self.where, f"drop collection {name!r}"):
-            self._client.delete_collection(name)

@@ -5,12 +5,8 @@ Components are built lazily: listing documents should not pay eight seconds to l
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -18,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 from core.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from alignment.aligner import Aligner
     from alignment.registry import RegistryCache
     from answers.extractive import ExtractiveAnswerer
@@ -129,19 +123,9 @@ class Services:
     @cached_property
     def loader(self) -> LoaderTable:
         """The file loaders by format (PDF with OCR when enabled); no model needed."""
-        from ingest.loaders.dispatch import default_loaders
-        from ingest.loaders.ocr import TesseractOcr
-        from ingest.loaders.pdf import PdfLoader
+        from policykb.ingest_wiring import build_loader
 
-        s = self.settings
-        ocr = None
-        if s.ocr_enabled:
-            ocr = TesseractOcr(
-                s.layout.ocr_cache, languages=s.ocr_languages, dpi=s.ocr_dpi,
-                timeout_s=s.ocr_timeout_s, workers=s.ocr_workers or None,
-            )
-        pdf = PdfLoader(ocr=ocr, max_pages=s.max_pdf_pages, max_bytes=s.max_file_mb * 2**20)
-        return default_loaders(pdf.load, max_file_mb=s.max_file_mb)
+        return build_loader(self.settings)
 
     @cached_property
     def analyzer(self) -> Analyzer:
@@ -153,17 +137,9 @@ class Services:
 
     @cached_property
     def readers(self) -> DocumentReaders:
-        from ingest.language import detect_language
-        from ingest.metadata import infer_metadata, load_manifest, load_sidecar
-        from ingest.records import DocumentReaders
+        from policykb.ingest_wiring import build_readers
 
-        return DocumentReaders(
-            load_manifest=load_manifest,
-            load_sidecar=load_sidecar,
-            infer_metadata=infer_metadata,
-            detect_language=lambda text: str(detect_language(text)),
-            search_key=self.analyzer.to_key,
-        )
+        return build_readers(self.analyzer)
 
     @cached_property
     def ingest_embedder(self) -> LazyEmbedder | SentenceTransformerEmbedder:
@@ -179,54 +155,23 @@ class Services:
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        from ingest.chunking import CHUNKING_VERSION, StructureAwareChunker
-        from ingest.metadata import METADATA_VERSION
-        from ingest.pipeline import Ingestor
+        from policykb.ingest_wiring import build_ingestor
 
-        s = self.settings
-        embedder = self.ingest_embedder
-        chunker = StructureAwareChunker(
-            embedder.count_tokens,
-            max_tokens=min(s.chunk_tokens, embedder.max_tokens - 16),
-            max_chars=s.chunk_max_chars,
-            overlap_sentences=s.chunk_overlap_sentences,
-        )
-        fingerprint = (f"{s.chunk_tokens}|{s.chunk_max_chars}|{s.chunk_overlap_sentences}|"
-                       f"{s.ocr_enabled}|analyzer{self.analyzer.version}|metadata{METADATA_VERSION}"
-                       f"|chunking{CHUNKING_VERSION}")
-        return Ingestor(
-            loader=self.loader,
-            readers=self.readers,
-            chunker=chunker,
-            embedder=embedder,
-            writer=self.index_writer,
-            fingerprint=fingerprint,
-            batch_chunks=max(s.embed_batch_size * 2, 64),
-        )
+        return build_ingestor(self.settings, analyzer=self.analyzer, loader=self.loader,
+                              readers=self.readers, embedder=self.ingest_embedder,
+                              writer=self.index_writer)
 
     @cached_property
     def sparse(self) -> SparseIndexHolder:
-        from core.dates import date_key
-        from index.sparse import SparseIndexHolder, SparseRow
+        from policykb.search_wiring import build_sparse
 
-        def rows() -> Iterator[SparseRow]:
-            for chunk_id, terms, doc_id, lang, doc_lang, doc_type, body, date, country in (
-                    self.catalog.sparse_rows()):
-                yield SparseRow(chunk_id, terms, doc_id, lang, doc_lang, doc_type, body,
-                                date_key(date), str(country or ""))
-
-        return SparseIndexHolder(self.settings.layout.sparse, self.catalog.generation, rows)
+        return build_sparse(self.settings, self.catalog)
 
     @cached_property
     def glossary(self) -> Glossary | None:
-        from index.glossary import Glossary
-        from ingest.khmer.normalize import search_key
+        from policykb.search_wiring import build_glossary
 
-        path = self.settings.glossary_path
-        if not path.exists():
-            logger.warning("no glossary at %s: Khmer and English queries will not meet", path)
-            return None
-        return Glossary.load(path, key=search_key)
+        return build_glossary(self.settings)
 
     @cached_property
     def lexicon(self) -> LexiconStore:
@@ -297,61 +242,26 @@ class Services:
 
     @cached_property
     def sentence_vectors(self) -> Callable[[list[str]], Any]:
-        """Evidence-sentence vectors kept beside the index (``index/sentence_vectors.py``):
-        /ask looks them up instead of embedding per request. A data dir that cannot hold
-        the file (read-only) embeds per request as before."""
-        from index.sentence_vectors import SentenceVectors
+        """Evidence-sentence vectors kept beside the index (``policykb/sentence_warmup.py``)."""
+        from policykb.sentence_warmup import build_sentence_vectors
 
-        embedder = self.embedder
-
-        def embed(texts: list[str]) -> Any:
-            return embedder.embed_batch(texts, kind="passage")
-
-        try:
-            return SentenceVectors(self.settings.layout.index / "sentence_vectors.sqlite3",
-                                   embed, f"{embedder_name(self.settings)}|{embedder.dimension}")
-        except (OSError, sqlite3.Error) as exc:
-            logger.warning("sentence vectors are not kept (%s): /ask embeds per request", exc)
-            return embed
+        return build_sentence_vectors(self.settings, self.embedder, embedder_name(self.settings))
 
     def warm_sentence_vectors(self, stop: threading.Event | None = None,
                               with_terms: bool = False) -> int:
-        """Embed every evidence sentence of the index not stored yet (a no-op when this
-        generation was warmed; the model is called directly, not through the request queue)
-        and, ``with_terms``, analyse every passage for this process's answers."""
-        from index.evidence import embedding_texts, prepare
-        from index.sentence_vectors import SentenceVectors
-        from ingest.sentences import split_sentences
+        """Embed the evidence sentences not stored yet and, ``with_terms``, analyse every
+        passage (``policykb.sentence_warmup.warm_sentence_vectors``)."""
+        from policykb.sentence_warmup import warm_sentence_vectors
 
         vectors = self.sentence_vectors
-        embedded = 0
-        generation = self.catalog.generation()
-        if isinstance(vectors, SentenceVectors) and vectors.warmed_generation() != generation:
-            passages = ((c.text, c.heading) for c in self.catalog.iter_chunks())
-            texts = embedding_texts(passages, split_sentences, frozenset(self.embedder.languages))
-            model = self.model
-            embedded = vectors.warm(texts, generation, stop=stop,
-                                    embed=lambda batch: model.embed_batch(batch, kind="passage"))
-        if with_terms:  # this process's analysis of every passage (index.evidence.prepare)
-            prepare(((c.text, c.heading) for c in self.catalog.iter_chunks()), split_sentences,
-                    self.analyzer)
-        return embedded
+        return warm_sentence_vectors(vectors, self.catalog, self.embedder, lambda: self.model,
+                                     self.analyzer, stop=stop, with_terms=with_terms)
 
     def warm_sentence_vectors_in_background(self, delay_s: float = 5.0) -> threading.Thread:
-        """:meth:`warm_sentence_vectors` in a daemon thread at the lowest CPU priority, after
-        ``delay_s`` (the server's own warm-up goes first); a failure is logged, not raised."""
-        def run() -> None:
-            with contextlib.suppress(OSError, AttributeError):
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread
-            time.sleep(delay_s)
-            try:
-                self.warm_sentence_vectors(with_terms=True)
-            except Exception:
-                logger.exception("warming sentence vectors failed; /ask embeds lazily")
+        """:meth:`warm_sentence_vectors` in a low-priority daemon thread after ``delay_s``."""
+        from policykb.sentence_warmup import warm_in_background
 
-        thread = threading.Thread(target=run, name="policykb-sentence-vectors", daemon=True)
-        thread.start()
-        return thread
+        return warm_in_background(lambda: self.warm_sentence_vectors(with_terms=True), delay_s)
 
     @cached_property
     def generator(self) -> GenerativeAnswerer | None:
@@ -379,22 +289,11 @@ class Services:
 
     @cached_property
     def aligner(self) -> Aligner:
-        from alignment.aligner import Aligner
-        from alignment.precompute import TextVectors
-        from alignment.synonyms import Synonyms
-        from ingest.sentences import split_sentences
+        from policykb.alignment_wiring import build_aligner
 
-        embedder = self.embedder
-
-        def embed(texts: list[str]) -> Any:
-            return embedder.embed_batch(texts, kind="passage")
-
-        vectors = TextVectors(embed, self.settings.cache_dir / "alignment",
-                              model=self.settings.embedder_name)
-        return Aligner(self.searcher, self.sparse.current, embed, split_sentences,
-                       self.catalog, self.store,
-                       synonyms=Synonyms(self.glossary, analyze=self.analyzer.analyze),
-                       vectors=vectors)
+        return build_aligner(self.settings, embedder=self.embedder, searcher=self.searcher,
+                             sparse=self.sparse.current, catalog=self.catalog, store=self.store,
+                             glossary=self.glossary, analyzer=self.analyzer)
 
     def index_changed(self) -> None:
         """After documents changed: move the generation on and rebuild the sparse index now,

@@ -25,11 +25,12 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
-
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from core.errors import DocumentParseError
+from ingest.loaders.ocr_tools import pdfium_render_possible, render_with_pdfium, run_tool
+from ingest.loaders.page_fingerprint import page_fingerprint, page_has_images
+
+__all__ = ["TESSERACT_PSM", "TesseractOcr", "page_fingerprint", "page_has_images"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,89 +38,6 @@ logger = logging.getLogger(__name__)
 #: mode 3 drops many of them on Khmer legal documents.
 TESSERACT_PSM = 4
 _CACHE_VERSION = "1"
-#: Page-dictionary entries that change what a page looks like (others, e.g. /Parent, do not).
-_PAGE_KEYS = ("/Contents", "/Resources", "/MediaBox", "/CropBox", "/Rotate", "/UserUnit", "/Annots")
-_SKIP_KEYS = {"/Parent", "/P", "/StructParents", "/StructParent", "/Metadata", "/PieceInfo"}
-_MAX_DEPTH = 16
-
-
-def page_fingerprint(page: DictionaryObject) -> str:
-    """sha256 over everything that determines a page's pixels, independent of the file.
-
-    Hashes the raw (still-encoded) bytes of the content streams and of every resource they can
-    reach (images, fonts, form XObjects) plus the page boxes and rotation. Object numbers are
-    not hashed, so an identical page in another file gets the same key and shares the OCR
-    cache; the content stream alone is not enough, because every scanned page has the same
-    one ("q 612 0 0 792 0 0 cm /Im0 Do Q") and only the image data differs.
-    """
-    h = hashlib.sha256()
-    seen: dict[tuple[int, int], int] = {}
-    for key in _PAGE_KEYS:
-        value = page.get(key)
-        if value is None and key in ("/Resources", "/MediaBox", "/CropBox", "/Rotate"):
-            value = _inherited(page, key)
-        h.update(key.encode())
-        _hash_obj(h, value, 0, seen)
-    return h.hexdigest()
-
-
-def _inherited(page: DictionaryObject, key: str) -> Any:
-    node, hops = page.get("/Parent"), 0
-    while node is not None and hops < _MAX_DEPTH:
-        node = node.get_object()
-        if key in node:
-            return node[key]
-        node, hops = node.get("/Parent"), hops + 1
-    return None
-
-
-def _hash_obj(h: Any, obj: Any, depth: int, seen: dict[tuple[int, int], int]) -> None:
-    if depth > _MAX_DEPTH:
-        h.update(b"<deep>")
-        return
-    if isinstance(obj, IndirectObject):
-        ref = (obj.idnum, obj.generation)
-        if ref in seen:  # shared or cyclic object: hash its first-visit ordinal, not its number
-            h.update(b"<ref%d>" % seen[ref])
-            return
-        seen[ref] = len(seen)
-        obj = obj.get_object()
-    if isinstance(obj, StreamObject):
-        h.update(b"<stream>")
-        _hash_dict(h, obj, depth, seen)
-        h.update(obj._data if isinstance(obj._data, bytes) else bytes(obj._data))
-    elif isinstance(obj, DictionaryObject):
-        _hash_dict(h, obj, depth, seen)
-    elif isinstance(obj, ArrayObject):
-        h.update(b"[")
-        for item in obj:
-            _hash_obj(h, item, depth + 1, seen)
-        h.update(b"]")
-    else:
-        h.update(repr(obj).encode("utf-8", "replace") + b";")
-
-
-def _hash_dict(h: Any, obj: DictionaryObject, depth: int, seen: dict[tuple[int, int], int]) -> None:
-    h.update(b"{")
-    for key in sorted(obj.keys()):
-        if key in _SKIP_KEYS:
-            continue
-        h.update(key.encode("utf-8", "replace"))
-        _hash_obj(h, obj.raw_get(key), depth + 1, seen)
-    h.update(b"}")
-
-
-def page_has_images(page: DictionaryObject) -> bool:
-    """True when the page's own resources contain an image XObject (scans, photos)."""
-    try:
-        resources: Any = page.get("/Resources") or _inherited(page, "/Resources")
-        xobjects = resources.get_object().get("/XObject") if resources else None
-        if not xobjects:
-            return False
-        xobjects = xobjects.get_object()
-        return any(xobjects[name].get_object().get("/Subtype") == "/Image" for name in xobjects)
-    except Exception:  # damaged resources: treat as no images
-        return False
 
 
 class TesseractOcr:
@@ -156,7 +74,7 @@ class TesseractOcr:
         if exe is None:
             logger.info("OCR disabled: tesseract is not installed")
             return False
-        if shutil.which("pdftoppm") is None and not _pdfium_render_possible():
+        if shutil.which("pdftoppm") is None and not pdfium_render_possible():
             logger.info("OCR disabled: neither pdftoppm nor pypdfium2+Pillow can render pages")
             return False
         try:
@@ -271,12 +189,12 @@ class TesseractOcr:
         if shutil.which("pdftoppm"):
             cmd = ["pdftoppm", "-r", str(self.dpi), "-f", str(page_number), "-l", str(page_number),
                    "-png", str(pdf_path.absolute()), str(workdir / "page")]
-            _run(cmd, pdf_path, f"{where}: rendering for OCR", self.timeout_s)
+            run_tool(cmd, pdf_path, f"{where}: rendering for OCR", self.timeout_s)
             images = sorted(workdir.glob("page*.png"))
             if not images:
                 raise DocumentParseError(pdf_path, f"{where}: pdftoppm produced no image")
             return images[0]
-        return _render_with_pdfium(pdf_path, page_number, self.dpi, workdir)
+        return render_with_pdfium(pdf_path, page_number, self.dpi, workdir)
 
     def _tesseract(self, pdf_path: Path, page_number: int, image: Path) -> str:
         cmd = ["tesseract", str(image), "-", "-l", self.languages, "--psm", str(TESSERACT_PSM),
@@ -284,49 +202,5 @@ class TesseractOcr:
         # tesseract's OpenMP threads make it ~3.5x *slower* on a page (measured: 12.4 s vs 3.5 s
         # on 2 cores, identical text); one thread per process unless the user says otherwise.
         env = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
-        out = _run(cmd, pdf_path, f"page {page_number}: OCR", self.timeout_s, env)
+        out = run_tool(cmd, pdf_path, f"page {page_number}: OCR", self.timeout_s, env)
         return out.replace("\f", "").rstrip() + "\n" if out.strip() else ""
-
-
-def _run(
-    cmd: list[str], pdf_path: Path, what: str, timeout_s: int, env: dict[str, str] | None = None
-) -> str:
-    """Run a tool with a timeout, turning every failure into a DocumentParseError."""
-    try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False, env=env)
-    except subprocess.TimeoutExpired as exc:
-        raise DocumentParseError(pdf_path, f"{what} timed out after {timeout_s} s") from exc
-    except OSError as exc:
-        raise DocumentParseError(pdf_path, f"{what} could not start {cmd[0]}: {exc}") from exc
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise DocumentParseError(
-            pdf_path, f"{what} failed ({cmd[0]} exit {proc.returncode}): {' | '.join(err)}"
-        )
-    return proc.stdout.decode("utf-8", "replace")
-
-
-def _pdfium_render_possible() -> bool:
-    try:
-        import PIL  # noqa: F401
-        import pypdfium2  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _render_with_pdfium(pdf_path: Path, page_number: int, dpi: int, workdir: Path) -> Path:
-    """Fallback renderer for machines without poppler (needs Pillow)."""
-    import pypdfium2
-
-    target = workdir / "page.png"
-    try:
-        pdf = pypdfium2.PdfDocument(str(pdf_path))
-        try:
-            bitmap = pdf[page_number - 1].render(scale=dpi / 72, grayscale=True)
-            bitmap.to_pil().save(target, dpi=(dpi, dpi))
-        finally:
-            pdf.close()
-    except Exception as exc:  # pdfium raises its own error types; report them uniformly
-        raise DocumentParseError(pdf_path, f"page {page_number}: rendering failed: {exc}") from exc
-    return target

@@ -13,12 +13,11 @@ from itertools import islice
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from api.audit import AuditLog, query_hash
 from api.audit_middleware import ACTIONS
 from core.errors import PolicyKBError
-from policykb.cli.common import console, print_json, printable, settings, table_cells
+from policykb.cli.common import console, print_json, print_table, printable, settings
 
 _RELATIVE = re.compile(r"(\d+)\s*([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -95,18 +94,11 @@ def audit(
         console.print(f"no matching audit records in {printable(where)}", highlight=False)
         return
     header = ("time", "key", "role", "action", "status", "docs", "query sha256", "target")
-    rows = [tuple(printable(str(cell)) for cell in (
+    rows = [tuple(str(cell) for cell in (
         r.get("time", ""), r.get("key_id", ""), r.get("role") or "", r.get("action", ""),
         r.get("status", ""), _docs(r), str(r.get("query_sha256", ""))[:12],
         r.get("target", ""))) for r in found]
-    if not console.is_terminal:  # pipes and scripts get plain tab-separated lines
-        for row in [header, *rows]:
-            typer.echo("\t".join(row))
-        return
-    table = Table(*header)
-    for row in rows:
-        table.add_row(*table_cells(row))
-    console.print(table)
+    print_table(header, rows)
 
 
 def _docs(record: dict[str, Any]) -> str:

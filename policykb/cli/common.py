@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 from typer.core import TyperGroup
 
 from core.errors import PolicyKBError
@@ -110,6 +111,20 @@ def safe(text: str) -> str:
 def table_cells(row: tuple[str, ...]) -> list[str]:
     """A row's cells for a rich table (see :func:`safe`)."""
     return [safe(cell) for cell in row]
+
+
+def print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Rows under ``header``: a rich table on a terminal, plain tab-separated lines for pipes
+    and scripts. Cells are printed escaped (see :func:`printable`), whoever wrote them."""
+    cells = [tuple(map(printable, row)) for row in rows]
+    if not console.is_terminal:
+        for row in [header, *cells]:
+            typer.echo("\t".join(row))
+        return
+    table = Table(*header)
+    for row in cells:
+        table.add_row(*table_cells(row))
+    console.print(table)
 
 
 def print_json(value: Any, **options: Any) -> None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from core.errors import PolicyKBError
-from policykb.cli.common import console, index_services, print_json, printable, table_cells
+from policykb.cli.common import console, index_services, print_json, print_table
 
 
 def documents(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
@@ -21,17 +20,10 @@ def documents(json_out: Annotated[bool, typer.Option("--json")] = False) -> None
     if json_out:
         print_json([d.to_dict() for d in docs], default=str)
         return
-    rows = [tuple(map(printable, (d.doc_id, d.title[:60], d.doc_type, d.language, d.date or "",
+    rows = [tuple(map(str, (d.doc_id, d.title[:60], d.doc_type, d.language, d.date or "",
                                   str(d.n_pages), str(d.n_chunks)))) for d in docs]
     header = ("doc_id", "title", "type", "lang", "date", "pages", "chunks")
-    if not console.is_terminal:  # pipes and scripts get plain tab-separated lines
-        for row in [header, *rows]:
-            typer.echo("\t".join(row))
-        return
-    table = Table(*header)
-    for row in rows:
-        table.add_row(*table_cells(row))
-    console.print(table)
+    print_table(header, rows)
 
 
 def delete(doc_ids: Annotated[list[str], typer.Argument(help="Document ids to remove.")]) -> None:

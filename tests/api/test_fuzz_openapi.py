@@ -99,6 +99,8 @@ SEMANTIC_REFUSALS = {
 # /documents/x/file (document "x/file"): an OPTIONS there truthfully allows GET and DELETE,
 # and a DELETE there is not a 405, which a schema of one-segment path parameters cannot say.
 OVERLAPPING_PATHS = {"GET /documents/{doc_id}/file", "GET /documents/{doc_id}/pages/{page}"}
+OVERLAPPING_PATHS |= {"GET /documents/{doc_id}/versions", "GET /documents/{doc_id}/versions/diff",
+                      "GET /documents/{doc_id}/versions/{version}/pages/{page}"}
 
 
 @schema.parametrize()
@@ -173,6 +175,11 @@ def test_known_good_requests(fuzz_server, session_http):
     call("GET", "/documents/{doc_id}/pages/{page}", 200,
          path_parameters={"doc_id": doc, "page": 1})
     call("GET", "/documents/{doc_id}/file", 200, path_parameters={"doc_id": doc})
+    call("GET", "/documents/{doc_id}/versions", 200, path_parameters={"doc_id": doc})
+    call("GET", "/documents/{doc_id}/versions/{version}/pages/{page}", 200,
+         path_parameters={"doc_id": doc, "version": 1, "page": 1})
+    call("GET", "/documents/{doc_id}/versions/diff", 200, path_parameters={"doc_id": doc},
+         query={"from": 1, "to": 1})  # the sample corpus has one version of each document
     call("POST", "/search", 200, body={"query": "cybersecurity training", "k": 5})
     call("POST", "/related", 200, body={"doc_id": doc, "page": 1, "k": 5})
     call("POST", "/ask", 200, body={"question": "How will civil servants be trained?"})
@@ -181,8 +188,11 @@ def test_known_good_requests(fuzz_server, session_http):
     call("POST", "/alignment/stream", 200, body={"text": PLAN})
     call("GET", "/alignment/results/{result_id}", 200,
          path_parameters={"result_id": aligned["result_id"]})
+    call("GET", "/alignment/coverage", 200, query={"doc_ids": "digital_government_plan_km.txt",
+                                                   "format": "json"})
     call("POST", "/feedback", 201, body={"question": "q?", "answer": "a.", "rating": "up"})
-    created = call("POST", "/keys", 201, body={"role": "reader", "name": "known good"}).json()
+    created = call("POST", "/keys", 201, body={"role": "reader", "name": "known good",
+                                               "collections": ["cabinet"]}).json()
     call("DELETE", "/keys/{key_id}", 200, path_parameters={"key_id": created["key_id"]})
     form, content_type = encode_multipart_formdata([
         ("file", ("provincial_cyber_plan.md", PLAN.encode(), "text/markdown")),
