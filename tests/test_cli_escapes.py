@@ -51,8 +51,8 @@ def test_key_names_are_escaped_in_keys_list(tmp_path: Path, terminal: bool) -> N
     listed = policykb("keys", "list", data_dir=data, terminal=terminal)
     assert listed.returncode == 0, listed.stderr
     assert_escaped(listed.stdout)
-    if not terminal:  # one header and one row, five tab-separated columns each
-        assert [len(line.split("\t")) for line in listed.stdout.splitlines()] == [5, 5]
+    if not terminal:  # one header and one row, six tab-separated columns each
+        assert [len(line.split("\t")) for line in listed.stdout.splitlines()] == [6, 6]
     rows = json.loads(policykb("keys", "list", "--json", data_dir=data).stdout)
     assert rows[0]["name"] == EVIL  # JSON keeps the name exactly (escaped by JSON itself)
 

@@ -57,7 +57,11 @@ def test_a_failed_reupload_keeps_the_original_stored_and_indexed(keys, upload_se
         assert services.catalog.get_document("report.pdf").n_chunks == chunks
     leftovers = {p.relative_to(upload_settings.uploads_dir).as_posix()
                  for p in upload_settings.uploads_dir.rglob("*") if p.is_file()}
-    assert leftovers == {"report.pdf"}  # nothing staged or set aside is left behind
+    # nothing staged or set aside is left behind: the original and its sidecar (every upload
+    # names its collection there, so a job re-queued at startup knows where it goes)
+    assert leftovers == {"report.pdf", "report.pdf.meta.yaml"}
+    sidecar = (upload_settings.uploads_dir / "report.pdf.meta.yaml").read_text(encoding="utf-8")
+    assert "collection: public" in sidecar
 
 
 def test_racing_uploads_of_one_name_each_report_their_own_bytes(keys, upload_settings, live_server):  # noqa: F811
