@@ -173,8 +173,21 @@ def test_align_khmer_plan_file_pins_each_mechanism(
     assert case.file is not None
     report = json.loads(cli("align", str(case.file), "--format", "json").stdout)
     assert report["document"] == str(case.file)
+    first_line = case.file.read_text(encoding="utf-8").splitlines()[0]
+    assert report["title"] == first_line.removeprefix("# ")  # the plan's name heads the report
     _assert_expected(case, report["mechanisms"], "json")
     assert report["mechanisms"][-1]["gap"]  # the fish market: nothing supports it
+
+
+def test_align_an_indexed_file_aligns_the_indexed_document(
+        cli: Invoke, sample_services: Any) -> None:
+    record = sample_services.catalog.get_document(MEETING)
+    path = Path(record.root) / record.source
+    by_path = json.loads(cli("align", str(path), "--format", "json").stdout)
+    by_id = json.loads(cli("align", MEETING, "--format", "json").stdout)
+    assert by_path["document"] == MEETING  # read as the index read the HTML, not as raw text
+    assert by_path["title"] == record.title and record.title != MEETING
+    assert by_path["mechanisms"] == by_id["mechanisms"]
 
 
 # -- related ------------------------------------------------------------------------------

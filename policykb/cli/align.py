@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 
 from core.errors import PolicyKBError
+from index.catalog import Catalog
 from policykb.cli.common import console, index_services, print_json
 from policykb.cli.options import ReportFormat
 
@@ -62,6 +63,25 @@ def policies(
         console.print(tree)
 
 
+def indexed_id(catalog: Catalog, path: Path) -> str | None:
+    """The id of the document the index read from this file, if it did: aligning it by id
+    reads its pages as extracted (a PDF or HTML file is not plain text) and heads the report
+    with the plan's title, not a path on someone's disk."""
+    wanted = path.resolve()
+    for doc in catalog.documents():
+        if doc.doc_id == doc.source and (Path(doc.root) / doc.source).resolve() == wanted:
+            return doc.doc_id
+    return None
+
+
+def heading_title(text: str) -> str | None:
+    """A Markdown file's title: its first ``# `` heading, when the file opens with one."""
+    for line in text.splitlines()[:5]:
+        if line.startswith("# ") and line[2:].strip():
+            return line[2:].strip()[:200]
+    return None
+
+
 def align(
     target: Annotated[str, typer.Argument(help="An ingested document id, or a text/Markdown file.")],
     format: Annotated[ReportFormat, typer.Option(
@@ -75,13 +95,17 @@ def align(
 
     services = index_services()
     try:
-        if services.catalog.get_document(target) is not None:
+        doc_id = target if services.catalog.get_document(target) is not None else (
+            indexed_id(services.catalog, Path(target)) if Path(target).is_file() else None)
+        if doc_id is not None:  # read as the index read it (a PDF or HTML file too)
             report = align_document(services.catalog, services.aligner, services.registry,
-                                    doc_id=target)
+                                    doc_id=doc_id)
         elif Path(target).is_file():
+            text = Path(target).read_text(encoding="utf-8")
             report = align_document(services.catalog, services.aligner, services.registry,
-                                    text=Path(target).read_text(encoding="utf-8"))
+                                    text=text)
             report.document = target
+            report.title = heading_title(text)
         else:
             raise PolicyKBError(f"{target!r} is neither an indexed document id nor a readable file")
     except (ValueError, UnicodeDecodeError) as exc:
