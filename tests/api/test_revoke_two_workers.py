@@ -5,6 +5,7 @@ process answered each request (each on its own connection)."""
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -15,18 +16,22 @@ from tests.support.crash_helpers import policykb_serve, request_on_new_connectio
 pytestmark = pytest.mark.slow  # two workers, each loading the model
 
 
-def answers_by_worker(port: int, server_pid: int, secret: str, *, rounds: int = 60,
+def answers_by_worker(port: int, server_pid: int, secret: str, *, within_s: float = 90.0,
                       each: int = 3) -> dict[int, list[int]]:
     """GET /auth/me with ``secret`` on new connections until both workers answered ``each``
-    times; the statuses each worker gave."""
+    times; the statuses each worker gave. The server answers as soon as one worker is up; on
+    a loaded machine the second may still be importing for many seconds, and until it
+    listens the kernel hands every connection to the first: wait for it, with a bound."""
     seen: dict[int, list[int]] = {}
-    for _ in range(rounds):
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
         worker, response, _ = request_on_new_connection(
             port, server_pid, "GET", "/auth/me", {"Authorization": f"Bearer {secret}"})
         seen.setdefault(worker, []).append(response.status)
         if len(seen) == 2 and min(len(s) for s in seen.values()) >= each:
             return seen
-    raise AssertionError(f"the two workers did not both answer in {rounds} requests: "
+        time.sleep(0.05)
+    raise AssertionError(f"the two workers did not both answer within {within_s} s: "
                          f"{ {w: len(s) for w, s in seen.items()} }")
 
 
@@ -57,7 +62,7 @@ def test_a_key_revoked_through_one_worker_is_refused_by_both(tmp_path: Path) -> 
         assert all(set(statuses) == {401} for statuses in after.values()), after
         # the admin key still passes everywhere: the workers refuse the key, not everyone
         admins: Counter[int] = Counter()
-        while len(admins) < 2 and admins.total() < 60:
+        while len(admins) < 2 and admins.total() < 600:
             worker, response, _ = request_on_new_connection(port, proc.pid, "GET", "/auth/me",
                                                             admin)
             assert response.status == 200
