@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.alignment.plan_fixture import POLICY, POLICY_ID, POLICY_SIDECAR, REVIEWED
+from tests.alignment.plan_fixture import POLICY, POLICY_ID, POLICY_SIDECAR, ingest_into
 
 SERVICES_ID = "plans/district_services_plan.md"
 SECURITY_ID = "plans/provincial_security_plan.md"
@@ -74,23 +74,13 @@ def write_plans(corpus: Path) -> None:
 
 def ingest_coverage_fixture(root: Path, model: Any) -> Any:
     """Services over ``root/data`` with the policy and the four plans ingested for real."""
-    from core.settings import Settings
-    from policykb.services import Services
-
     corpus = root / "corpus"
     path = corpus / POLICY_ID
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(POLICY, encoding="utf-8")
     (corpus / (POLICY_ID + ".meta.yaml")).write_text(POLICY_SIDECAR, encoding="utf-8")
     write_plans(corpus)
-    reviewed = root / "policies.yaml"
-    reviewed.write_text(REVIEWED, encoding="utf-8")
-    settings = Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None,
-                        registry_path=reviewed)
-    services = Services(settings, model=model)
-    report = services.ingestor.ingest([corpus])
-    assert not report.failed, report.summary()["failed"]
-    return services
+    return ingest_into(root, corpus, model)
 
 
 def coverage_cache(services: Any) -> Any:

@@ -118,26 +118,35 @@ Key activities: short courses for every office.
 PLAN_PASTED = PLAN_DOCUMENT.replace("## ", "").replace("# ", "")
 
 
-def ingest_plan_fixture(root: Path, model: Any) -> Any:
-    """Services over ``root/data`` with the policy and the plan ingested for real (OCR off)
-    and ``REVIEWED`` as the registry file."""
+def fixture_services(root: Path, model: Any, **settings: Any) -> Any:
+    """Services over ``root/data`` (OCR off) with ``root/policies.yaml`` as the registry file:
+    the layout every alignment fixture writes; ``settings`` override the rest (limits)."""
     from core.settings import Settings
     from policykb.services import Services
 
+    return Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None,
+                             registry_path=root / "policies.yaml", **settings), model=model)
+
+
+def ingest_into(root: Path, corpus: Path, model: Any) -> Any:
+    """``REVIEWED`` written as the registry file, then ``corpus`` ingested for real."""
+    (root / "policies.yaml").write_text(REVIEWED, encoding="utf-8")
+    services = fixture_services(root, model)
+    report = services.ingestor.ingest([corpus])
+    assert not report.failed, report.summary()["failed"]
+    return services
+
+
+def ingest_plan_fixture(root: Path, model: Any) -> Any:
+    """Services over ``root/data`` with the policy and the plan ingested for real (OCR off)
+    and ``REVIEWED`` as the registry file."""
     corpus = root / "corpus"
     for doc_id, text in ((POLICY_ID, POLICY), (PLAN_ID, PLAN_DOCUMENT)):
         path = corpus / doc_id
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     (corpus / (POLICY_ID + ".meta.yaml")).write_text(POLICY_SIDECAR, encoding="utf-8")
-    reviewed = root / "policies.yaml"
-    reviewed.write_text(REVIEWED, encoding="utf-8")
-    settings = Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None,
-                        registry_path=reviewed)
-    services = Services(settings, model=model)
-    report = services.ingestor.ingest([corpus])
-    assert not report.failed, report.summary()["failed"]
-    return services
+    return ingest_into(root, corpus, model)
 
 
 def align(services: Any, **target: str) -> Any:

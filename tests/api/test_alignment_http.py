@@ -21,6 +21,7 @@ import pytest
 
 from api.app import create_app
 from api.keys import Role
+from tests.alignment.plan_fixture import fixture_services as _services
 from tests.support.registry_fixture import ingest_fixture_policy
 from tests.support.servers import serve
 
@@ -47,14 +48,6 @@ def fixture_root(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Pat
     services = ingest_fixture_policy(root, embedder)
     services.catalog.close()
     return root
-
-
-def _services(root: Path, embedder: Any, **settings: Any) -> Any:
-    from core.settings import Settings
-    from policykb.services import Services
-
-    return Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None,
-                             registry_path=root / "policies.yaml", **settings), model=embedder)
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from tests.alignment.coverage_fixture import (
     STRATEGY,
     ingest_coverage_fixture,
 )
+from tests.alignment.plan_fixture import fixture_services as _services
 from tests.support.servers import serve
 
 URL = "/alignment/coverage"
@@ -35,14 +36,6 @@ def fixture_root(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Pat
     root = tmp_path_factory.mktemp("coverage-http")
     ingest_coverage_fixture(root, embedder).catalog.close()
     return root
-
-
-def _services(root: Path, embedder: Any, **settings: Any) -> Any:
-    from core.settings import Settings
-    from policykb.services import Services
-
-    return Services(Settings(data_dir=root / "data", ocr_enabled=False, _env_file=None,
-                             registry_path=root / "policies.yaml", **settings), model=embedder)
 
 
 @pytest.fixture(scope="module")
