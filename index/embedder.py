@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -84,6 +85,18 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+_torch_threads: int | None = None
+
+
+def limit_torch_threads(threads: int) -> None:
+    """Run torch with ``threads`` intra-op threads, now if it is loaded, else when an
+    embedder loads it: a server that embeds in ONNX Runtime never imports torch for this."""
+    global _torch_threads
+    _torch_threads = threads
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model from a local folder, L2-normalised for cosine search."""
 
@@ -105,6 +118,8 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         from sentence_transformers import SentenceTransformer
 
+        if _torch_threads:
+            limit_torch_threads(_torch_threads)
         path = Path(model_path) if model_path else packaged_minilm_path()
         if not path.is_dir():
             raise FileNotFoundError(f"embedder model folder not found: {path}")

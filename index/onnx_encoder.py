@@ -25,7 +25,8 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["OnnxEncoder", "default_cache_dir", "model_fingerprint", "onnx_runtime_available"]
+__all__ = ["OnnxEncoder", "cached_graph", "default_cache_dir", "model_fingerprint",
+           "onnx_runtime_available"]
 
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _SKIPPED_FILES = {"README.md", ".gitattributes"}
@@ -53,9 +54,7 @@ def model_fingerprint(model_path: Path) -> str:
     and modification time: the cached graph is reused only for this very model. (Hashing
     the 90 MB of weights instead would add 0.2-0.5 s to every server start; a changed or
     reinstalled model has new sizes or times and simply gets a new export.)"""
-    import torch
-
-    digest = hashlib.sha256(f"{model_path.resolve()}\0torch {torch.__version__}\0".encode())
+    digest = hashlib.sha256(f"{model_path.resolve()}\0torch {_torch_version()}\0".encode())
     for file in sorted(p for p in model_path.rglob("*") if p.is_file()):
         if file.name in _SKIPPED_FILES:
             continue
@@ -63,6 +62,22 @@ def model_fingerprint(model_path: Path) -> str:
         digest.update(f"{file.relative_to(model_path)}\0{stat.st_size}\0{stat.st_mtime_ns}\0"
                       .encode())
     return digest.hexdigest()[:20]
+
+
+def _torch_version() -> str:
+    """The installed torch's version, read from its package metadata: a server finds its
+    cached graph without importing torch (equal to ``torch.__version__`` for pip wheels)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("torch")
+    except PackageNotFoundError:  # no torch: nothing could have exported, no file will match
+        return "absent"
+
+
+def cached_graph(model_path: Path, cache_dir: Path) -> Path:
+    """Where the exported graph of the model at ``model_path`` is (or will be) cached."""
+    return cache_dir / f"{model_path.name}-{model_fingerprint(model_path)}.onnx"
 
 
 class OnnxEncoder:
@@ -108,7 +123,7 @@ class OnnxEncoder:
     @staticmethod
     def _exported(st_model: Any, model_path: Path, cache_dir: Path) -> Path:
         """The cached graph of this model, exported first when missing."""
-        target = cache_dir / f"{model_path.name}-{model_fingerprint(model_path)}.onnx"
+        target = cached_graph(model_path, cache_dir)
         with _export_lock:
             if not target.exists():
                 cache_dir.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ingest.pipeline import Ingestor
     from ingest.records import DocumentReaders
     from ingest.writer import IndexWriter
+    from policykb.sentence_warmup import WarmupState
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +72,12 @@ class Services:
 
     @cached_property
     def model(self) -> SentenceTransformerEmbedder:
-        """The embedding model itself (loading it costs seconds: only what embeds asks)."""
-        from index.embedder import build_embedder
+        """The embedding model itself (loading it costs seconds: only what embeds asks): the
+        exported ONNX graph when there is one, so serving never imports torch
+        (``index/onnx_embedder.py``), else PyTorch (which exports the graph)."""
+        from index.onnx_embedder import build_serving_embedder
 
-        return build_embedder(self.settings)
+        return build_serving_embedder(self.settings)  # type: ignore[return-value]
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -257,11 +260,14 @@ class Services:
         return warm_sentence_vectors(vectors, self.catalog, self.embedder, lambda: self.model,
                                      self.analyzer, stop=stop, with_terms=with_terms)
 
-    def warm_sentence_vectors_in_background(self, delay_s: float = 5.0) -> threading.Thread:
-        """:meth:`warm_sentence_vectors` in a low-priority daemon thread after ``delay_s``."""
+    def warm_sentence_vectors_in_background(self, delay_s: float = 5.0,
+                                            state: WarmupState | None = None) -> threading.Thread:
+        """:meth:`warm_sentence_vectors` in a low-priority daemon thread after ``delay_s``;
+        ``state`` tells GET /health (and the benchmark) when it is done."""
         from policykb.sentence_warmup import warm_in_background
 
-        return warm_in_background(lambda: self.warm_sentence_vectors(with_terms=True), delay_s)
+        return warm_in_background(lambda: self.warm_sentence_vectors(with_terms=True), delay_s,
+                                  state)
 
     @cached_property
     def generator(self) -> GenerativeAnswerer | None:
