@@ -39,6 +39,15 @@ __all__ = ["MAX_HISTORY_ANSWER_CHARS", "MAX_PAGE", "NOT_BLANK", "AlternateOut", 
            "one_of_required"]
 
 
+class WarmStatus(BaseModel):
+    sentences: str = Field(..., description="pending, running, done or failed.")
+    embedded: int | None = Field(None, description="Sentences this warm-up embedded; null to a "
+                                 "caller who may not read every collection.")
+    seconds: float | None = Field(None, description="How long the warm-up ran (so far).")
+    done_after_s: float | None = Field(None, description="When it ended, in seconds after the "
+                                       "app was built.")
+
+
 class Health(BaseModel):
     status: str
     documents: int | None = Field(..., description="Documents the caller may read; null to an "
@@ -47,6 +56,9 @@ class Health(BaseModel):
     version: str
     generative: bool = Field(False, description="Whether POST /ask accepts mode=generative "
                              "(an OpenAI-compatible endpoint is configured).")
+    warm: WarmStatus | None = Field(None, description="The server's background warm-up of "
+                                    "evidence-sentence vectors (null when none runs); until it is "
+                                    "done /ask embeds the sentences it misses per request.")
 
 
 class DocumentSummary(BaseModel):

@@ -35,6 +35,34 @@ def stop_process_group(process: subprocess.Popen[Any], timeout_s: float = 30.0) 
         process.wait(timeout=timeout_s)
 
 
+TERMINAL = ("done", "failed")
+
+
+def wait_for_warm(url: str, started_at: float, timeout_s: float, *, poll_s: float = 0.5,
+                  agree: int = 1) -> dict[str, Any]:
+    """Poll ``GET /health`` until the server's background warm-up (its ``warm`` field) has
+    ended, at most ``timeout_s``; ``agree`` answers in a row must say so (with several
+    workers each has its own warm-up and a probe reaches any of them). Returns the last state,
+    ``after_start_s`` (from ``started_at``, a ``perf_counter`` value, to the first of those
+    answers) and ``timed_out``; a server without the field: ``sentences: "unknown"`` at once."""
+    deadline = time.monotonic() + timeout_s
+    seen, since, warm = 0, 0.0, None
+    while True:
+        try:
+            warm = httpx.get(f"{url}/health", timeout=10).json().get("warm")
+        except (httpx.HTTPError, ValueError):
+            warm = {"sentences": "unreachable"}
+        if warm is None:
+            return {"sentences": "unknown", "timed_out": False, "after_start_s": None}
+        seen = seen + 1 if warm.get("sentences") in TERMINAL else 0
+        since = time.perf_counter() if seen == 1 else since
+        if seen >= agree:
+            return {**warm, "timed_out": False, "after_start_s": round(since - started_at, 1)}
+        if time.monotonic() >= deadline:
+            return {**warm, "timed_out": True, "after_start_s": None, "bound_s": timeout_s}
+        time.sleep(poll_s)
+
+
 class ServerProcess:
     """`policykb serve` in a child process on a free loopback port."""
 
@@ -81,6 +109,12 @@ class ServerProcess:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+    def wait_warm(self, timeout_s: float, poll_s: float = 0.5) -> dict[str, Any]:
+        """:func:`wait_for_warm` on this server (every worker's answer must agree, 3 in a row
+        per worker)."""
+        return wait_for_warm(self.url, self.started_at, timeout_s, poll_s=poll_s,
+                             agree=3 * self.workers)
 
     def log_tail(self, chars: int = 2000) -> str:
         """The end of the server's stderr (once it has exited, when it goes to a pipe)."""

@@ -67,17 +67,60 @@ def warm_sentence_vectors(vectors: Callable[[list[str]], Any], catalog: Catalog,
     return embedded
 
 
-def warm_in_background(warm: Callable[[], object], delay_s: float) -> threading.Thread:
+class WarmupState:
+    """What the background warm-up of this process is doing, for ``GET /health``: a benchmark
+    or an operator waits for ``done`` before measuring steady state (until then /ask embeds
+    the sentences it misses per request, and the warm-up competes for the CPU)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._created = time.monotonic()
+        self._state = "pending"
+        self._started: float | None = None
+        self._finished: float | None = None
+        self._embedded: int | None = None
+
+    def running(self) -> None:
+        with self._lock:
+            self._state, self._started = "running", time.monotonic()
+
+    def finished(self, embedded: int | None, failed: bool = False) -> None:
+        with self._lock:
+            self._state, self._finished = ("failed" if failed else "done"), time.monotonic()
+            self._embedded = embedded
+
+    def snapshot(self) -> dict[str, Any]:
+        """``sentences`` (pending, running, done, failed), how many sentences this warm-up
+        embedded, how long it ran and when it ended, in seconds after the app was built."""
+        with self._lock:
+            now = time.monotonic()
+            seconds = None
+            if self._started is not None:
+                seconds = round((self._finished or now) - self._started, 2)
+            return {"sentences": self._state, "embedded": self._embedded, "seconds": seconds,
+                    "done_after_s": None if self._finished is None
+                    else round(self._finished - self._created, 2)}
+
+
+def warm_in_background(warm: Callable[[], object], delay_s: float,
+                       state: WarmupState | None = None) -> threading.Thread:
     """``warm()`` in a daemon thread at the lowest CPU priority, after ``delay_s`` (the
-    server's own warm-up goes first); a failure is logged, not raised."""
+    server's own warm-up goes first); a failure is logged, not raised. ``state`` follows it."""
     def run() -> None:
         with contextlib.suppress(OSError, AttributeError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread
         time.sleep(delay_s)
+        if state is not None:
+            state.running()
         try:
-            warm()
+            result = warm()
         except Exception:
             logger.exception("warming sentence vectors failed; /ask embeds lazily")
+            if state is not None:
+                state.finished(None, failed=True)
+            return
+        if state is not None:
+            state.finished(result if isinstance(result, int) else None)
 
     thread = threading.Thread(target=run, name="policykb-sentence-vectors", daemon=True)
     thread.start()

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from core.settings import Settings, get_settings
+from policykb.sentence_warmup import WarmupState
 from policykb.services import Services
 
 
@@ -27,12 +28,16 @@ def proxy_options(settings: Settings) -> dict[str, Any]:
 
 def create_app_for_server() -> FastAPI:
     """The app of one worker process, built from ``get_settings()``."""
-    import torch
+    from index.embedder import limit_torch_threads
 
     # Many small concurrent queries: one intra-op thread per worker beats two threads
     # fighting over two cores (measured: same single-query latency, more throughput).
-    torch.set_num_threads(1)
+    # Set when torch loads: with an exported ONNX graph a worker never imports it.
+    limit_torch_threads(1)
     settings = get_settings()
     services = Services(settings)
-    services.warm_sentence_vectors_in_background()  # /ask reads them (index/sentence_vectors.py)
-    return create_app(settings, services)
+    app = create_app(settings, services)
+    # /ask reads them (index/sentence_vectors.py); GET /health says when they are warm
+    app.state.warmup = WarmupState()
+    services.warm_sentence_vectors_in_background(state=app.state.warmup)
+    return app

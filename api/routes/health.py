@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from api.auth import Caller, reads_are_open
 from api.deps import CatalogDep, KeysDep, SettingsDep
 from api.keys import KeyStore
-from api.schemas import Health
+from api.schemas import Health, WarmStatus
 from core import __version__
 
 router = APIRouter(tags=["health"])
@@ -23,16 +23,30 @@ def health(request: Request, catalog: CatalogDep, settings: SettingsDep,
     caller = _probing(request, keys)
     if caller.key_id is None and not reads_are_open(settings, keys):
         return Health(status="ok", documents=None, chunks=None, version=__version__,
-                      generative=bool(settings.llm_url))
+                      generative=bool(settings.llm_url), warm=_warm(request, counts=False))
     access = caller.access(catalog.open_collections())
+    everything = access.unrestricted
     if access.unrestricted:
         stats = catalog.stats()
         documents, chunks = stats["documents"], stats["chunks"]
     else:
-        counted = [c for c in catalog.collections() if access.allows(c.name)]
+        collections = catalog.collections()
+        counted = [c for c in collections if access.allows(c.name)]
+        everything = len(counted) == len(collections)
         documents, chunks = sum(c.documents for c in counted), sum(c.chunks for c in counted)
     return Health(status="ok", documents=documents, chunks=chunks, version=__version__,
-                  generative=bool(settings.llm_url))
+                  generative=bool(settings.llm_url), warm=_warm(request, everything))
+
+
+def _warm(request: Request, counts: bool) -> WarmStatus | None:
+    """The background warm-up's state (``app.state.warmup``, set by the server entry; none in
+    an app built without one); its sentence count, which sizes the whole index, only to a
+    caller who may read every collection (an admin, or anyone while every one is open)."""
+    warmup = getattr(request.app.state, "warmup", None)
+    if warmup is None:
+        return None
+    status = WarmStatus(**warmup.snapshot())
+    return status if counts else status.model_copy(update={"embedded": None})
 
 
 def _probing(request: Request, keys: KeyStore) -> Caller:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -63,19 +65,25 @@ def run(corpus: Path, out: Path, *, services: ServicesFactory, quick: bool = Fal
                 log(f"growing the index {factor}×")
                 data = work / f"x{factor}"
                 grow(base, data, factor, services=services)
+                _seed_sentence_vectors(base, data)
             stats = services(Settings(data_dir=data)).catalog.stats()
             log(f"  {factor}×: {stats['chunks']} chunks; bare chromadb, then HTTP load (cache off)")
             size: dict[str, Any] = {"factor": factor, "chunks": stats["chunks"],
                                     "documents": stats["documents"],
                                     "bare_chroma_ms": bare_dense(data, vectors)}
-            size["nocache"] = bench_size(data, texts, p, cache=False, clients=p.clients)
+            warm = p.warm_timeout_s if factor == 1 else p.grown_warm_timeout_s
+            size["nocache"] = bench_size(data, texts, p, cache=False, clients=p.clients,
+                                         warm_timeout_s=warm, mixed=factor == 1)
+            log(f"  {factor}×: sentence vectors {_warm_line(size['nocache']['warm'])}")
             if factor == 1 or not quick:
                 log(f"  {factor}×: cache on, 8 clients")
-                size["cache"] = bench_size(data, texts, p, cache=True, clients=[8])
+                size["cache"] = bench_size(data, texts, p, cache=True, clients=[8],
+                                           warm_timeout_s=warm)
             if factor == 1 and not quick:
                 log("  1×: two workers, cache off, /search with 8 clients")
                 size["two_workers"] = bench_size(data, texts, p, cache=False, clients=[8],
-                                                 workers=2, endpoints=("/search",))
+                                                 workers=2, endpoints=("/search",),
+                                                 warm_timeout_s=warm)
             results["scale"].append(size)
             if factor > 1:
                 shutil.rmtree(data, ignore_errors=True)
@@ -90,3 +98,22 @@ def run(corpus: Path, out: Path, *, services: ServicesFactory, quick: bool = Fal
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _seed_sentence_vectors(base: Path, grown: Path) -> None:
+    """Give a grown index the real index's evidence-sentence vectors (keyed by text and
+    model): its copies shuffle the same sentences, so its server's warm-up embeds only the
+    sentences growth changed, as a re-ingest would."""
+    name = "sentence_vectors.sqlite3"
+    source = Settings(data_dir=base).layout.index / name
+    if source.exists():
+        target = Settings(data_dir=grown).layout.index / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)  # consistent even with a write-ahead log beside the file
+
+
+def _warm_line(warm: dict[str, Any]) -> str:
+    if warm.get("timed_out"):
+        return f"still {warm.get('sentences')} after {warm.get('bound_s')} s (measured anyway)"
+    return f"{warm.get('sentences')} {warm.get('after_start_s')} s after start"

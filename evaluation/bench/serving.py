@@ -63,10 +63,15 @@ def _payloads(path: str, texts: list[str]) -> list[tuple[str, dict[str, Any]]]:
 
 def bench_size(data_dir: Path, texts: list[str], p: Plan, cache: bool,
                clients: list[int], workers: int = 1,
-               endpoints: tuple[str, ...] = ("/search", "/ask")) -> dict[str, Any]:
-    """A real `policykb serve` on ``data_dir``: cold start, then closed-loop load per level."""
+               endpoints: tuple[str, ...] = ("/search", "/ask"), *,
+               warm_timeout_s: float, mixed: bool = False) -> dict[str, Any]:
+    """A real `policykb serve` on ``data_dir``: cold start (process start → first /search
+    answered), then, once the server's background sentence-vector warm-up has ended (at most
+    ``warm_timeout_s``; a timeout is recorded, and measured anyway), closed-loop load per
+    level, and with ``mixed`` the mixed /ask + /search level (:mod:`evaluation.bench.mixed`)."""
     import httpx
 
+    from evaluation.bench.mixed import mixed_level
     from evaluation.latency import server_cpu_s
     from evaluation.load import ServerProcess, run_load
 
@@ -79,6 +84,7 @@ def bench_size(data_dir: Path, texts: list[str], p: Plan, cache: bool,
         r = httpx.post(f"{server.url}/search", json={"query": texts[0], "k": 10}, timeout=60)
         out["cold_start_s"] = time.perf_counter() - server.started_at
         out["first_search_ok"] = r.status_code == 200
+        out["warm"] = server.wait_warm(warm_timeout_s)  # steady state before measuring
         run_load(server.url, _payloads("/search", texts), 1, len(texts), p.load_timeout_s)  # warm
         run_load(server.url, _payloads("/ask", texts[:4]), 1, 4, p.load_timeout_s)
         for path, budget in (("/search", p.search_requests), ("/ask", p.ask_requests)):
@@ -91,6 +97,8 @@ def bench_size(data_dir: Path, texts: list[str], p: Plan, cache: bool,
                 res["server_cpu_ms"] = round(
                     (server_cpu_s(server) - cpu_before) * 1000 / max(1, res["requests"]), 2)
                 out["levels"].append({"endpoint": path, **res})
+        if mixed:
+            out["levels"].append(mixed_level(server.url, texts, p, partial(server_cpu_s, server)))
         out["peak_rss_mb"] = server.peak_rss_mb()
     return out
 
