@@ -5,6 +5,7 @@ vectors, fused by weighted RRF; then optional reranking, grouping into pages, tw
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,11 +19,12 @@ from index.filters import known_collections, scope, sparse_mask, vector_where
 from index.fusion import FusionWeights, RankedList, reciprocal_rank_fusion, weights_for
 from index.grouping import candidate_pool, group_hits
 from index.hits import build_hit, build_twin
-from index.jurisdiction import countries_named, jurisdiction_list, mentions
+from index.jurisdiction import countries_named, jurisdiction_list, matches, mentions
 from index.named_documents import unretrieved_passages
 from index.query import AnalyzedQuery, Translator, analyze_query
 from index.result_cache import ResultCache, VectorCache
 from index.search_ports import ChunkCatalog, DenseStore, QueryEmbedder, Reranker
+from index.search_records import Chunks, SearchRecords
 from index.search_types import Hit, SearchFilters, SearchResponse
 from index.sparse import SparseIndex
 from index.sparse_rows import (
@@ -68,6 +70,10 @@ class Searcher:
         self.reranker = reranker
         self.rerank_top = rerank_top
         self._results = ResultCache(result_cache_size)
+        self._records = SearchRecords(catalog)
+        # the question's vector of this thread's last search: /ask's sentence scoring reuses
+        # it instead of embedding the question a second time (``query_vector``)
+        self._last_vector = threading.local()
         # caching off means every request is computed, its embedding included
         self._query_vector = VectorCache(
             lambda text: self.embedder.embed_batch([text], kind="query")[0],
@@ -90,6 +96,9 @@ class Searcher:
         """The question's embedding, cached per allowed set (``SearchFilters.collections``)."""
         if not query.dense_text:
             return None
+        last = getattr(self._last_vector, "value", None)  # this request's search embedded it
+        if last is not None and last[0] == query.dense_text:
+            return last[1]
         return self._query_vector(query.dense_text, "*" if collections is None
                                   else ",".join(sorted(collections)))
 
@@ -108,13 +117,16 @@ class Searcher:
         cached = responses.get(key)
         if cached is not None:
             return replace(cached, took_ms=(time.perf_counter() - started) * 1000)
+        self._last_vector.value = None
         q = self.analyze(query)
 
         def dense(weights: FusionWeights) -> list:
             if not q.dense_text or weights.dense <= 0 or filters.collections == []:
                 return []
+            vector = self._query_vector(q.dense_text, scope(filters))
+            self._last_vector.value = (q.dense_text, vector)  # /ask scores sentences with it
             hits = with_columns(index, self.store.query(
-                self._query_vector(q.dense_text, scope(filters)), DENSE_CANDIDATES,
+                vector, DENSE_CANDIDATES,
                 vector_where(filters, known_collections(index)),
                 metadata=False, generation=index.generation))
             return [h for h in hits if dense_visible(h, filters)]
@@ -191,12 +203,16 @@ class Searcher:
         sparse_hits = index.top(scores, CANDIDATES, mask)
         dense_hits = dense(weights)
         lists = self._lists(index, sparse_hits, dense_hits, weights, filters.collections)
+        chunks = Chunks(self.catalog)
         if named:
             first = reciprocal_rank_fusion(lists)
             ranked = [str(c) for c in sorted(first, key=lambda key: (-first[key], str(key)))]
             ranked += unretrieved_passages(index, scores, named,
                                            {chunk_document(index, c) for c in ranked}, mask)
-            texts = self.catalog.chunks_by_ids(ranked)
+            # a passage's text is read only where its country does not already match
+            # (``jurisdiction_list`` asks ``names_it`` of no other)
+            texts = chunks.get(c for c in ranked
+                               if not matches(chunk_country(index, c), named))
             if extra := jurisdiction_list(
                     ranked, lambda c: chunk_country(index, c),
                     lambda c: chunk_document(index, c), named,
@@ -204,8 +220,8 @@ class Searcher:
                         f"{texts[c].heading}\n{texts[c].text}", named)):
                 lists.append(extra)
         explain = Explain(index, sparse_hits, dense_hits, self._readable)
-        return (self._assemble(q, lists, explain, k, per_doc, rerank,
-                               lambda c: chunk_document(index, c)), bool(dense_hits))
+        return (self._assemble(index, q, lists, explain, k, per_doc, rerank, chunks),
+                bool(dense_hits))
 
     @staticmethod
     def _bilingual_scores(index: SparseIndex, terms: list[str], translated: list[str],
@@ -247,13 +263,15 @@ class Searcher:
                                            weights.dense, collections))
         return lists
 
-    def _assemble(self, q: AnalyzedQuery, lists: list[RankedList], explain: Explain, k: int,
-                  per_doc: int | None, rerank: bool | None,
-                  document_of: Callable[[str], str] | None = None) -> list[Hit]:
+    def _assemble(self, index: SparseIndex, q: AnalyzedQuery, lists: list[RankedList],
+                  explain: Explain, k: int, per_doc: int | None, rerank: bool | None,
+                  read: Chunks) -> list[Hit]:
+        """Fused, (re)ranked and grouped hits; documents and page labels come from the
+        generation's records (``index/search_records.py``), chunks from this request's."""
         fused = reciprocal_rank_fusion(lists)
         ranked = [str(c) for c in sorted(fused, key=lambda key: (-fused[key], str(key)))]
-        pool = candidate_pool(ranked, document_of, k, max(k * 6, 60))
-        chunks = self.catalog.chunks_by_ids(pool)  # drops uncommitted orphans
+        pool = candidate_pool(ranked, lambda c: chunk_document(index, c), k, max(k * 6, 60))
+        chunks = read.get(pool)  # drops uncommitted orphans
         pool = [c for c in pool if c in chunks]
         rerank_scores: dict[str, float] = {}
         if self.reranker is not None and rerank is not False and pool:
@@ -261,8 +279,10 @@ class Searcher:
             scores = self.reranker.score(q.text, [chunks[c].text for c in head])
             rerank_scores = dict(zip(head, scores, strict=True))
             pool = sorted(head, key=lambda c: -rerank_scores[c]) + pool[self.rerank_top:]
-        docs = self.catalog.documents_by_ids({chunks[c].doc_id for c in pool})
-        labels = self.catalog.page_labels((chunks[c].doc_id, chunks[c].page) for c in pool)
+        doc_ids = index.columns["doc_id"]
+        docs = self._records.documents(index.generation, doc_ids,
+                                       dict.fromkeys(chunks[c].doc_id for c in pool))
+        labels = self._records.at(index.generation, doc_ids).labels
         terms = [*q.terms, *q.translated_terms]
 
         def make_hit(chunk: ChunkRecord, doc: DocumentRecord) -> Hit:

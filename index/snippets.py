@@ -25,14 +25,12 @@ _UNIT = re.compile(f"[{BASE_CLASS}](?:{COENG}[{BASE_CLASS}]?|[{COMBINING_CLASS}]
 
 def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str], Sequence[str]]) -> list[tuple[int, int]]:
     """Spans of ``text`` whose analysed form is one of ``terms``."""
-    term_set = {t for t in terms if t}
     spans: list[tuple[int, int]] = []
-    latin_terms = {t for t in term_set if not _KHMER.match(t)}
+    latin_terms, khmer_terms = _split_terms(tuple(terms))
     if latin_terms:
         analysed = _analysed_words(text, analyze_word)
         for term in latin_terms:
             spans.extend(analysed.get(term, ()))
-    khmer_terms = sorted({t for t in term_set if _KHMER.match(t)}, key=len, reverse=True)
     if khmer_terms and _KHMER.search(text):  # a text without Khmer letters holds no Khmer term
         stripped, positions, ends = _search_view(text)
         taken = [False] * len(stripped)
@@ -45,6 +43,17 @@ def find_highlights(text: str, terms: Iterable[str], analyze_word: Callable[[str
                     spans.append((positions[start], ends[end - 1]))
                 start = stripped.find(term, end)
     return _merge(sorted(spans))
+
+
+@lru_cache(maxsize=256)
+def _split_terms(terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The question's Latin terms, and its Khmer terms longest first: every hit of a search
+    is highlighted with the same terms, so they are sorted out once per question (ties of
+    length in a fixed order: two overlapping terms are highlighted alike in every process)."""
+    term_set = {t for t in terms if t}
+    latin = tuple(sorted(t for t in term_set if not _KHMER.match(t)))
+    khmer = tuple(sorted((t for t in term_set if _KHMER.match(t)), key=lambda t: (-len(t), t)))
+    return latin, khmer
 
 
 def _latin_words(text: str) -> dict[str, tuple[tuple[int, int], ...]]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
+from api.audit import note
 from api.auth import AccessDep, readable_document
 from api.deps import CatalogDep, SearcherDep, SettingsDep
 from api.limits import check_query_length
@@ -28,8 +29,8 @@ def scoped_filters(filters: SearchFiltersIn, access: Access) -> SearchFilters:
 
 
 @router.post("/search", response_model=SearchResponseOut)
-def search(body: SearchRequestIn, searcher: SearcherDep, settings: SettingsDep,
-           access: AccessDep) -> Response:
+def search(request: Request, body: SearchRequestIn, searcher: SearcherDep,
+           settings: SettingsDep, access: AccessDep) -> Response:
     """Hybrid search in Khmer or English; hits come from both languages."""
     check_query_length(body.query, "query", settings)
     if not body.query.strip():  # min_length lets "   " through; it would match noise
@@ -38,13 +39,14 @@ def search(body: SearchRequestIn, searcher: SearcherDep, settings: SettingsDep,
         body.query, k=body.k, per_doc=body.per_doc, rerank=body.rerank,
         filters=scoped_filters(body.filters, access),
     )
+    _audit(request, response)
     return _json(response)
 
 
 @router.post("/related", response_model=SearchResponseOut,
              responses=not_found("document (or page)"))
-def related(body: RelatedRequestIn, searcher: SearcherDep, catalog: CatalogDep,
-            access: AccessDep) -> Response:
+def related(request: Request, body: RelatedRequestIn, searcher: SearcherDep,
+            catalog: CatalogDep, access: AccessDep) -> Response:
     """Passages of other documents related to a pasted draft, or to a page of a document."""
     text = body.text
     exclude = None
@@ -68,7 +70,14 @@ def related(body: RelatedRequestIn, searcher: SearcherDep, catalog: CatalogDep,
         text, k=body.k, per_doc=body.per_doc, exclude_doc_id=exclude,
         filters=scoped_filters(body.filters, access),
     )
+    _audit(request, response)
     return _json(response)
+
+
+def _audit(request: Request, response: SearchResponse) -> None:
+    """The hits' documents for the audit log: without them its middleware keeps a copy of
+    the ~50 KB body and parses it again to find them (``api/audit_middleware.py``)."""
+    note(request, docs=[hit.doc_id for hit in response.hits])
 
 
 def _json(response: SearchResponse) -> Response:
