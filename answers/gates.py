@@ -62,8 +62,12 @@ def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hit
     for sentence in evidence:
         if all(mentions(e, (sentence.text,)) is not False for e in entities):
             sentence.score *= ENTITY_BOOST
-    about = [s for s in evidence if all(
-        mentions(e, (s.hit.text, s.hit.heading, s.hit.title)) is not False for e in entities)]
+    names: dict[str, bool] = {}  # per passage, not per sentence: it reads the whole passage
+    for s in evidence:
+        if s.hit.chunk_id not in names:
+            names[s.hit.chunk_id] = all(mentions(e, (s.hit.text, s.hit.heading, s.hit.title))
+                                        is not False for e in entities)
+    about = [s for s in evidence if names[s.hit.chunk_id]]
     if about and strength.enough(max(about, key=lambda s: s.score)):
         return about, []
     return evidence, []

@@ -81,10 +81,10 @@ def sentences_of(hits: Sequence[Hit], split: Callable[[str], list[tuple[int, int
     with its terms by the ``analyzer`` the question's terms came from."""
     out: list[EvidenceSentence] = []
     for hit in hits:
-        for s, e, row, language, terms, context in _analysed_units(
+        for s, e, row, language, terms, context, display in _analysed_units(
                 hit.text, hit.heading, split, analyzer, min_chars, max_chars):
             out.append(EvidenceSentence(hit, hit.start + s, hit.start + e, hit.text[s:e],
-                                        language, terms, context, row=row))
+                                        language, terms, context, row=row, display=display))
     return out
 
 
@@ -98,7 +98,7 @@ def prepare(passages: Iterable[tuple[str, str]], split: Callable[[str], list[tup
     return n
 
 
-_Unit = tuple[int, int, "TableRow | None", str, frozenset[str], frozenset[str]]
+_Unit = tuple[int, int, "TableRow | None", str, frozenset[str], frozenset[str], str]
 
 
 @lru_cache(maxsize=8192)
@@ -106,12 +106,15 @@ def _analysed_units(text: str, heading: str, split: Callable[[str], list[tuple[i
                     analyzer: Analyzer, min_chars: int, max_chars: int) -> tuple[_Unit, ...]:
     """A passage's units with their language and terms, computed once per passage text in
     a process: analysing Khmer sentences (khmer-nltk) was most of /ask's time once the
-    sentence vectors were stored. The analyser and splitter are part of the key."""
+    sentence vectors were stored. The analyser and splitter are part of the key. The display
+    text is kept too: folding it per request cost more than the rest of building a unit."""
     context = frozenset(analyzer.analyze(heading)) if heading else frozenset()
     units: list[_Unit] = []
     for s, e, row in evidence_units(text, split, min_chars, max_chars):
-        terms = frozenset(analyzer.analyze(text[s:e]))
-        units.append((s, e, row, str(detect_language(text[s:e])), terms, context - terms))
+        piece = text[s:e]
+        terms = frozenset(analyzer.analyze(piece))
+        display = row.display() if row else " ".join(piece.split())
+        units.append((s, e, row, str(detect_language(piece)), terms, context - terms, display))
     return tuple(units)
 
 

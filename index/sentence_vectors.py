@@ -19,6 +19,7 @@ import hashlib
 import logging
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -43,11 +44,16 @@ class SentenceVectors:
     file is emptied when another model (or dimension) opens it, never mixing vectors.
     """
 
-    def __init__(self, path: Path, embed: Embed, model: str) -> None:
+    def __init__(self, path: Path, embed: Embed, model: str, memory: int = 8192) -> None:
         self.path = path
         self.embed = embed
         self.model = model
         self._local = threading.local()
+        # the vectors requests read lately, in memory: a vector depends only on its key (text
+        # and this instance's model), so nothing here goes stale; ``memory`` bounds the count
+        self.memory = memory
+        self._recent: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
         self.hits = 0  # for tests and benchmarks: texts served from the file
         self.misses = 0  # texts embedded on request
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,18 +82,38 @@ class SentenceVectors:
     def __call__(self, texts: list[str]) -> np.ndarray:
         """The vectors of ``texts`` in order: stored ones read, the rest embedded and stored."""
         keys = [self.key(t) for t in texts]
-        found = self._lookup(set(keys))
+        found = self._remembered(keys)
+        if len(found) < len(set(keys)):
+            stored = self._lookup(set(keys) - found.keys())
+            self._remember(stored)
+            found.update(stored)
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
         if missing:
             vectors = np.asarray(self.embed([t for _, t in missing]), dtype=np.float32)
             new = {k: v for (k, _), v in zip(missing, vectors, strict=True)}
             self._store(new)
+            self._remember(new)
             found.update(new)
         self.misses += len(missing)
         self.hits += len(texts) - len(missing)
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([found[k] for k in keys])
+
+    def _remembered(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        with self._recent_lock:
+            out = {k: self._recent[k] for k in keys if k in self._recent}
+            for k in out:
+                self._recent.move_to_end(k)
+        return out
+
+    def _remember(self, vectors: dict[bytes, np.ndarray]) -> None:
+        if not self.memory or not vectors:
+            return
+        with self._recent_lock:
+            self._recent.update(vectors)
+            while len(self._recent) > self.memory:
+                self._recent.popitem(last=False)
 
     def _lookup(self, keys: set[bytes]) -> dict[bytes, np.ndarray]:
         out: dict[bytes, np.ndarray] = {}
