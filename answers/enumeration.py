@@ -85,12 +85,33 @@ def choose_items(pool: list[EvidenceSentence], asked: ItemsAsked, most: int,
     if not strong:
         return []
     doc = max(strong, key=lambda s: s.score).hit.doc_id
-    mine = sorted((s for s in items if s.hit.doc_id == doc), key=lambda s: -s.score)[:most]
+    mine = _distinct(sorted((s for s in items if s.hit.doc_id == doc),
+                            key=lambda s: -s.score))[:most]
     if len(mine) < 2:
         return []
     others = [s for s in pool if s not in mine and not asked.is_item(s.text)]
     lead = [max(others, key=lambda s: s.score)] if others and len(mine) < most else []
     return lead + mine
+
+
+# "- Level 4: ...", "Mechanism 3 -", "ជំហានទី៣៖": a word and its number before a separator
+_ITEM_LABEL = re.compile(r"^[\s\-\u2013\u2022*]*([A-Za-z\u1780-\u17ff]+\s*[0-9\u17e0-\u17e9]{1,2})"
+                         r"\s*[:.\-\u2013)\u17d6]")
+
+
+def _distinct(items: list[EvidenceSentence]) -> list[EvidenceSentence]:
+    """Each item once (by its label, "Level 4", else its text), the best scored kept:
+    overlapping chunks, a neighbour read beside its passage, or an annex restating the set
+    hold an item twice, and a repeat would take the place of a missing one."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        label = _ITEM_LABEL.match(item.text)
+        key = " ".join(label.group(1).lower().split()) if label else " ".join(item.text.split())
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
 
 
 def _statement(text: str) -> bool:

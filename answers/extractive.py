@@ -19,9 +19,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from answers.access import readable_policies
+from answers.ask_evidence import UsableEvidence
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
-from answers.display import display_text, is_debris, is_lead_in
+from answers.display import display_text
 from answers.entities import Entity, key_entities
 from answers.enumeration import boost_items, choose_items, items_asked
 from answers.events import (
@@ -36,12 +37,13 @@ from answers.focus import named_documents, prefer_named
 from answers.fragments import join_fragments
 from answers.gates import Strength, about_entities, identified, language_lead
 from answers.lists import list_answer, list_question, named_policy
+from answers.neighbours import with_neighbours
 from answers.notices import ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
 from answers.parts import asks_kinds, numbers_in, question_parts, states
 from answers.policy_questions import POLICY_BOOST, allowed, asks_which_policy
 from answers.sections import SectionLookup
 from answers.types import Answer
-from index.evidence import score_sentences, select, sentences_of
+from index.evidence import score_sentences, select
 from index.query import AnalyzedQuery
 from index.search_types import Hit, SearchFilters
 from index.searcher import Searcher
@@ -79,6 +81,8 @@ class ExtractiveAnswerer:
                                  sure_dense, sure_lexical)
         self.sections = sections
         self.glossary = glossary
+        # each passage's lead-in and debris verdicts, once per index generation
+        self.usable = UsableEvidence(split_sentences, searcher.analyzer)
 
     def answer(self, question: str, filters: SearchFilters | None = None) -> Answer:
         started = time.perf_counter()
@@ -94,14 +98,14 @@ class ExtractiveAnswerer:
         which_policy = self.sections is not None and asks_which_policy(question)
         if which_policy:
             hits = self._with_policies(question, hits, filters)
-        evidence = [s for s in sentences_of(hits, self.split_sentences, self.searcher.analyzer)
-                    if not is_lead_in(s) and not is_debris(s)]
-        kinds, known = asks_kinds(question), numbers_in(question)
+        hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
+        evidence = self.usable(hits, index.generation)
+        kinds, known = asks_kinds(question), numbers_in(question)
         score_sentences(evidence, query, index.idf, self.embed,
                         self.searcher.query_vector(query, filters.collections if filters else None),
                         self.searcher.embedder.languages,
-                        {h.chunk_id: rank for rank, h in enumerate(hits)},
+                        ranks,
                         unknown_idf=index.max_idf())
         sections = SectionCache(self.sections)
         for sentence in evidence:  # "how many", "when", "who": a sentence stating one answers

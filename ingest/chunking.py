@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from core.models import Page
 from ingest.furniture import find_furniture
+from ingest.label_blocks import held_lines
 from ingest.structure import HeadingPath, LineRole, classify_line, is_contents_page
 
 #: Bump when what becomes a chunk or a heading changes: part of the ingest fingerprint.
-CHUNKING_VERSION = "4"
+CHUNKING_VERSION = "5"
 
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]
 TokenCounter = Callable[[str], int]
@@ -83,6 +84,7 @@ class StructureAwareChunker:
         """``furniture``: where the page's header/footer lines start (they are skipped)."""
         text = page.text
         contents = is_contents_page(text.splitlines())
+        held = held_lines(text)  # "Keynote Speech by" / blank / the speaker: one unit
         units: list[_Unit] = []
         para_start: int | None = None
         para_kind = "text"
@@ -113,6 +115,8 @@ class StructureAwareChunker:
             if contents and role.kind == "heading":
                 role = LineRole("text")
             if role.kind == "blank":
+                if line_start in held:
+                    continue
                 flush(line_start)
                 continue
             if role.kind == "heading":
@@ -123,7 +127,7 @@ class StructureAwareChunker:
                           self.count_tokens(line), "heading", str(path))
                 )
                 continue
-            if role.kind == "item":
+            if role.kind == "item" and line_start not in held:
                 flush(line_start)
             if para_start is None:
                 para_start = line_start + (len(line) - len(line.lstrip()))

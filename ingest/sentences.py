@@ -17,6 +17,7 @@ from ingest.heading_lines import OPENERS as _OPENERS
 from ingest.heading_lines import continues, heading_ends, line_ends_sentence
 from ingest.khmer.normalize import ZERO_WIDTH
 from ingest.khmer.script import COENG, CONSONANT_CLASS, DIGIT_CLASS, is_base, is_khmer, is_mark
+from ingest.label_blocks import label_blocks
 
 __all__ = ["MAX_SENTENCE_CHARS", "split_sentences"]
 
@@ -188,6 +189,8 @@ def _cut_points(text: str) -> set[int]:
             after += 1
         if _ender_breaks(text, match.start(), match.end(), after):
             cuts.add(after)
+    for start, end in label_blocks(text):  # "Keynote Speech by" / blank / "H.E. ..." / role
+        cuts = {c for c in cuts if not start < c < end}
     return cuts
 
 
@@ -233,7 +236,9 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tupl
 
     ``text[start:end]`` is the sentence without surrounding whitespace or zero-width
     characters. Breaks: Khmer enders, English ``. ? !`` before a likely sentence start,
-    blank lines, and line breaks before list markers; no span is longer than ``max_chars``.
+    blank lines (not between a label line such as "Keynote Speech by" and the name block
+    below it: ``ingest/label_blocks.py``), and line breaks before list markers; no span is
+    longer than ``max_chars``.
     """
     spans: list[tuple[int, int]] = []
     previous = 0

@@ -15,7 +15,10 @@ A second pass fixes the structural slips of Khmer OCR that alignment misses insi
 unspaced groups: a pre-base vowel written in visual order (េគហ for គេហ) and the pre-base
 vowel's glyph read as an extra letter (រដែល for ដែល). Dropping a letter, moving a pre-base
 vowel back after its consonant, or both (រេស for សេ) is done only where the document spells the same letters with the same three letters on
-either side at least ``MIN_SEEN`` times and the title's own spelling at most once (itself).
+either side at least ``MIN_SEEN`` times and the title's own spelling at most once (itself);
+when no edit has that support, a swap (never a bare drop) may instead be supported by six
+letters on its right alone: a word-start slip (ជាតិរេសដ្ឋកិច្ច) whose word follows other
+words in the text (សេដ្ឋកិច្ច after វិស័យ, កំណើន ...).
 Substitutions are not made this way: a scan's OCR repeats its misreadings (ប្រែ for ប្រៃ)
 as often as the right letters, so counts cannot tell them apart.
 """
@@ -98,11 +101,11 @@ def _repair_chunk(chunk: str, text: str, equal_only: bool = False) -> str:
     return "".join(pieces)
 
 
-def _side(text: str, start: int, step: int) -> str:
-    """``SIDE`` letters from ``start`` going ``step`` (+1/-1), spaces skipped (OCR spacing
-    differs between the title and the text)."""
+def _side(text: str, start: int, step: int, letters: int = SIDE) -> str:
+    """``letters`` letters from ``start`` going ``step`` (+1/-1), spaces skipped (OCR
+    spacing differs between the title and the text)."""
     out: list[str] = []
-    while 0 <= start < len(text) and len(out) < SIDE:
+    while 0 <= start < len(text) and len(out) < letters:
         if not text[start].isspace():
             out.append(text[start])
         start += step
@@ -127,7 +130,8 @@ def _structural_edits(title: str, i: int) -> list[tuple[int, str]]:
     ]
 
 
-def _support(title: str, i: int, size: int, new: str, compact: str) -> int:
+def _support(title: str, i: int, size: int, new: str, compact: str,
+             one_sided: bool = False) -> int:
     """How often the document spells the edited letters with the title's three letters on
     either side; 0 when the title's own spelling occurs there more than once (it is real)."""
     left, right = _side(title, i - 1, -1), _side(title, i + size, 1)
@@ -135,20 +139,34 @@ def _support(title: str, i: int, size: int, new: str, compact: str) -> int:
         return 0
     if compact.count(left + title[i : i + size] + right) > 1:
         return 0
-    return compact.count(left + new + right)
+    seen = compact.count(left + new + right)
+    if not one_sided or seen >= MIN_SEEN or not new:
+        return seen
+    # a moved vowel at a word's start: the word before it differs between the title and the
+    # text (ជាតិរេសដ្ឋកិច្ច: សេដ្ឋកិច្ច follows other words), so the longer right side speaks;
+    # asked only when no edit has support on both sides
+    longer = _side(title, i + size, 1, 2 * SIDE)
+    if len(longer) < 2 * SIDE or compact.count(title[i : i + size] + longer) > 1:
+        return seen
+    return compact.count(new + longer)
+
+
+def _best_edit(title: str, compact: str, one_sided: bool) -> tuple[int, int, int, str] | None:
+    best: tuple[int, int, int, str] | None = None
+    for i in range(len(title) - 1):
+        if title[i].isspace():
+            continue
+        for size, new in _structural_edits(title, i):
+            seen = _support(title, i, size, new, compact, one_sided)
+            if seen >= MIN_SEEN and (best is None or seen > best[0]):
+                best = (seen, i, size, new)
+    return best
 
 
 def _fix_structure(title: str, compact: str) -> str:
     """Drops and swaps the document's own spelling supports (see the module docstring)."""
     for _ in range(MAX_FIXES):
-        best: tuple[int, int, int, str] | None = None
-        for i in range(len(title) - 1):
-            if title[i].isspace():
-                continue
-            for size, new in _structural_edits(title, i):
-                seen = _support(title, i, size, new, compact)
-                if seen >= MIN_SEEN and (best is None or seen > best[0]):
-                    best = (seen, i, size, new)
+        best = _best_edit(title, compact, False) or _best_edit(title, compact, True)
         if best is None:
             return title
         _, i, size, new = best

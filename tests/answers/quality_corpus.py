@@ -1,7 +1,7 @@
 """A corpus for the answer-quality tests (``test_answer_quality.py``), written for them: a
 data plan whose levels are enumerated as items below a sentence *about* the levels, a
 mechanism list the splitter cuts mid-phrase at a line break, a web page of download links,
-and a meeting note naming who chaired it. Original text; fictional facts."""
+and a forum agenda whose speakers stand a blank line below their "Keynote Speech by". Original text; fictional facts."""
 
 from __future__ import annotations
 
@@ -38,7 +38,38 @@ title: Data maturity plan downloads
 - [Data Maturity Plan (Summary)](/files/data/maturity_plan_summary.pdf)
 - [Data Maturity Plan levels poster](/files/data/maturity_levels_poster.pdf)
 """
-CORPUS = {PLAN_ID: PLAN, LINKS_ID: LINKS}
+AGENDA_ID = "meetings/provincial_digital_forum_2025_agenda_en.txt"
+AGENDA = """[[page 1]]
+PROVINCIAL DIGITAL FORUM 2025
+Thursday 6th March 2025 @ Provincial Hall
+Time Session
+08:30 -
+09:15
+OPENING OF THE FORUM
+
+Welcome Remarks by
+
+H.E. Dr. Lim Sovann
+Governor of the Northern Province
+
+09:15 -
+10:30
+SHARING PROVINCIAL DATA ACROSS DEPARTMENTS
+
+Keynote Speech by
+
+H.E. Kong Rithy
+Director General, Provincial Data Office
+
+Panel Discussion
+
+Ms. Sar Malis
+Head of Registers, Department of Planning
+
+Moderator: Mr. Tep Vuthy
+Advisor, Provincial Data Office
+"""
+CORPUS = {PLAN_ID: PLAN, LINKS_ID: LINKS, AGENDA_ID: AGENDA}
 LEVELS = ["Paper registers are scanned", "Registers are typed into databases",
           "Departments exchange their databases", "Dashboards built on the exchanged data"]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.answers.quality_corpus import LEVELS, LINKS_ID, PLAN_ID, ingest_quality_corpus
+from tests.answers.quality_corpus import AGENDA_ID, LEVELS, LINKS_ID, PLAN_ID, ingest_quality_corpus
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +50,13 @@ def test_download_links_are_not_an_answer(quality_services: Any) -> None:
     answer = quality_services.answerer.answer("Where can I download the data maturity plan summary?")
     assert not any(c.doc_id == LINKS_ID for c in answer.citations), answer.answer
     assert "](/files" not in answer.answer
+
+
+def test_an_agenda_speaker_is_quoted_with_the_label_above_the_name(quality_services: Any) -> None:
+    answer = quality_services.answerer.answer(
+        "Who gave the keynote speech at the Provincial Digital Forum 2025?")
+    assert answer.found, answer.answer
+    _exact(quality_services, answer)
+    assert "Kong Rithy" in answer.answer, answer.answer
+    assert any(c.doc_id == AGENDA_ID and "Keynote Speech by\n\nH.E. Kong Rithy" in c.quote
+               for c in answer.citations), [c.quote for c in answer.citations]

@@ -178,3 +178,25 @@ def test_evidence_in_a_third_language_is_not_called_khmer() -> None:
     assert answer.note is None
     khmer = passage("ប៉មថ្មីចំនួនសែសិប", language="km")
     assert compose("How many?", "en", [unit(khmer, "ប៉មថ្មីចំនួនសែសិប")]).note
+
+
+def test_an_item_held_by_two_overlapping_passages_is_listed_once() -> None:
+    from answers.enumeration import choose_items
+
+    first = passage("- Level 1: Paper registers are scanned into one folder.\n"
+                    "- Level 2: Registers are typed into weekly databases.", start=0)
+    second = passage("- Level 2: Registers are typed into weekly databases.\n"
+                     "- Level 3: Departments exchange their databases.", start=60)
+    asked = items_asked("What are the three levels of data maturity?")
+    assert asked is not None
+    pool = [unit(first, "- Level 1: Paper registers are scanned into one folder.", 0.6),
+            unit(first, "- Level 2: Registers are typed into weekly databases.", 0.7),
+            unit(second, "- Level 2: Registers are typed into weekly databases.", 0.7),
+            unit(second, "- Level 3: Departments exchange their databases.", 0.5)]
+    annex = passage("Level 2: Typed registers are shared each week.", page=40)
+    pool.append(unit(annex, "Level 2: Typed registers are shared each week.", 0.65))
+    chosen = choose_items(pool, asked, most=3)
+    texts = [c.text for c in chosen]
+    assert len(texts) == len(set(texts)) == 3, texts
+    # one "Level 2" (the best scored), so Level 3 keeps its place
+    assert sum("Level 2" in t for t in texts) == 1 and any("Level 3" in t for t in texts)
