@@ -6,6 +6,8 @@ imports stay inside the functions because listing documents must not load PDF or
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.settings import Settings
@@ -63,8 +65,9 @@ def build_ingestor(settings: Settings, *, analyzer: Analyzer, loader: LoaderTabl
     from ingest.pipeline import Ingestor
 
     s = settings
+    counter, prefetch_files = _token_counter(s, embedder)
     chunker = StructureAwareChunker(
-        embedder.count_tokens,
+        counter,
         max_tokens=min(s.chunk_tokens, embedder.max_tokens - 16),
         max_chars=s.chunk_max_chars,
         overlap_sentences=s.chunk_overlap_sentences,
@@ -80,4 +83,33 @@ def build_ingestor(settings: Settings, *, analyzer: Analyzer, loader: LoaderTabl
         writer=writer,
         fingerprint=fingerprint,
         batch_chunks=max(s.embed_batch_size * 2, 64),
+        prefetch_files=prefetch_files,
     )
+
+
+# Files prepared ahead on a thread while a batch embeds (docs/ingest_speed.md). Off: on the
+# 2-core machine it measured slower than serial (torch's 2 threads lose a core: 1.72x the
+# floor against ~1.2x; ONNX on 1 thread: 1.31x against 1.19x). 16 is the depth to use where
+# a core is free (a batch of 64 chunks is ~5 files; 4 ahead left the model waiting).
+PREFETCH_FILES = 0
+
+
+def _token_counter(settings: Settings, embedder: LazyEmbedder | SentenceTransformerEmbedder,
+                   ) -> tuple[Callable[[str], int], int]:
+    """The chunker's token counter and how many files to prepare ahead: the configured model's
+    tokenizer loaded a second time, so chunking can run while the model embeds (one
+    tokenizer object is not safe in two threads: ``ingest/token_counter.py``); any other
+    embedder handed in counts its own tokens and ingest runs without a prefetch thread."""
+    from ingest.token_counter import PrivateTokenCounter
+
+    if embedder.name != settings.embedder_name:
+        return embedder.count_tokens, 0
+    if settings.embedder_path:
+        folder = Path(settings.embedder_path)
+    else:
+        from index.embedder import packaged_minilm_path
+
+        folder = packaged_minilm_path()
+    if not (folder / "tokenizer.json").is_file():  # a slow (Python) tokenizer only
+        return embedder.count_tokens, 0
+    return PrivateTokenCounter(folder), PREFETCH_FILES
