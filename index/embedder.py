@@ -88,6 +88,13 @@ class Embedder(Protocol):
 _torch_threads: int | None = None
 
 
+def model_threads() -> int:
+    """Intra-op threads one forward pass may use: what :func:`limit_torch_threads` set (a
+    server: one per pass, passes run side by side), else every core (a CLI ingest embeds one
+    batch at a time and should use them all)."""
+    return _torch_threads or os.cpu_count() or 1
+
+
 def limit_torch_threads(threads: int) -> None:
     """Run torch with ``threads`` intra-op threads, now if it is loaded, else when an
     embedder loads it: a server that embeds in ONNX Runtime never imports torch for this."""

@@ -30,6 +30,7 @@ from index.embedder import (
     build_embedder,
     infer_family,
     infer_languages,
+    model_threads,
     packaged_minilm_path,
 )
 from index.onnx_encoder import cached_graph, default_cache_dir, onnx_runtime_available
@@ -236,7 +237,7 @@ def build_serving_embedder(settings: Any) -> OnnxEmbedder | SentenceTransformerE
             max_tokens=max_tokens, family=getattr(settings, "embedder_family", "auto"),
             languages=None if langs == "auto" else frozenset(
                 x.strip() for x in langs.split(",") if x.strip()),
-            batch_size=getattr(settings, "embed_batch_size", 32))
+            batch_size=getattr(settings, "embed_batch_size", 32), threads=model_threads())
     except Exception as exc:
         if getattr(settings, "query_encoder", "auto") == "onnx":
             raise RuntimeError(f"ONNX embedder from {graph}: {exc}") from exc
