@@ -33,7 +33,7 @@ from answers.events import (
     StartEvent,
     sentence_event,
 )
-from answers.focus import named_documents, prefer_named
+from answers.focus import named_documents, prefer_jurisdiction, prefer_named
 from answers.fragments import join_fragments
 from answers.gates import Strength, about_entities, identified, language_lead
 from answers.lists import list_answer, list_question, named_policy
@@ -125,6 +125,7 @@ class ExtractiveAnswerer:
         if not which_policy:
             pool = prefer_named(pool, named_documents(question, query.translations,
                                                       self.sections), language, self.strength)
+            pool = prefer_jurisdiction(pool, question, self.strength)
         pool, dropped = language_lead(pool, language, self.strength)
         chosen = (choose_items(pool, items, most) if items is not None else []) \
             or select(pool, max_sentences=most, max_chars=max(900, 250 * most))

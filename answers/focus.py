@@ -16,6 +16,7 @@ from answers.gates import Strength
 from answers.lists import named_policy
 from answers.sections import SectionLookup
 from index.evidence import EvidenceSentence
+from index.jurisdiction import DEFAULT_COUNTRY, countries_named, matches
 
 #: a sentence of the named document weighs this much more (it stays comparable with the
 #: other language's sentences when the language lead decides)
@@ -53,3 +54,22 @@ def prefer_named(pool: list[EvidenceSentence], doc_ids: set[str], language: str,
     for sentence in named:
         sentence.score *= NAMED_BOOST
     return named
+
+
+def prefer_jurisdiction(pool: list[EvidenceSentence], question: str,
+                        strength: Strength) -> list[EvidenceSentence]:
+    """Only the sentences of the country a question names, when it names another country
+    than Cambodia alone and one of them is strong enough to answer.
+
+    "What is the vision of Singapore's Digital Government Blueprint?" otherwise gets
+    Cambodia's own vision first: the home policies say "vision" and "digital government" as
+    often, and the retrieval's jurisdiction vote ranks passages, not sentences. A question
+    naming Cambodia too (a comparison) keeps every country's sentences.
+    """
+    named = countries_named(question)
+    if not named or DEFAULT_COUNTRY in named or not pool:
+        return pool
+    own = [s for s in pool if matches(s.hit.country, named)]
+    if not own or not strength.enough(max(own, key=lambda s: s.score)):
+        return pool
+    return own

@@ -5,12 +5,14 @@ document number that answers in a language no embedder reads."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from answers.coverage import cover_kinds
 from answers.display import is_debris
 from answers.enumeration import boost_items, items_asked
-from answers.focus import prefer_named
+from answers.focus import prefer_jurisdiction, prefer_named
 from answers.fragments import join_fragments, runs_on
 from answers.gates import Strength, identified, identifiers
 from answers.parts import asks_kinds, states
@@ -101,6 +103,23 @@ def test_the_named_policy_leads_over_the_questions_language_only_across_language
     # far behind the best of all: the pool stays as it was
     fact.score = 0.3
     assert prefer_named([fact, khmer], {"policy/plan_en.pdf"}, "km", STRENGTH) == [fact, khmer]
+
+
+def test_a_question_naming_another_country_is_answered_from_that_countrys_documents() -> None:
+    home = replace(passage("The vision of this plan is a connected province.",
+                           doc_id="policy/kh_plan.pdf"), country="KH")
+    abroad = replace(passage("Our vision is a government that is open by default.",
+                             doc_id="other/sg_plan.md"), country="SG")
+    ours = unit(home, "The vision of this plan is a connected province.", 0.8)
+    theirs = unit(abroad, "Our vision is a government that is open by default.", 0.6)
+    pool = [ours, theirs]
+    assert prefer_jurisdiction(pool, "What is Singapore's digital vision?", STRENGTH) == [theirs]
+    # a comparison names Cambodia too, and a question naming no country keeps every sentence
+    assert prefer_jurisdiction(pool, "Compare Cambodia's and Singapore's visions", STRENGTH) == pool
+    assert prefer_jurisdiction(pool, "What is the digital vision?", STRENGTH) == pool
+    # the named country's sentence must be strong enough to answer on its own
+    theirs.lexical = theirs.dense = 0.05
+    assert prefer_jurisdiction(pool, "What is Singapore's digital vision?", STRENGTH) == pool
 
 
 def test_each_kind_asked_is_stated_by_a_chosen_sentence() -> None:
