@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -86,6 +87,30 @@ class Embedder(Protocol):
 
 
 _torch_threads: int | None = None
+
+
+def windows_of(text: str, offsets: Sequence[tuple[int, int]], max_tokens: int,
+               window: int | None = None, stride: int | None = None) -> list[str]:
+    """The overlapping pieces of ``text`` a model of ``max_tokens`` reads whole, cut at the
+    character ``offsets`` of its tokens (shared by the PyTorch and ONNX embedders)."""
+    window = window or max(16, max_tokens - 16)
+    stride = stride or max(8, window * 3 // 4)
+    if len(offsets) <= window:
+        return [text]
+    pieces = []
+    for start in range(0, len(offsets), stride):
+        chunk = offsets[start : start + window]
+        pieces.append(text[chunk[0][0] : chunk[-1][1]])
+        if start + window >= len(offsets):
+            break
+    return pieces
+
+
+def vector_agreement(onnx_vectors: np.ndarray, torch_vectors: np.ndarray) -> dict[str, float]:
+    """How far two runtimes' vectors of the same texts are apart (rows L2-normalised)."""
+    return {"texts": len(onnx_vectors),
+            "max_abs_diff": float(np.abs(onnx_vectors - torch_vectors).max()),
+            "min_cosine": float((onnx_vectors * torch_vectors).sum(axis=1).min())}
 
 
 def model_threads() -> int:
@@ -192,9 +217,7 @@ class SentenceTransformerEmbedder:
         torch_vectors = np.asarray(self._model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True,
             convert_to_numpy=True, show_progress_bar=False), dtype=np.float32)
-        return {"texts": len(texts),
-                "max_abs_diff": float(np.abs(onnx_vectors - torch_vectors).max()),
-                "min_cosine": float((onnx_vectors * torch_vectors).sum(axis=1).min())}
+        return vector_agreement(onnx_vectors, torch_vectors)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_batch([text], kind="query")[0]
@@ -209,19 +232,8 @@ class SentenceTransformerEmbedder:
         Used for "related passages" on pasted drafts: embedding only the first 256 tokens
         would ignore most of a long paragraph.
         """
-        window = window or max(16, self.max_tokens - 16)
-        stride = stride or max(8, window * 3 // 4)
         encoding = self._tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        offsets = encoding["offset_mapping"]
-        if len(offsets) <= window:
-            return [text]
-        pieces = []
-        for start in range(0, len(offsets), stride):
-            chunk = offsets[start : start + window]
-            pieces.append(text[chunk[0][0] : chunk[-1][1]])
-            if start + window >= len(offsets):
-                break
-        return pieces
+        return windows_of(text, encoding["offset_mapping"], self.max_tokens, window, stride)
 
 
 def build_embedder(settings: object) -> SentenceTransformerEmbedder:

@@ -32,6 +32,8 @@ from index.embedder import (
     infer_languages,
     model_threads,
     packaged_minilm_path,
+    vector_agreement,
+    windows_of,
 )
 from index.onnx_encoder import cached_graph, default_cache_dir, onnx_runtime_available
 
@@ -175,9 +177,7 @@ class OnnxEmbedder:
             normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False),
             dtype=np.float32)
         onnx_vectors = self.embed_batch(texts, kind="passage")
-        return {"texts": len(texts),
-                "max_abs_diff": float(np.abs(onnx_vectors - torch_vectors).max()),
-                "min_cosine": float((onnx_vectors * torch_vectors).sum(axis=1).min())}
+        return vector_agreement(onnx_vectors, torch_vectors)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_batch([text], kind="query")[0]
@@ -189,18 +189,8 @@ class OnnxEmbedder:
     def token_windows(self, text: str, window: int | None = None,
                       stride: int | None = None) -> list[str]:
         """Overlapping windows the model reads whole (as ``SentenceTransformerEmbedder``)."""
-        window = window or max(16, self.max_tokens - 16)
-        stride = stride or max(8, window * 3 // 4)
         offsets = self._counter.encode(text, add_special_tokens=False).offsets
-        if len(offsets) <= window:
-            return [text]
-        pieces = []
-        for start in range(0, len(offsets), stride):
-            chunk = offsets[start:start + window]
-            pieces.append(text[chunk[0][0]:chunk[-1][1]])
-            if start + window >= len(offsets):
-                break
-        return pieces
+        return windows_of(text, offsets, self.max_tokens, window, stride)
 
 
 def onnx_graph_ready(settings: Any) -> Path | None:

@@ -8,36 +8,9 @@ from core.models import Page
 from ingest.chunking import StructureAwareChunker
 from ingest.label_blocks import held_lines, label_blocks
 from ingest.sentences import split_sentences
+from tests.answers.quality_corpus import AGENDA as PAGED_AGENDA
 
-AGENDA = """PROVINCIAL DIGITAL FORUM 2025
-Thursday 6th March 2025 @ Provincial Hall
-Time Session
-08:30 -
-09:15
-OPENING OF THE FORUM
-
-Welcome Remarks by
-
-H.E. Dr. Lim Sovann
-Governor of the Northern Province
-
-09:15 -
-10:30
-SHARING PROVINCIAL DATA ACROSS DEPARTMENTS
-
-Keynote Speech by
-
-H.E. Kong Rithy
-Director General, Provincial Data Office
-
-Panel Discussion
-
-Ms. Sar Malis
-Head of Registers, Department of Planning
-
-Moderator: Mr. Tep Vuthy
-Advisor, Provincial Data Office
-"""
+AGENDA = PAGED_AGENDA.removeprefix("[[page 1]]\n")  # the agenda page the answer tests ingest
 
 KHMER_AGENDA = """កម្មវិធីវេទិកាឌីជីថល
 
