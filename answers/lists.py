@@ -26,10 +26,14 @@ _EN_LEVEL = (  # the plural the question asks for -> registry level (first match
     ("strategy", re.compile(r"\b(?:strategies|strategic\s+priorities|measure\s+groups|pillars)\b",
                             re.I)),
 )
-# "How many" is not a list question: the document's own sentence that states the total is
-# the answer a drafter cites (a count of registry items cites no page that says it).
+# "How many" alone is not a list question: the document's own sentence that states the total
+# is the answer a drafter cites (a count of registry items cites no page that says it). "How
+# many ... and what are they?" asks for both, and the list (its count first) gives both.
 _EN_ASK = re.compile(r"\b(?:what|which|list|name|enumerate|show)\b", re.I)
 _COUNT = re.compile(r"\bhow\s+many\b|ប៉ុន្មាន", re.I)
+_THEN_LIST = re.compile(r"\b(?:what|which)\s+(?:are|were)\s+(?:they|these|those|their\s+names)\b"
+                        r"|\b(?:list|name|enumerate)\s+(?:them|these|those|each|all)\b"
+                        r"|អ្វីខ្លះ|ណាខ្លះ", re.I)
 _KM_LEVEL = (
     ("goal", ("គោលដៅយុទ្ធសាស្ត្រ", "គោលដៅ")),
     ("measure", ("សកម្មភាពអាទិភាព", "វិធានការ")),
@@ -62,10 +66,10 @@ class ListQuestion:
 def list_question(question: str) -> ListQuestion | None:
     """The level a list question asks for, or None if it is not one."""
     keyed = search_key(question).translate(DIGITS_TO_ASCII)
-    if _COUNT.search(keyed):
+    if _COUNT.search(keyed) and not _THEN_LIST.search(keyed):
         return None
     level = None
-    if any(w in keyed for w in _KM_ASK):
+    if any(w in keyed for w in _KM_ASK) or _COUNT.search(keyed):
         level = next((lv for lv, words in _KM_LEVEL if any(w in keyed for w in words)), None)
     if level is None and _EN_ASK.search(keyed):
         level = next((lv for lv, rx in _EN_LEVEL if rx.search(keyed)), None)

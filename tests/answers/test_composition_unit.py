@@ -73,6 +73,11 @@ def test_list_questions_and_the_policy_they_name() -> None:
     assert list_question("តើគោលដៅយុទ្ធសាស្ត្រមានប៉ុន្មាន?") is None
     assert list_question("How many strategies does the Digital Government Policy have?") is None
     assert list_question("What does Strategy 3 say about data centres?") is None
+    # asked for the count and the items: the list, which opens with its count, answers both
+    both = list_question("How many digital government strategies are there and what are they?")
+    assert both is not None and both.level == "strategy"
+    assert list_question("How many priority actions are there? List them all.").level == "measure"
+    assert list_question("តើគោលនយោបាយនេះមានយុទ្ធសាស្ត្រប៉ុន្មាន និងអ្វីខ្លះ?").level == "strategy"
     policies = [PolicyRef("dgp", "Cambodia Digital Government Policy 2022-2035", "a.pdf",
                           ("Cambodia Digital Government Policy 2022-2035", "Digital Government Policy")),
                 PolicyRef("despf", "Digital Economy and Society Policy Framework", "b.pdf",
