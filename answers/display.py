@@ -21,6 +21,7 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|https?://\S+|\S+\.(?:pdf|html?|aspx
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|graph|source|sources|note)\s*[\dA-Z.]*\s*[:\-–]",
                       re.IGNORECASE)
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+_KHMER = re.compile(r"[\u1780-\u17ff]")
 
 
 def display_text(quote: str) -> str:
@@ -65,7 +66,29 @@ def is_debris(sentence: EvidenceSentence) -> bool:
         return True
     if (len(text) < 80 and is_boilerplate(text)) or _CAPTION.match(text):
         return True
+    if getattr(sentence, "row", None) is None and is_column_stack(sentence.text):
+        return True
     letters = [c for c in text if c.isalpha() and c.isascii()]
     return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.85 * len(letters) \
         and len(text.split()) <= 16
+
+
+#: A narrow table column's cells, read down the page: lines this short on average...
+COLUMN_WORDS_PER_LINE = 3.0
+#: ...over at least this many lines, with no sentence end.
+COLUMN_MIN_LINES = 3
+
+
+def is_column_stack(raw: str) -> bool:
+    """Cells of a table column read as one "sentence" ("Commerce / Ministry of Information /
+    Relevant Ministries and / Institutions / Short- to / Medium-term"): the names run
+    together and state nothing. Wrapped prose carries many more words per line, and a
+    stack that ends a sentence is kept (a narrow cell may hold a whole statement). Khmer
+    puts no space between words, so a Khmer line's spaces say nothing about its width."""
+    if _KHMER.search(raw):
+        return False
+    lines = [line.split() for line in raw.strip().splitlines() if line.strip()]
+    if len(lines) < COLUMN_MIN_LINES or raw.rstrip().endswith((".", "។", "!", "?")):
+        return False
+    return sum(len(words) for words in lines) / len(lines) <= COLUMN_WORDS_PER_LINE
 

@@ -69,6 +69,15 @@ def test_the_items_of_a_set_the_question_counts() -> None:
     ("The plan connects every commune office by 2027, see the summary at data_plan.pdf for "
      "the list of the communes that are connected first and the fund that pays for it.", False),
     ("By 2027, every commune office will have a fibre connection.", False),
+    # a table column's cells run together: names and a timeline, no statement
+    ("Commerce\nMinistry of Planning\nRelevant Ministries and\nInstitutions\nShort- to\n"
+     "Medium-term", True),
+    # a narrow cell that states something whole is kept; so is wrapped prose
+    ("Every\ncommune\noffice is\nconnected\nby 2027.", False),
+    ("The ministry connects every commune office\nto the national fibre backbone before\n"
+     "the end of 2027 and trains its staff", False),
+    # Khmer writes no space between words: a wrapped Khmer sentence has few "words" per line
+    ("ក្រសួងភ្ជាប់ការិយាល័យឃុំទាំងអស់\nទៅនឹងបណ្តាញជាតិ\nមុនឆ្នាំ២០២៧\nនិងបណ្តុះបណ្តាលមន្ត្រី", False),
 ])
 def test_debris_is_not_evidence(text: str, debris: bool) -> None:
     assert is_debris(unit(passage(text), text)) is debris
