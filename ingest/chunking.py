@@ -20,7 +20,7 @@ from ingest.label_blocks import held_lines
 from ingest.structure import HeadingPath, LineRole, classify_line, is_contents_page
 
 #: Bump when what becomes a chunk or a heading changes: part of the ingest fingerprint.
-CHUNKING_VERSION = "5"
+CHUNKING_VERSION = "6"  # 6: Markdown tables of contents dropped
 
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]
 TokenCounter = Callable[[str], int]

@@ -30,6 +30,10 @@ _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _SETEXT_RE = re.compile(r"^([^\s#|].*)\n(=+|-+)[ \t]*$", re.M)
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _CODE_FENCE_RE = re.compile(r"^[ \t]*(```|~~~)")
+# A line that is only links to the page's own headings ("- [4.1 Digital Literacy](#41-digital-
+# literacy)"): a table of contents. It repeats every heading's words and states nothing.
+_ANCHOR_LINKS_RE = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?"
+                              r"(?:\[[^\]\n]+\]\(#[^)\s]*\)[ \t,;|]*)+$")
 _LANG_KEYS = ("lang", "language")
 
 
@@ -89,7 +93,8 @@ def front_matter_metadata(data: dict[str, Any], path: Path | str) -> tuple[dict[
 
 
 def clean_markdown_body(body: str) -> str:
-    """Drop images and raw HTML tags (not code blocks), unescape ``\\*``, keep headings."""
+    """Drop images, raw HTML tags and table-of-contents lines (not code blocks), unescape
+    ``\\*``, keep headings."""
     body = _HTML_BLOCK_RE.sub("", body)
     out: list[str] = []
     in_code = False
@@ -100,6 +105,8 @@ def clean_markdown_body(body: str) -> str:
             continue
         if in_code:
             out.append(line)
+            continue
+        if _ANCHOR_LINKS_RE.match(line):
             continue
         had_markup = bool(_IMAGE_RE.search(line) or _TAG_RE.search(line))
         line = _IMAGE_RE.sub("", line)

@@ -178,6 +178,24 @@ def test_markdown_without_front_matter_takes_title_from_heading(tmp_path):
     assert doc.text.startswith("Intro line")
 
 
+def test_markdown_table_of_contents_lines_are_dropped_and_other_links_kept():
+    source = ("# Provincial Data Plan\n\n## Contents\n\n"
+              "- [1. Introduction](#1-introduction)\n"
+              "  - [1.1 Digital Skills](#11-digital-skills)\n"
+              "1. [Annex](#annex), [Budget](#budget)\n\n"
+              "## 1.1 Digital Skills\n\n"
+              "Every commune trains two officers a year; see [the annex](#annex) and "
+              "[the summary](https://example.org/plan.pdf).\n"
+              "- [Full plan (PDF)](/files/plan.pdf)\n")
+    text = parse_markdown(source, "plan.md").pages[0].text
+    assert "](#" not in text.split("## 1.1 Digital Skills")[0]  # the contents are gone
+    assert "Introduction" not in text and "[Budget]" not in text
+    assert text.count("Digital Skills") == 1  # only the heading itself
+    # a link inside a sentence, and a line linking another file, are content: kept
+    assert "see [the annex](#annex) and [the summary](https://example.org/plan.pdf)." in text
+    assert "- [Full plan (PDF)](/files/plan.pdf)" in text
+
+
 def test_markdown_setext_heading_becomes_hash_heading():
     doc = parse_markdown("Main Title\n==========\n\nSection\n-------\n\nbody\n", "a.md")
     assert doc.text.splitlines()[:3] == ["# Main Title", "", "## Section"]
