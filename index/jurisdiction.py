@@ -77,16 +77,22 @@ def jurisdiction_list(ranked: Sequence[str], country_of: Callable[[str], str | N
     jurisdictions, in their order, as one more list for fusion. A document is about them when
     it belongs to one, or when its passage names one (``names_it``): a Cambodian report on
     traders from Viet Nam answers a question about Vietnamese traders as well as a Vietnamese
-    decree does. Jurisdiction is a property of documents, so each document gets one vote: a
+    decree does, but it votes after the jurisdiction's own documents, which the question
+    names first. Jurisdiction is a property of documents, so each document gets one vote: a
     long foreign document cannot flood the top with its weakest passages; but when most
     candidate documents match (the home country named), every matching passage is listed in
     fused order, so their own order stands and only the others fall. None when the
     question names none or every candidate matches (a list of everything lifts nothing)."""
     if not named:
         return None
-    matching = [key for key in ranked if matches(country_of(key), named) or names_it(key)]
+    own = [key for key in ranked if matches(country_of(key), named)]
+    own_set = set(own)
+    matching = [key for key in ranked if key in own_set or names_it(key)]
     if not matching or len(matching) == len(ranked):
         return None
+    # the jurisdiction's own documents vote first, then those that only name it: a
+    # Cambodian headline on Vietnam's New Year must not outrank Vietnam's own resolution
+    matching = [*own, *(key for key in matching if key not in own_set)]
     best: dict[str, str] = {}
     for key in matching:
         best.setdefault(document_of(key), key)
