@@ -60,13 +60,15 @@ def is_debris(sentence: EvidenceSentence) -> bool:
     page's "[Blueprint (Summary)](/files/x.pdf)"), the state letterhead ("ROYAL GOVERNMENT OF
     CAMBODIA"), a figure or table caption, or a line set all in capitals (a cover title or a
     schedule's session name). Shown as an answer, each reads as debris."""
+    if getattr(sentence, "row", None) is not None:
+        return False  # a table row or programme session, read whole by its shape
     text = folded(_LEADING_MARKS.sub("", sentence.text.strip()))
     bare = _LINK.sub(lambda m: m.group(1) or "", text)
     if _LINK.search(text) and len(_WORDS.findall(bare)) < 8:
         return True
     if (len(text) < 80 and is_boilerplate(text)) or _CAPTION.match(text):
         return True
-    if getattr(sentence, "row", None) is None and is_column_stack(sentence.text):
+    if is_column_stack(sentence.text):
         return True
     letters = [c for c in text if c.isalpha() and c.isascii()]
     return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.85 * len(letters) \

@@ -1,5 +1,5 @@
 """Evidence sentences: the retrieved passages cut into sentences (and priority-action table
-rows, each one unit) with exact page offsets, scored against the question (lexical overlap of analysed terms, weighted by idf, plus
+rows and programme sessions, each one unit) with exact page offsets, scored against the question (lexical overlap of analysed terms, weighted by idf, plus
 dense similarity where the embedder reads the sentence's language)."""
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ from index.table_rows import MAX_ROW_CHARS, TableRow, find_rows
 from ingest.heading_lines import is_heading_unit
 from ingest.khmer.script import BASE_CLASS
 from ingest.language import detect_language
+from ingest.schedule import Session, find_sessions
 
 if TYPE_CHECKING:
     from ingest.analysis import Analyzer
 
 _HAS_LETTER = re.compile(f"[A-Za-z{BASE_CLASS}]")
+#: a unit read whole by its structure: a priority-action table row or a programme session
+Structured = TableRow | Session
 
 
 @dataclass
@@ -37,7 +40,7 @@ class EvidenceSentence:
     lexical: float = 0.0
     dense: float = 0.0
     score: float = 0.0
-    row: TableRow | None = None  # set when the unit is a whole priority-action table row
+    row: Structured | None = None  # set when the unit is a whole table row or session
     display: str = ""  # what an answer shows: whitespace folded, a row read as its columns
 
     def __post_init__(self) -> None:
@@ -47,20 +50,25 @@ class EvidenceSentence:
 
 def evidence_units(text: str, split: Callable[[str], list[tuple[int, int]]],
                    min_chars: int = 25, max_chars: int = 700,
-                   ) -> list[tuple[int, int, TableRow | None]]:
+                   ) -> list[tuple[int, int, Structured | None]]:
     """The evidence units of a passage as ``(start, end, row)`` offsets into ``text``:
-    each row of a priority-action table whole (``row`` set), and the sentences outside
-    rows (cut where a row starts or ends), without headings, numbers-only or too short or
-    long pieces."""
-    rows = find_rows(text)
-    units: list[tuple[int, int, TableRow | None]] = [(s, e, r) for s, e, r in rows
-                                                     if e - s <= MAX_ROW_CHARS]
+    each row of a priority-action table and each session of a programme whole (``row``
+    set), and the sentences outside them (cut where one starts or ends), without headings,
+    numbers-only or too short or long pieces."""
+    rows: list[tuple[int, int, Structured]] = [*find_rows(text)]
+    if not rows:
+        rows = [*find_sessions(text)]
+    units: list[tuple[int, int, Structured | None]] = [(s, e, r) for s, e, r in rows
+                                                       if e - s <= MAX_ROW_CHARS]
     bounds = sorted({p for s, e, _ in rows for p in (s, e)})
     for start, end in split(text):
         edges = [start, *(b for b in bounds if start < b < end), end]
         for lo, hi in zip(edges, edges[1:], strict=False):
-            if any(s <= lo and hi <= e for s, e, _ in rows):
+            if any(s <= lo and hi <= e for s, e, r in rows if isinstance(r, TableRow)):
                 continue  # inside a row: the row is the unit
+            # inside a session the sentences stay units too: "who gave the keynote?" is
+            # answered by its label and name alone, "who moderated the open data panel?"
+            # by the whole session (``select`` never takes both)
             while lo < hi and text[lo].isspace():
                 lo += 1
             while hi > lo and text[hi - 1].isspace():
@@ -98,7 +106,7 @@ def prepare(passages: Iterable[tuple[str, str]], split: Callable[[str], list[tup
     return n
 
 
-_Unit = tuple[int, int, "TableRow | None", str, frozenset[str], frozenset[str], str]
+_Unit = tuple[int, int, "Structured | None", str, frozenset[str], frozenset[str], str]
 
 
 @lru_cache(maxsize=8192)
@@ -118,7 +126,7 @@ def _analysed_units(text: str, heading: str, split: Callable[[str], list[tuple[i
     return tuple(units)
 
 
-def embedding_text(heading: str, text: str, row: TableRow | None = None) -> str:
+def embedding_text(heading: str, text: str, row: Structured | None = None) -> str:
     """What is embedded for a unit: its heading path, then the sentence (a row as its
     columns). One function, so stored vectors (``index/sentence_vectors.py``) match."""
     body = row.display() if row else text
@@ -180,17 +188,24 @@ def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
 
 def select(sentences: list[EvidenceSentence], max_sentences: int = 4, max_chars: int = 900,
            redundancy: float = 0.5) -> list[EvidenceSentence]:
-    """Greedy selection of the best sentences that do not repeat each other."""
+    """Greedy selection of the best sentences that do not repeat each other (nor overlap
+    in the page: a programme session and a sentence inside it)."""
     chosen: list[EvidenceSentence] = []
     used = 0
     for sentence in sorted(sentences, key=lambda s: -s.score):
         if len(chosen) >= max_sentences or used + len(sentence.text) > max_chars and chosen:
             continue
-        if any(_jaccard(sentence.terms, c.terms) > redundancy for c in chosen):
+        if any(_jaccard(sentence.terms, c.terms) > redundancy or _overlap(sentence, c)
+               for c in chosen):
             continue
         chosen.append(sentence)
         used += len(sentence.text)
     return chosen
+
+
+def _overlap(a: EvidenceSentence, b: EvidenceSentence) -> bool:
+    return (a.hit.doc_id, a.hit.page) == (b.hit.doc_id, b.hit.page) \
+        and a.start < b.end and b.start < a.end
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from core.models import Page
 from ingest.furniture import find_furniture
 from ingest.label_blocks import held_lines
+from ingest.schedule import find_sessions
 from ingest.structure import HeadingPath, LineRole, classify_line, is_contents_page
 
 #: Bump when what becomes a chunk or a heading changes: part of the ingest fingerprint.
-CHUNKING_VERSION = "6"  # 6: Markdown tables of contents dropped
+CHUNKING_VERSION = "6"  # 6: Markdown tables of contents dropped; programme sessions kept whole
 
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]
 TokenCounter = Callable[[str], int]
@@ -41,7 +42,7 @@ class _Unit:
     start: int
     end: int
     tokens: int
-    kind: str  # heading | item | text
+    kind: str  # heading | item | session (a programme session starts) | text
     heading: str  # heading path in force at this unit
 
 
@@ -85,6 +86,7 @@ class StructureAwareChunker:
         text = page.text
         contents = is_contents_page(text.splitlines())
         held = held_lines(text)  # "Keynote Speech by" / blank / the speaker: one unit
+        sessions = {start for start, _, _ in find_sessions(text)}  # "14:00 - 15:15 ..."
         units: list[_Unit] = []
         para_start: int | None = None
         para_kind = "text"
@@ -127,7 +129,10 @@ class StructureAwareChunker:
                           self.count_tokens(line), "heading", str(path))
                 )
                 continue
-            if role.kind == "item" and line_start not in held:
+            if line_start + lead in sessions:
+                flush(line_start)
+                role = LineRole("session")
+            elif role.kind == "item" and line_start not in held:
                 flush(line_start)
             if para_start is None:
                 para_start = line_start + (len(line) - len(line.lstrip()))
@@ -160,13 +165,21 @@ class StructureAwareChunker:
         def has_body(group: list[_Unit]) -> bool:
             return any(u.kind != "heading" for u in group)
 
-        for unit in units:
+        session_tokens = self._session_tokens(units)
+        in_session = False  # a session's speakers ("H.E. ...") read as items: not cut there
+        for i, unit in enumerate(units):
             start_new = False
+            if unit.kind in ("session", "heading"):
+                in_session = unit.kind == "session"
             if current:
                 chars = unit.end - current[0].start
                 if unit.kind == "heading" and has_body(current):
                     start_new = True
-                elif unit.kind == "item" and has_body(current) and tokens >= self.max_tokens // 4:
+                elif unit.kind == "session" and has_body(current) \
+                        and tokens + session_tokens[i] > self.max_tokens:
+                    start_new = True  # a session that fits a chunk is not cut in two
+                elif unit.kind == "item" and not in_session and has_body(current) \
+                        and tokens >= self.max_tokens // 4:
                     start_new = True
                 elif tokens + unit.tokens > self.max_tokens or chars > self.max_chars:
                     start_new = True
@@ -189,6 +202,21 @@ class StructureAwareChunker:
             )
             for group in chunks
         ]
+
+    @staticmethod
+    def _session_tokens(units: list[_Unit]) -> dict[int, int]:
+        """For each unit that opens a programme session, the tokens of the whole session
+        (up to the next session or heading)."""
+        out: dict[int, int] = {}
+        for i, unit in enumerate(units):
+            if unit.kind != "session":
+                continue
+            j, total = i, 0
+            while j < len(units) and (j == i or units[j].kind not in ("session", "heading")):
+                total += units[j].tokens
+                j += 1
+            out[i] = total
+        return out
 
     def _overlap(self, previous: list[_Unit], incoming: _Unit) -> list[_Unit]:
         """Repeat the last sentences of a chunk split for size, never across structure."""

@@ -68,6 +68,22 @@ Head of Registers, Department of Planning
 
 Moderator: Mr. Tep Vuthy
 Advisor, Provincial Data Office
+
+10:30 -
+11:00 TEA & COFFEE BREAK
+
+11:00 -
+12:15
+OPEN REGISTERS FOR CITIZENS
+
+Presentation 1
+“Publishing the land register”
+Speaker: Mr. Heng Bora
+Deputy Director, Department of Land and
+Urban Planning
+
+Moderator: Ms. Pich Sreyneang
+Head of Outreach, Provincial Hall
 """
 CORPUS = {PLAN_ID: PLAN, LINKS_ID: LINKS, AGENDA_ID: AGENDA}
 LEVELS = ["Paper registers are scanned", "Registers are typed into databases",

@@ -60,3 +60,28 @@ def test_an_agenda_speaker_is_quoted_with_the_label_above_the_name(quality_servi
     assert "Kong Rithy" in answer.answer, answer.answer
     assert any(c.doc_id == AGENDA_ID and "Keynote Speech by\n\nH.E. Kong Rithy" in c.quote
                for c in answer.citations), [c.quote for c in answer.citations]
+
+
+def test_a_programme_session_is_one_unit_with_its_title_and_people(quality_services: Any) -> None:
+    """"Who moderated ...?" meets the moderator's name and the session's title together: the
+    session from its time range to the next is one quoted span."""
+    answer = quality_services.answerer.answer(
+        "Who moderated the session on open registers at the Provincial Digital Forum 2025?")
+    assert answer.found, answer.answer
+    _exact(quality_services, answer)
+    assert "Pich Sreyneang" in answer.answer, answer.answer
+    first = answer.citations[0]
+    assert first.doc_id == AGENDA_ID
+    assert first.quote.startswith("11:00 -") and "Moderator: Ms. Pich Sreyneang" in first.quote
+    # shown as the session read in one line, the wrapped role joined
+    assert "11:00\u201312:15 OPEN REGISTERS FOR CITIZENS" in answer.answer
+    assert "Department of Land and Urban Planning" in answer.answer
+
+
+def test_a_session_titled_in_capitals_alone_answers_when(quality_services: Any) -> None:
+    """A break's line is all capitals: as a sentence it read as page furniture."""
+    answer = quality_services.answerer.answer(
+        "When is the tea and coffee break at the Provincial Digital Forum 2025?")
+    assert answer.found, answer.answer
+    _exact(quality_services, answer)
+    assert "10:30\u201311:00 TEA & COFFEE BREAK" in answer.answer, answer.answer

@@ -197,8 +197,16 @@ def test_question_language_and_passage_rank_weigh_in_the_score() -> None:
 # -- select ----------------------------------------------------------------------------------
 
 
-def scored(text: str, score: float) -> EvidenceSentence:
-    return EvidenceSentence(make_hit("x#1", text), 0, len(text), text, "en",
+_NEXT_OFFSET = [0]
+
+
+def scored(text: str, score: float, start: int | None = None) -> EvidenceSentence:
+    """A sentence of page 1 of "x", placed after the previous one unless ``start`` is given
+    (sentences of a page never overlap, except a session and the sentences inside it)."""
+    if start is None:
+        start = _NEXT_OFFSET[0]
+        _NEXT_OFFSET[0] += len(text) + 1
+    return EvidenceSentence(make_hit("x#1", text), start, start + len(text), text, "en",
                             frozenset(ANALYZER.analyze(text)), score=score)
 
 
@@ -208,6 +216,15 @@ def test_select_takes_the_best_first_and_skips_repeats() -> None:
     other = scored("Personal data must be protected against leaks.", 0.5)
     assert select([other, repeat, best]) == [best, other]
     assert select([other, repeat, best], redundancy=1.0) == [best, repeat, other]
+
+
+def test_select_never_takes_a_unit_and_one_inside_it() -> None:
+    """A programme session and the keynote sentence inside it quote the same page span."""
+    session = scored("09:00 - 10:00 OPENING. Keynote Speech by H.E. Sok Dara, Director.", 0.9,
+                     start=5000)
+    keynote = scored("Keynote Speech by H.E. Sok Dara, Director.", 0.8, start=5024)
+    other = scored("Personal data must be protected against leaks.", 0.5)
+    assert select([keynote, other, session], redundancy=1.0) == [session, other]
 
 
 def test_select_respects_the_sentence_and_character_budgets() -> None:
