@@ -68,11 +68,32 @@ def is_debris(sentence: EvidenceSentence) -> bool:
         return True
     if (len(text) < 80 and is_boilerplate(text)) or _CAPTION.match(text):
         return True
-    if is_column_stack(sentence.text):
+    if is_column_stack(sentence.text) or is_reference_list(sentence.text):
         return True
     letters = [c for c in text if c.isalpha() and c.isascii()]
     return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.85 * len(letters) \
         and len(text.split()) <= 16
+
+
+# "KYC     Know Your Customer", "NiDA National Information ...": an abbreviation and its
+# expansion; "2.1 Background ........ 14": a contents line
+_ABBREVIATION_LINE = re.compile(r"^\s*[A-Za-z][\w&./-]{0,11}(?: [A-Z]{1,4})?\s{2,}\S"
+                                r"|^\s*(?=\S*[A-Z]\S*[A-Z])[A-Z][\w&./-]{1,11}\s+[A-Z][a-z]")
+_CONTENTS_LINE = re.compile(r"(?:\.{3,}|…|\s)\s*(?:[0-9]{1,3}|[ivxl]{1,4})\s*$")  # not a year
+#: share of a unit's lines that must be entries for it to be a list of them
+REFERENCE_SHARE = 0.6
+
+
+def is_reference_list(raw: str) -> bool:
+    """A list of abbreviations or a table of contents cut into a unit: it names every term
+    of a policy and states nothing ("e-KYC" answered with "KYC Know Your Customer MCT
+    Malaysia Cambodia Thailand ...")."""
+    lines = [line for line in raw.strip().splitlines() if line.strip()]
+    if len(lines) < COLUMN_MIN_LINES or raw.rstrip().endswith((".", "។")):
+        return False
+    entries = max(sum(bool(_ABBREVIATION_LINE.match(line)) for line in lines),
+                  sum(bool(_CONTENTS_LINE.search(line)) for line in lines))
+    return entries >= REFERENCE_SHARE * len(lines)
 
 
 #: A narrow table column's cells, read down the page: lines this short on average...

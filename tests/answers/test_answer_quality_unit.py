@@ -76,6 +76,16 @@ def test_the_items_of_a_set_the_question_counts() -> None:
     ("Every\ncommune\noffice is\nconnected\nby 2027.", False),
     ("The ministry connects every commune office\nto the national fibre backbone before\n"
      "the end of 2027 and trains its staff", False),
+    # a list of abbreviations and a table of contents name every term and state nothing
+    ("e-Services    Electronic Services\nG2C     Government to Citizen\nKYC     Know Your "
+     "Customer\nPDO Provincial Data Office\nNDC National Data Centre of the\nProvince", True),
+    ("1. Introduction ........ 1\n2. Current Status ........ 4\n2.1 Registers 7\n"
+     "3. Vision and Goals ........ 12", True),
+    # a sentence that defines an abbreviation, and a list of measures, are statements
+    ("The ministry builds the Know Your Customer (KYC) system\nwith the Provincial Data "
+     "Office (PDO) and\nopens it to banks in 2027.", False),
+    ("Phase 1 connects 25 provinces\nPhase 2 connects 180 districts\nPhase 3 connects "
+     "1,650 communes", False),
     # Khmer writes no space between words: a wrapped Khmer sentence has few "words" per line
     ("ក្រសួងភ្ជាប់ការិយាល័យឃុំទាំងអស់\nទៅនឹងបណ្តាញជាតិ\nមុនឆ្នាំ២០២៧\nនិងបណ្តុះបណ្តាលមន្ត្រី", False),
 ])
