@@ -91,6 +91,10 @@ def key_entities(question: str, glossary: Glossary | None) -> list[Entity]:
                 latin = {" ".join(_distinctive(f)) for f in english} - {""}
                 if source == "en" and not latin:
                     continue  # "Ministry of Interior"'s distinctive word comes below
+                # a name made only of generic words ("Digital Government Committee") is
+                # looked for whole: its abbreviation ("DGC") alone is rarely in the text
+                latin |= {" ".join(_WORD.findall(f.casefold())) for f in english
+                          if not _distinctive(f)} - {""}
                 khmer = {_key_km(f) for f in forms if _KHMER.search(f)}
                 found.append(Entity(match.term, "name", frozenset(latin), frozenset(khmer)))
                 covered.append(match.span)

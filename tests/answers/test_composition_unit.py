@@ -62,6 +62,19 @@ def test_an_entity_is_looked_for_in_both_languages_and_digits() -> None:
     assert missing([place, year], ["In 2019 Kampot opened two centres."]) == [place]
 
 
+def test_a_name_of_generic_words_is_found_whole_not_only_by_its_abbreviation() -> None:
+    """Asked in Khmer who chairs the Digital Government Committee, the English evidence says
+    "the Digital Government Committee is chaired by ...", never "DGC"."""
+    glossary = Glossary([GlossaryEntry("គណៈកម្មាធិការរដ្ឋាភិបាលឌីជីថល",
+                                       "Digital Government Committee", "institution"),
+                         GlossaryEntry("គណៈកម្មាធិការរដ្ឋាភិបាលឌីជីថល", "DGC", "institution")])
+    (committee,) = key_entities("តើអ្នកណាជាប្រធានគណៈកម្មាធិការរដ្ឋាភិបាលឌីជីថល?", glossary)
+    assert mentions(committee, ["The Digital Government Committee is chaired by the Minister."])
+    assert mentions(committee, ["The DGC meets every quarter."])
+    assert mentions(committee, ["The Digital Security Committee is chaired by the Minister."]) \
+        is False
+
+
 def test_list_questions_and_the_policy_they_name() -> None:
     assert list_question("What strategies does the Digital Government Policy have?").level == "strategy"
     assert list_question("What are its strategic goals?").level == "goal"
