@@ -40,6 +40,7 @@ _KM_LEVEL = (
     ("strategy", ("យុទ្ធសាស្ត្រ",)),
 )
 _KM_ASK = ("អ្វីខ្លះ", "ណាខ្លះ", "រាយ", "ទាំងអស់")
+_KHMER_GAP = re.compile(r"(?<=[\u1780-\u17ff])\s+(?=[\u1780-\u17ff])")
 _EN_SCOPE = re.compile(r"\b(strategic\s+goal|goal|strategy|policy\s+direction|measure\s+group)"
                        r"\s+(?:no\.?\s*)?([0-9]+(?:\.[0-9A-Za-z]+)*)\b", re.I)
 _KM_SCOPE = re.compile(r"(គោលដៅយុទ្ធសាស្ត្រ|គោលដៅ|យុទ្ធសាស្ត្រ)\s*(?:ទី)?\s*([0-9]+)")
@@ -66,6 +67,9 @@ class ListQuestion:
 def list_question(question: str) -> ListQuestion | None:
     """The level a list question asks for, or None if it is not one."""
     keyed = search_key(question).translate(DIGITS_TO_ASCII)
+    # Khmer words are matched across spaces: a follow-up comes back re-spaced by word
+    # ("តើ មាន យុទ្ធសាស្ត្រ អ្វី ខ្លះ") once its pronoun is dropped
+    keyed = _KHMER_GAP.sub("", keyed)
     if _COUNT.search(keyed) and not _THEN_LIST.search(keyed):
         return None
     level = None

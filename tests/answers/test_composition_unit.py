@@ -91,6 +91,9 @@ def test_list_questions_and_the_policy_they_name() -> None:
     assert both is not None and both.level == "strategy"
     assert list_question("How many priority actions are there? List them all.").level == "measure"
     assert list_question("តើគោលនយោបាយនេះមានយុទ្ធសាស្ត្រប៉ុន្មាន និងអ្វីខ្លះ?").level == "strategy"
+    # a Khmer follow-up comes back re-spaced by word once its pronoun is dropped
+    assert list_question("តើ មាន យុទ្ធសាស្ត្រ អ្វី ខ្លះ? (Digital Government Policy)").level \
+        == "strategy"
     policies = [PolicyRef("dgp", "Cambodia Digital Government Policy 2022-2035", "a.pdf",
                           ("Cambodia Digital Government Policy 2022-2035", "Digital Government Policy")),
                 PolicyRef("despf", "Digital Economy and Society Policy Framework", "b.pdf",
