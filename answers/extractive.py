@@ -40,7 +40,7 @@ from answers.lists import list_answer, list_question, named_policy
 from answers.neighbours import with_neighbours
 from answers.notices import ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
 from answers.parts import asks_kinds, numbers_in, question_parts, states
-from answers.policy_questions import POLICY_BOOST, allowed, asks_which_policy
+from answers.policy_questions import POLICY_BOOST, allowed, asks_which_policy, prefer_registered
 from answers.sections import SectionLookup
 from answers.types import Answer
 from index.evidence import score_sentences, select
@@ -122,7 +122,9 @@ class ExtractiveAnswerer:
         pool, lacking = about_entities(evidence, entities, hits, self.strength)
         if lacking:
             return self._not_found(question, language, response.hits, started, lacking)
-        if not which_policy:
+        if which_policy:
+            pool = prefer_registered(pool, sections.of, self.strength)
+        else:
             pool = prefer_named(pool, named_documents(question, query.translations,
                                                       self.sections), language, self.strength)
             pool = prefer_jurisdiction(pool, question, self.strength)

@@ -6,8 +6,11 @@ list question.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from answers.gates import Strength
 from answers.sections import PolicyRef
+from index.evidence import EvidenceSentence
 from index.search_types import SearchFilters
 
 _WHICH_POLICY = re.compile(r"\b(?:which|what)\b(?:\s+\w+){0,3}\s+(?:polic(?:y|ies)|strateg(?:y|ies)"
@@ -33,3 +36,17 @@ def allowed(policy: PolicyRef, filters: SearchFilters | None) -> bool:
     if filters.doc_types and "policy" not in filters.doc_types:
         return False
     return not (filters.languages and "en" not in filters.languages)
+
+
+def prefer_registered(pool: list[EvidenceSentence],
+                      section_of: Callable[[EvidenceSentence], object | None],
+                      strength: Strength) -> list[EvidenceSentence]:
+    """Only the sentences of registered national policies, when one of them is strong
+    enough to answer: "which policy covers X?" is answered by naming the policy, in either
+    language. Asked in Khmer, the question's own language otherwise leads with a Khmer news
+    item that mentions a policy in passing, since the national policies are indexed in
+    English (the answer then carries the note that its evidence is in English)."""
+    registered = [s for s in pool if section_of(s) is not None]
+    if not registered or not strength.enough(max(registered, key=lambda s: s.score)):
+        return pool
+    return registered

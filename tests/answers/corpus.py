@@ -94,6 +94,15 @@ date: 2024-03-20
 និយ័តករទូរគមនាគមន៍កម្ពុជា បានអនុញ្ញាតឱ្យសាងសង់ប៉មទូរគមនាគមន៍ថ្មីចំនួនសែសិប នៅខេត្តព្រះវិហារ ក្នុងឆ្នាំ២០២៤។ ប៉មទាំងនេះនឹងនាំអ៊ីនធឺណិតចល័តទៅដល់ភូមិដែលមិនទាន់មានសេវា។
 """
 
+# a Khmer news item on cybersecurity training that mentions a policy only in passing
+TRAINING_KM_ID = "news/cyber_training_km.md"
+TRAINING_KM = """---
+title: វគ្គបណ្តុះបណ្តាលសន្តិសុខតាមប្រព័ន្ធអ៊ីនធឺណិតនៅខេត្តកំពត
+date: 2024-07-01
+---
+មន្ត្រីឃុំចំនួនហាសិបនាក់ បានចូលរួមវគ្គបណ្តុះបណ្តាលសន្តិសុខតាមប្រព័ន្ធអ៊ីនធឺណិត រយៈពេលពីរថ្ងៃ នៅខេត្តកំពត។ វគ្គនេះស្របតាមគោលនយោបាយរបស់ខេត្ត។
+"""
+
 REVIEWED = f"""version: 1
 policies:
   - id: smart-village-policy
@@ -111,6 +120,7 @@ CORPUS = {
     TWIN_EN_ID: TWIN_EN,
     TWIN_KM_ID: TWIN_KM,
     TOWERS_KM_ID: TOWERS_KM,
+    TRAINING_KM_ID: TRAINING_KM,
 }
 
 STRATEGIES = [

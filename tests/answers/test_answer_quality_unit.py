@@ -16,6 +16,7 @@ from answers.focus import prefer_jurisdiction, prefer_named
 from answers.fragments import join_fragments, runs_on
 from answers.gates import Strength, identified, identifiers
 from answers.parts import asks_kinds, states
+from answers.policy_questions import prefer_registered
 from tests.answers.evidence_factory import passage, unit
 
 STRENGTH = Strength(frozenset({"en"}))
@@ -108,6 +109,26 @@ def test_a_sentence_cut_mid_phrase_is_joined_with_its_continuation() -> None:
     assert not runs_on("the development of hard and", "Accelerate the rollout")  # next column
     assert runs_on("hard and", "soft infrastructure")
     assert not runs_on("It ends in 2030.", "and more")
+
+
+def test_which_policy_is_answered_by_a_registered_policy_in_either_language() -> None:
+    """Asked in Khmer which policy covers X, a Khmer news item that mentions a policy in
+    passing must not lead over the English national policy's own strategy."""
+    policy = passage("Strategy 7 trains civil servants in cybersecurity.",
+                     doc_id="policy/plan_en.pdf")
+    news = passage("ព័ត៌មានអំពីវគ្គបណ្តុះបណ្តាលសន្តិសុខ", doc_id="news/item_km.md", language="km")
+    strategy = unit(policy, "Strategy 7 trains civil servants in cybersecurity.", 0.5)
+    khmer = unit(news, "ព័ត៌មានអំពីវគ្គបណ្តុះបណ្តាលសន្តិសុខ", 0.9)
+    registered = {id(strategy)}
+
+    def section_of(sentence: object) -> object | None:
+        return "Strategy 7" if id(sentence) in registered else None
+
+    assert prefer_registered([khmer, strategy], section_of, STRENGTH) == [strategy]
+    # no registered sentence strong enough to answer: the pool stays as it was
+    strategy.lexical = strategy.dense = 0.1
+    assert prefer_registered([khmer, strategy], section_of, STRENGTH) == [khmer, strategy]
+    assert prefer_registered([khmer], section_of, STRENGTH) == [khmer]
 
 
 def test_the_named_policy_leads_over_the_questions_language_only_across_languages() -> None:

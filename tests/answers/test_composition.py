@@ -52,6 +52,21 @@ def test_which_policy_answer_leads_with_policy_strategy_and_page(answer_services
     assert not any(s.text.endswith(":") for s in answer.sentences)
 
 
+def test_a_khmer_which_policy_question_names_the_policy_with_a_note(answer_services: Any) -> None:
+    """Asked in Khmer, a Khmer news item on the same training mentions "the province's
+    policy" in passing; the answer still names the registered policy and its strategy, and
+    says its evidence is in English."""
+    answer = answer_services.answerer.answer(  # "... cybersecurity training for commune officials?"
+        "តើគោលនយោបាយណាគ្របដណ្តប់ការបណ្តុះបណ្តាលសន្តិសុខតាមប្រព័ន្ធអ៊ីនធឺណិតដល់មន្ត្រីឃុំ?")
+    assert answer.found, answer.answer
+    assert_cited(answer_services, answer)
+    assert {c.doc_id for c in answer.citations} == {POLICY_ID}, answer.answer
+    assert any(s.source and "Strategy 2: Cybersecurity capacity of commune clerks" in s.source
+               and "three hundred commune clerks" in s.text for s in answer.sentences)
+    assert answer.sentences[0].text.startswith(POLICY_TITLE)
+    assert answer.note == OTHER_LANGUAGE_NOTE[("km", "en")]
+
+
 def test_a_new_section_of_the_same_document_is_named_without_repeating_the_title(
         answer_services: Any) -> None:
     answer = answer_services.answerer.answer(
