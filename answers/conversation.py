@@ -48,6 +48,9 @@ ELLIPTICAL_TERMS = 1
 #: "What about …" / "And …" introduce a follow-up only when this short ("What about the 5G
 #: spectrum licence?" changes the subject).
 SHORT_FOLLOW_UP_TERMS = 2
+#: A pronoun after "and" refers inside the question when the clause before holds this many
+#: content terms ("How many digital government strategies are there and what are they?").
+INNER_SUBJECT_TERMS = 2
 #: A question names a document when it shares this many consecutive title terms with it
 #: (or the whole title, when the title is shorter).
 TITLE_RUN = 3
@@ -127,7 +130,8 @@ class ConversationResolver:
         words = [w.lower() for w in self.tokenize(question)]
         n_terms = len([t for t in self.terms(question) if t not in _KM_CUES])
         for i, word in enumerate(words):
-            if word in _PRONOUNS or word in _KM_PRONOUNS:
+            if (word in _PRONOUNS and not self._refers_within(words, i)) \
+                    or word in _KM_PRONOUNS:
                 return f"refers back ({word})"
             following = words[i + 1] if i + 1 < len(words) else ""
             previous = words[i - 1] if i else ""
@@ -145,6 +149,16 @@ class ConversationResolver:
         if n_terms <= ELLIPTICAL_TERMS:
             return "too short to stand alone"
         return None
+
+    def _refers_within(self, words: list[str], i: int) -> bool:
+        """A pronoun in a later clause points at the question's own first clause when that
+        clause has a subject of its own: "How many digital government strategies are there
+        and what are they?" is no follow-up; "And what are their goals?" is."""
+        joins = [j for j in range(1, i) if words[j] == "and"]
+        if not joins:
+            return False
+        first_clause = words[:joins[-1]]
+        return len(self.terms(" ".join(first_clause))) >= INNER_SUBJECT_TERMS
 
     def named_documents(self, text: str) -> list[NamedDocument]:
         """Documents whose title ``text`` names (a run of consecutive title terms)."""
