@@ -21,6 +21,17 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|https?://\S+|\S+\.(?:pdf|html?|aspx
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|graph|source|sources|note)\s*[\dA-Z.]*\s*[:\-–]",
                       re.IGNORECASE)
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+# "... focuses on three areas viz.,", "... are as follows": the list it announces is elsewhere
+_LIST_FOLLOWS = re.compile(r"\b(?:viz\.?|namely|as follows|the following|following)[\s,.;:-]*$",
+                           re.IGNORECASE)
+# a heading or headline line: "C. Digital Security Committee", "Coverage of the Mobile Network
+# as of July 2020"; words of four letters or more carry the case ("of", "the", "as" do not)
+_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
+TITLE_CASE_SHARE = 0.75
+# a line naming a person and their post answers "who ...?" though it is set like a title
+_PERSON = re.compile(r"\b(?:H\.\s?E\.|Mrs?\.|Ms\.|Dr\.|Prof\.|Excellency|Samdech|Lok Chumteav|"
+                     r"Oknha)(?=\W)", re.IGNORECASE)
+TITLE_MAX_WORDS = 20
 _KHMER = re.compile(r"[\u1780-\u17ff]")
 
 
@@ -49,7 +60,7 @@ def is_lead_in(sentence: EvidenceSentence) -> bool:
     the document's title above its text says nothing by itself (a headline that is the
     whole passage does)."""
     text = folded(sentence.text)
-    if text.endswith((":", "៖")):
+    if text.endswith((":", "៖")) or _LIST_FOLLOWS.search(text):
         return True
     title = folded(sentence.hit.title)
     return text.casefold() == title.casefold() and len(sentence.hit.text.strip()) > 1.5 * len(text)
@@ -115,3 +126,30 @@ def is_column_stack(raw: str) -> bool:
         return False
     return sum(len(words) for words in lines) / len(lines) <= COLUMN_WORDS_PER_LINE
 
+
+
+def is_heading_line(sentence: EvidenceSentence) -> bool:
+    """A unit that is a heading or headline set in title case inside a longer passage ("C.
+    Digital Security Committee", "Coverage of the Mobile Network as of July 2020"): shown as
+    an answer sentence it reads as a fragment, and the answer's source line already names
+    the section. A headline that is the whole passage stays (it is all the record says)."""
+    if getattr(sentence, "row", None) is not None:
+        return False
+    text = folded(_LEADING_MARKS.sub("", sentence.text.strip()))
+    return is_title_line(text) and len(sentence.hit.text.strip()) > 1.5 * len(text)
+
+
+def is_title_line(text: str) -> bool:
+    """Text written as a title, not a sentence: no stop at its end, no "label: value" colon,
+    at most ``TITLE_MAX_WORDS`` words, and most of its longer words capitalised ("1. Partner
+    Institutions & Number of Scholarships", "Kerala IT Policy Framework 2017 - Elements").
+    Khmer has no case and is never judged; a line naming a person ("H.E. Mao Sela, Secretary
+    of State") is a statement of who holds a post."""
+    text = text.strip()
+    if not text or _KHMER.search(text) or text[-1] in ".!?;:…\"”’" or ": " in text \
+            or len(text.split()) > TITLE_MAX_WORDS or _PERSON.search(text):
+        return False
+    words = _LONG_WORD.findall(text)
+    if len(words) < 2:
+        return False
+    return sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)

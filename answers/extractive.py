@@ -22,7 +22,7 @@ from answers.access import readable_policies
 from answers.ask_evidence import UsableEvidence
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
-from answers.display import display_text
+from answers.display import display_text, is_heading_line
 from answers.entities import Entity, key_entities
 from answers.enumeration import boost_items, choose_items, items_asked
 from answers.events import (
@@ -101,6 +101,8 @@ class ExtractiveAnswerer:
         hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
         evidence = self.usable(hits, index.generation)
+        if not which_policy:  # a which-policy answer may name its section by the heading
+            evidence = [s for s in evidence if not is_heading_line(s)]
         kinds, known = asks_kinds(question), numbers_in(question)
         score_sentences(evidence, query, index.idf, self.embed,
                         self.searcher.query_vector(query, filters.collections if filters else None),

@@ -10,13 +10,14 @@ from dataclasses import replace
 import pytest
 
 from answers.coverage import cover_kinds
-from answers.display import is_debris
+from answers.display import is_debris, is_heading_line, is_lead_in
 from answers.enumeration import boost_items, items_asked
 from answers.focus import prefer_jurisdiction, prefer_named
 from answers.fragments import join_fragments, runs_on
 from answers.gates import Strength, identified, identifiers
 from answers.parts import asks_kinds, states
 from answers.policy_questions import prefer_registered
+from ingest.sentences import split_sentences
 from tests.answers.evidence_factory import passage, unit
 
 STRENGTH = Strength(frozenset({"en"}))
@@ -94,6 +95,33 @@ def test_debris_is_not_evidence(text: str, debris: bool) -> None:
     assert is_debris(unit(passage(text), text)) is debris
 
 
+@pytest.mark.parametrize(("line", "heading"), [
+    ("C. Data Protection Committee", True),
+    ("Coverage of the Provincial Fibre Network as of July 2024", True),
+    ("2. Partner Districts & Number of Offices", True),
+    ("Provincial Data Plan 2025 - Elements", True),
+    # statements, a label with its value, a person and their post are not headings
+    ("The committee connects every commune office by 2027.", False),
+    ("Kampot District Office: 20 computers", False),
+    ("H.E. Sok Dara, Secretary of State, Provincial Data Office", False),
+    ("the committee connects every commune office by 2027", False),
+    ("ផែនការទិន្នន័យខេត្ត ឆ្នាំ២០២៥", False),  # Khmer has no case
+])
+def test_a_title_case_heading_inside_a_passage_is_no_answer(line: str, heading: bool) -> None:
+    text = f"{line}\nThe office opens in Kampot and serves every commune of the district.\n"
+    assert is_heading_line(unit(passage(text), line)) is heading
+    # a headline that is the whole record is all it says, and stays
+    assert not is_heading_line(unit(passage(line), line))
+
+
+def test_a_lead_in_whose_list_is_elsewhere_says_nothing() -> None:
+    for text in ("The plan mainly focuses on three areas viz.,",
+                 "The responsibilities of the office are as follows"):
+        assert is_lead_in(unit(passage(text + " Other text."), text))
+    done = "The plan focuses on data, skills and connectivity."
+    assert not is_lead_in(unit(passage(done + " Other text."), done))
+
+
 def test_a_sentence_cut_mid_phrase_is_joined_with_its_continuation() -> None:
     text = ("The plan has six mechanisms, including: 1-Data sharing, 2-Mechanism to secure the\n"
             "Provincial Data Centre (hosting), 3-Mechanism of open data. Other text follows.")
@@ -109,6 +137,47 @@ def test_a_sentence_cut_mid_phrase_is_joined_with_its_continuation() -> None:
     assert not runs_on("the development of hard and", "Accelerate the rollout")  # next column
     assert runs_on("hard and", "soft infrastructure")
     assert not runs_on("It ends in 2030.", "and more")
+    # a sentence the splitter cut for length goes on, whatever its next word
+    long = "The committee coordinates " + "the security of every network and system, " * 9
+    assert runs_on(long[:395].rsplit(" ", 1)[0], "Social security is also managed.")
+    assert not runs_on(long[:200].rsplit(",", 1)[0], "Social security is also managed.")
+    assert runs_on("offers services to receive and send packages", "domestically and abroad.")
+
+
+def test_a_sentence_cut_for_length_is_quoted_whole() -> None:
+    """The splitter cuts a sentence longer than its limit at a space; the fact after the cut
+    ("social security") belongs to the answer."""
+    head = "The Digital Security Committee fulfils its function " + "and responds to attacks " * 14
+    text = head + "as well as the management of the entire national\nsocial security. Next."
+    hit = passage(text)
+    spans = split_sentences(text)
+    assert len(spans) >= 3, spans  # cut for length, then the tail, then "Next."
+    first, rest = (unit(hit, text[s:e]) for s, e in spans[:2])
+    joined = join_fragments([first], [first, rest])
+    assert joined[0].display.endswith("national social security.")
+    assert joined[0].text == text[joined[0].start:joined[0].end]
+
+
+def test_the_words_left_after_a_cut_that_make_no_unit_are_joined() -> None:
+    """"... empowerment of" | "citizens": the rest is too short to be a unit of its own."""
+    text = "The vision is to provide overall social and economic empowerment of\ncitizens"
+    hit = passage(text, start=100)
+    cut = unit(hit, "The vision is to provide overall social and economic empowerment of")
+    joined = join_fragments([cut], [cut])
+    assert joined[0].display.endswith("empowerment of citizens")
+    assert joined[0].text == hit.text[joined[0].start - 100:joined[0].end - 100]
+    # the chosen tail of a cut sentence gets its head; chosen together, they show once
+    opening = "The plan, " + "with its data, skills and networks, " * 10 + "is the vision of the Royal"
+    text = opening + "\nGovernment of Cambodia to connect every commune."
+    cut = passage(text)
+    head = unit(cut, opening)  # cut for length (a unit of its own that ends no sentence)
+    tail = unit(cut, "Government of Cambodia to connect every commune.")
+    assert [u.text for u in join_fragments([tail], [head, tail])] == [text]
+    assert [u.text for u in join_fragments([head, tail], [head, tail])] == [text]
+    # a sentence that ends is left alone, whatever follows
+    whole = passage("The plan ends in 2030. and more words")
+    done = unit(whole, "The plan ends in 2030.")
+    assert join_fragments([done], [done])[0].text == "The plan ends in 2030."
 
 
 def test_which_policy_is_answered_by_a_registered_policy_in_either_language() -> None:
