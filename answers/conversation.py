@@ -34,7 +34,7 @@ from index.search_types import SearchFilters
 from ingest.analysis import Analyzer
 from ingest.khmer.segment import tokenize_mixed
 
-__all__ = ["ELLIPTICAL_TERMS", "MAX_CARRIED", "MAX_TURNS", "SHORT_FOLLOW_UP_TERMS", "TITLE_RUN",
+__all__ = ["DEFINITE_SUBJECT_TERMS", "ELLIPTICAL_TERMS", "MAX_CARRIED", "MAX_TURNS", "SHORT_FOLLOW_UP_TERMS", "TITLE_RUN",
            "AnswerInContext", "Attempt", "CarriedDocument", "ConversationResolver",
            "NamedDocument", "Resolution", "TitleIndex", "TitleTerms", "Turn", "first_found",
            "in_context", "short_title"]
@@ -51,6 +51,9 @@ SHORT_FOLLOW_UP_TERMS = 2
 #: A pronoun after "and" refers inside the question when the clause before holds this many
 #: content terms ("How many digital government strategies are there and what are they?").
 INNER_SUBJECT_TERMS = 2
+#: "the meeting" / "the policy" is the conversation's when the question says little else
+#: ("What did the meeting decide?"; "What is the policy on rural broadband?" names its own).
+DEFINITE_SUBJECT_TERMS = 2
 #: A question names a document when it shares this many consecutive title terms with it
 #: (or the whole title, when the title is shorter).
 TITLE_RUN = 3
@@ -137,6 +140,8 @@ class ConversationResolver:
             previous = words[i - 1] if i else ""
             if word in _DETERMINERS and following in _DOC_NOUNS:
                 return f"refers back ({word} {following})"
+            if word == "the" and following in _DOC_NOUNS and n_terms <= DEFINITE_SUBJECT_TERMS:
+                return f"refers back (the {following})"
             if word in _KM_DEMONSTRATIVES and previous in _KM_DOC_NOUNS:
                 return f"refers back ({previous}{word})"
         text = " ".join(words)

@@ -39,6 +39,7 @@ def resolver() -> ConversationResolver:
     "What about its timeline?", "Who leads it?", "When does that policy end?",
     "What do they require?", "And the budget?", "Timeline?", "What about the budget?",
     "And what are their goals?", "Who leads it and what does it cost?",
+    "What did the meeting decide?", "Who chaired the meeting?",
     "ចុះកាលវិភាគរបស់វាវិញ?", "តើគោលនយោបាយនោះមានគោលដៅអ្វីខ្លះ?", "តើពួកគេទទួលខុសត្រូវអ្វី?",
 ])
 def test_follow_ups_carry_the_subject_as_a_filter_then_an_expansion(resolver, question) -> None:
@@ -59,6 +60,8 @@ def test_follow_ups_carry_the_subject_as_a_filter_then_an_expansion(resolver, qu
     "តើសេវាទូរគមនាគមន៍នៅតាមជនបទមានអ្វីខ្លះ?",  # វា inside សេវា is not "it"
     # "they" points at the question's own first clause
     "How many digital government strategies are there and what are they?",
+    # "the policy" with a subject of its own
+    "What is the policy on mobile licence fees in remote districts?",
 ])
 def test_a_question_that_stands_alone_is_asked_as_it_is(resolver, question) -> None:
     resolution = resolver.resolve(question, [FIRST])
