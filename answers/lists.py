@@ -34,6 +34,12 @@ _COUNT = re.compile(r"\bhow\s+many\b|ប៉ុន្មាន", re.I)
 _THEN_LIST = re.compile(r"\b(?:what|which)\s+(?:are|were)\s+(?:they|these|those|their\s+names)\b"
                         r"|\b(?:list|name|enumerate)\s+(?:them|these|those|each|all)\b"
                         r"|អ្វីខ្លះ|ណាខ្លះ", re.I)
+# "Which strategies ... deal with data?" asks for the items about a topic, not for all of them:
+# the sentences that say so (each named by its strategy) answer it, the whole list does not
+_TOPIC = re.compile(r"\b(?:deal(?:s|ing)?\s+with|address(?:es|ing)?|cover(?:s|ing)?|"
+                    r"relat(?:e|es|ing)\s+to|concern(?:s|ing)?|focus(?:es|ing)?\s+on|"
+                    r"target(?:s|ing)?|tackl(?:e|es|ing)|involv(?:e|es|ing)|mention(?:s|ing)?|"
+                    r"about|regarding)\s+(?!(?:it|them|this|that)\b)\w", re.I)
 _KM_LEVEL = (
     ("goal", ("គោលដៅយុទ្ធសាស្ត្រ", "គោលដៅ")),
     ("measure", ("សកម្មភាពអាទិភាព", "វិធានការ")),
@@ -65,12 +71,13 @@ class ListQuestion:
 
 
 def list_question(question: str) -> ListQuestion | None:
-    """The level a list question asks for, or None if it is not one."""
+    """The level a list question asks for, or None if it is not one (a bare "how many", or
+    a question after the items about one topic)."""
     keyed = search_key(question).translate(DIGITS_TO_ASCII)
     # Khmer words are matched across spaces: a follow-up comes back re-spaced by word
     # ("តើ មាន យុទ្ធសាស្ត្រ អ្វី ខ្លះ") once its pronoun is dropped
     keyed = _KHMER_GAP.sub("", keyed)
-    if _COUNT.search(keyed) and not _THEN_LIST.search(keyed):
+    if _COUNT.search(keyed) and not _THEN_LIST.search(keyed) or _TOPIC.search(keyed):
         return None
     level = None
     if any(w in keyed for w in _KM_ASK) or _COUNT.search(keyed):

@@ -91,6 +91,12 @@ def test_list_questions_and_the_policy_they_name() -> None:
     assert both is not None and both.level == "strategy"
     assert list_question("How many priority actions are there? List them all.").level == "measure"
     assert list_question("តើគោលនយោបាយនេះមានយុទ្ធសាស្ត្រប៉ុន្មាន និងអ្វីខ្លះ?").level == "strategy"
+    # the items about one topic are answered by the sentences that say so, each named by
+    # its strategy; the whole list would not answer
+    assert list_question("Which strategies of the Digital Government Policy deal with data?") \
+        is None
+    assert list_question("Which measures of the framework address cybersecurity?") is None
+    assert list_question("What strategies does it have, and what are they about?") is not None
     # a Khmer follow-up comes back re-spaced by word once its pronoun is dropped
     assert list_question("តើ មាន យុទ្ធសាស្ត្រ អ្វី ខ្លះ? (Digital Government Policy)").level \
         == "strategy"
