@@ -164,10 +164,15 @@ def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
         return sum(w if t in sentence.terms else 0.5 * w if t in sentence.context_terms else 0.0
                    for t, w in weights.items())
 
+    groups = [[{t: idf(t) or unknown_idf for t in alternative} for alternative in group]
+              for group in query.translated_groups]
     for sentence in sentences:
         a = weight(own, sentence) / own_total
         # the translation only speaks for the part of the question the glossary recognised
-        b = weight(other, sentence) / other_total * query.coverage if other else 0.0
+        if groups:
+            b = _grouped_share(groups, sentence, weight) * query.coverage
+        else:
+            b = weight(other, sentence) / other_total * query.coverage if other else 0.0
         sentence.lexical = max(a, b)
     readable_sentences = sorted((s for s in sentences if s.language in readable),
                                 key=lambda s: -s.lexical)[:max_embedded]
@@ -184,6 +189,21 @@ def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
         # clearly better to be chosen.
         language_factor = 1.0 if sentence.language in (query.language, "mixed") else 0.75
         sentence.score = language_factor * (0.5 * sentence.lexical + 0.4 * sentence.dense + 0.1 * prior)
+
+
+def _grouped_share(groups: list[list[dict[str, float]]], sentence: EvidenceSentence,
+                   weight: Callable[[dict[str, float], EvidenceSentence], float]) -> float:
+    """The idf-weighted share of the translated concepts a sentence holds, each concept
+    credited by its best alternative: a sentence says "Ministry of Interior" or "MoI", never
+    both, and must not lose for the one it does not say."""
+    held = total = 0.0
+    for alternatives in groups:
+        sizes = [sum(a.values()) or 1.0 for a in alternatives]
+        importance = max(sizes)
+        held += importance * max(weight(a, sentence) / size
+                                 for a, size in zip(alternatives, sizes, strict=True))
+        total += importance
+    return held / total if total else 0.0
 
 
 def select(sentences: list[EvidenceSentence], max_sentences: int = 4, max_chars: int = 900,

@@ -20,6 +20,9 @@ class Translation:
 
     phrases: list[str]
     coverage: float  # 0..1: share of the text's content the glossary recognised
+    #: the phrases by the stretch of text they translate: alternatives of one concept
+    #: ("Ministry of Interior" | "MoI"), of which a sentence needs only one
+    groups: list[list[str]] = field(default_factory=list)
 
 
 class Translator(Protocol):
@@ -58,7 +61,8 @@ def glossary_translator(glossary: Any, analyzer: Analyzer) -> Translator:
         else:
             words = [m for m in _EN_WORD.finditer(keyed.lower()) if m.group() not in stop_words]
             total, hit = len(words), sum(covered[m.start()] for m in words)
-        return Translation(phrases, hit / total if total else 0.0)
+        groups = [list(dict.fromkeys(m.equivalents)) for m in matches if m.equivalents]
+        return Translation(phrases, hit / total if total else 0.0, groups)
 
     return translate
 
@@ -75,6 +79,9 @@ class AnalyzedQuery:
     translated_terms: list[str] = field(default_factory=list)
     dense_text: str | None = None
     coverage: float = 0.0
+    #: the translated terms as alternatives per concept: each group is a list of
+    #: alternatives, each alternative the terms of one phrase (``Translation.groups``)
+    translated_groups: list[list[list[str]]] = field(default_factory=list)
 
 
 def analyze_query(text: str, translate: Translator | None, embedder_languages: frozenset[str],
@@ -86,12 +93,15 @@ def analyze_query(text: str, translate: Translator | None, embedder_languages: f
         language = "km" if _KHMER.search(text) else "en"
     terms = analyzer.analyze(text)
     translations: list[str] = []
+    groups: list[list[list[str]]] = []
     coverage = 0.0
     if translate is not None:
         for source, script in (("km", _KHMER), ("en", _LATIN)):
             if script.search(text):
                 result = translate(text, source)
                 translations += result.phrases
+                groups += [[analyzer.analyze(phrase) for phrase in group]
+                           for group in result.groups]
                 if source == language or (language == "mixed" and source == "km"):
                     coverage = result.coverage
     seen: set[str] = set(terms)
@@ -103,7 +113,8 @@ def analyze_query(text: str, translate: Translator | None, embedder_languages: f
                 translated_terms.append(term)
     dense_text = _dense_text(text, language, translations, embedder_languages)
     return AnalyzedQuery(text, language, terms, list(dict.fromkeys(translations)),
-                         translated_terms, dense_text, coverage)
+                         translated_terms, dense_text, coverage,
+                         [[a for a in g if a] for g in groups if any(g)])
 
 
 def _dense_text(text: str, language: str, translations: list[str],

@@ -8,11 +8,14 @@ what is checked is the scoring logic, not what MiniLM thinks.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from index.evidence import EvidenceSentence, score_sentences, select, sentences_of
-from index.query import AnalyzedQuery
+from index.glossary import Glossary, GlossaryEntry
+from index.query import AnalyzedQuery, analyze_query, glossary_translator
 from index.search_types import Hit, ScoreBreakdown
 from ingest.analysis import Analyzer
 from ingest.sentences import split_sentences
@@ -142,6 +145,27 @@ def test_translated_terms_count_only_as_far_as_the_glossary_covered_the_question
         q = query("train civil servants", translated="មន្ត្រីរាជការ", coverage=coverage)
         score_sentences([km], q, idf, None, None, READABLE, {})
         assert km.lexical == pytest.approx(coverage)
+
+
+def test_alternative_translations_of_one_concept_count_once() -> None:
+    """"Ministry of Interior" and "MoI" translate one Khmer word: a sentence that says one of
+    them holds the whole concept, not half of it."""
+    sentence = "The Ministry of Interior drafted a strategic plan for five years."
+    (en,) = evidence(make_hit("e#1", sentence))
+    idf = idf_of({"ministri": 1.0, "interior": 1.0, "moi": 4.0, "strateg": 1.0, "plan": 1.0})
+    groups = [[ANALYZER.analyze("Ministry of Interior"), ANALYZER.analyze("MoI")],
+              [ANALYZER.analyze("strategic plan")]]
+    q = query("ក្រសួងមហាផ្ទៃមានផែនការយុទ្ធសាស្ត្រ", language="km",
+              translated="Ministry of Interior MoI strategic plan", coverage=1.0)
+    score_sentences([en], q, idf, None, None, READABLE, {})
+    assert en.lexical == pytest.approx(4 / 8)  # flat: "moi" weighs most and is missing
+    q = replace(q, translated_groups=groups)
+    score_sentences([en], q, idf, None, None, READABLE, {})
+    assert en.lexical == pytest.approx(1.0)
+    # a sentence with only the plan holds the plan's share of the concepts (by their weight)
+    (other,) = evidence(make_hit("e#2", "A strategic plan was drafted for five years."))
+    score_sentences([other], q, idf, None, None, READABLE, {})
+    assert other.lexical == pytest.approx(2 / 6)
 
 
 def test_dense_similarity_only_where_the_embedder_reads_the_language() -> None:
@@ -307,3 +331,16 @@ def test_plain_sentences_show_with_whitespace_folded() -> None:
     found = evidence(make_hit("a#1", "The ministry trains five hundred civil\nservants every year."))
     assert found[0].display == "The ministry trains five hundred civil servants every year."
     assert found[0].text == "The ministry trains five hundred civil\nservants every year."
+
+
+def test_the_glossary_translation_keeps_alternatives_together() -> None:
+    """Two English rows for one Khmer word are one concept of the question, kept as a group
+    (``translated_groups``) beside the flat terms search uses."""
+    glossary = Glossary([GlossaryEntry("ក្រសួងមហាផ្ទៃ", "Ministry of Interior", "institution"),
+                         GlossaryEntry("ក្រសួងមហាផ្ទៃ", "MoI", "institution"),
+                         GlossaryEntry("ផែនការ", "plan", "general")])
+    q = analyze_query("ក្រសួងមហាផ្ទៃមានផែនការ", glossary_translator(glossary, ANALYZER),
+                      frozenset({"en"}), ANALYZER)
+    assert {"ministri", "interior", "moi", "plan"} <= set(q.translated_terms)
+    groups = sorted(sorted(" ".join(a) for a in g) for g in q.translated_groups)
+    assert groups == [["ministri interior", "moi"], ["plan"]]
