@@ -73,11 +73,17 @@ def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hit
     return evidence, []
 
 
+#: The question's language leads only with evidence holding at least this share of what the
+#: other language's best evidence holds of the question.
+LEAD_COVERAGE = 0.85
+
+
 def language_lead(pool: list[EvidenceSentence], language: str, strength: Strength
                   ) -> tuple[list[EvidenceSentence], list[EvidenceSentence]]:
     """The question's language leads: when it has evidence strong enough and not far
     behind the other language's, only that evidence is used; the other language's best
-    sentences are returned too, as candidate alternates."""
+    sentences are returned too, as candidate alternates. When the other language's evidence
+    holds clearly more of the question and scores about as well, only it is used."""
     same = [s for s in pool if s.language in (language, "mixed")]
     other = sorted((s for s in pool if s.language not in (language, "mixed")),
                    key=lambda s: -s.score)
@@ -86,6 +92,12 @@ def language_lead(pool: list[EvidenceSentence], language: str, strength: Strengt
     best_same = max(same, key=lambda s: s.score)
     if not strength.enough(best_same) or best_same.score < 0.6 * other[0].score:
         return pool, []
+    # evidence that holds clearly less of the question does not lead: a Khmer census item
+    # saying "strategic plan" without "Ministry of Interior" against the English record of
+    # the ministry's strategic plan; the other language answers, with its note
+    if max(s.lexical for s in same) < LEAD_COVERAGE * max(s.lexical for s in other) \
+            and other[0].score >= LEAD_COVERAGE * best_same.score:
+        return other, []
     return same, [s for s in other[:2] if strength.enough(s)]
 
 

@@ -14,7 +14,7 @@ from answers.display import is_debris, is_heading_line, is_lead_in
 from answers.enumeration import boost_items, items_asked
 from answers.focus import prefer_jurisdiction, prefer_named
 from answers.fragments import join_fragments, runs_on
-from answers.gates import Strength, identified, identifiers
+from answers.gates import Strength, identified, identifiers, language_lead
 from answers.parts import asks_kinds, states
 from answers.policy_questions import prefer_registered
 from ingest.sentences import split_sentences
@@ -328,3 +328,20 @@ def test_an_item_held_by_two_overlapping_passages_is_listed_once() -> None:
     assert len(texts) == len(set(texts)) == 3, texts
     # one "Level 2" (the best scored), so Level 3 keeps its place
     assert sum("Level 2" in t for t in texts) == 1 and any("Level 3" in t for t in texts)
+
+
+def test_the_questions_language_leads_unless_the_other_holds_clearly_more() -> None:
+    """A Khmer item saying "strategic plan" without the ministry must not answer a Khmer
+    question about the ministry's strategic plan that an English record answers whole."""
+    km_news = passage("ព័ត៌មានអំពីផែនការយុទ្ធសាស្ត្រជាតិ", doc_id="news/census_km.md", language="km")
+    en_record = passage("The Ministry of Interior drafted its strategic plan.", doc_id="seed/r.txt")
+    khmer = unit(km_news, "ព័ត៌មានអំពីផែនការយុទ្ធសាស្ត្រជាតិ", 0.57, language="km")
+    english = unit(en_record, "The Ministry of Interior drafted its strategic plan.", 0.56)
+    khmer.lexical, english.lexical = 0.55, 0.73
+    assert language_lead([khmer, english], "km", STRENGTH) == ([english], [])
+    # holding as much of the question, the question's language leads (the other is offered)
+    khmer.lexical = 0.70
+    assert language_lead([khmer, english], "km", STRENGTH) == ([khmer], [english])
+    # holding more but scoring clearly lower, the other language does not take over
+    khmer.lexical, english.score = 0.55, 0.40
+    assert language_lead([khmer, english], "km", STRENGTH)[0] != [english]
