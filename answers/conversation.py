@@ -214,7 +214,15 @@ class ConversationResolver:
         words = self.tokenize(question)
         if not _KM_CUES.intersection(words):
             return question
-        return " ".join(w for w in words if w not in _KM_CUES | {"របស់"}) + "?"
+        kept = [w for w in words if w not in _KM_CUES | {"របស់"} and w.strip("?？ ")]
+        # Khmer writes no space between words: re-spaced, "យន្តការ" (mechanism) would read as
+        # "យន្ត ការ" and miss its glossary row; a space stays only beside a Latin word
+        out = ""
+        for word in kept:
+            if out and not (_KHMER.search(out[-1]) and _KHMER.search(word[0])):
+                out += " "
+            out += word
+        return out + "?"
 
     def _title_terms(self) -> TitleTerms:
         if self._titles is None:
