@@ -166,13 +166,15 @@ def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
 
     groups = [[{t: idf(t) or unknown_idf for t in alternative} for alternative in group]
               for group in query.translated_groups]
+    # the translation only speaks for the part of the question the glossary recognised (of
+    # the words that carry a topic, when the query knows them)
+    coverage = query.coverage if query.content_coverage is None else query.content_coverage
     for sentence in sentences:
         a = weight(own, sentence) / own_total
-        # the translation only speaks for the part of the question the glossary recognised
         if groups:
-            b = _grouped_share(groups, sentence, weight) * query.coverage
+            b = _grouped_share(groups, sentence, weight) * coverage
         else:
-            b = weight(other, sentence) / other_total * query.coverage if other else 0.0
+            b = weight(other, sentence) / other_total * coverage if other else 0.0
         sentence.lexical = max(a, b)
     readable_sentences = sorted((s for s in sentences if s.language in readable),
                                 key=lambda s: -s.lexical)[:max_embedded]

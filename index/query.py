@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ingest.analysis import KHMER_STOP_WORDS
 from ingest.khmer.normalize import search_key
 from ingest.khmer.script import BASE_CLASS, KHMER_CLASS
+from ingest.khmer.segment import tokenize_mixed
 from ingest.language import detect_language
 
 if TYPE_CHECKING:
@@ -23,6 +25,10 @@ class Translation:
     #: the phrases by the stretch of text they translate: alternatives of one concept
     #: ("Ministry of Interior" | "MoI"), of which a sentence needs only one
     groups: list[list[str]] = field(default_factory=list)
+    #: coverage of the words that carry a topic (Khmer stop words such as "តើ", "មាន",
+    #: "ប៉ុន្មាន" left out, as English ones always are): how far a translated sentence
+    #: answers the question. Fusion keeps ``coverage``, measured on the development set
+    content_coverage: float | None = None
 
 
 class Translator(Protocol):
@@ -55,16 +61,36 @@ def glossary_translator(glossary: Any, analyzer: Analyzer) -> Translator:
         for match in matches:
             start, end = match.span
             covered[start:end] = [True] * (end - start)
+        content = None
         if source_lang == "km":
-            letters = [m.start() for m in _KHMER_LETTERS.finditer(keyed)]
+            letters = {m.start() for m in _KHMER_LETTERS.finditer(keyed)}
             total, hit = len(letters), sum(covered[i] for i in letters)
+            topical = letters - _function_letters(keyed, covered, analyzer)
+            content = sum(covered[i] for i in topical) / len(topical) if topical else 0.0
         else:
             words = [m for m in _EN_WORD.finditer(keyed.lower()) if m.group() not in stop_words]
             total, hit = len(words), sum(covered[m.start()] for m in words)
         groups = [list(dict.fromkeys(m.equivalents)) for m in matches if m.equivalents]
-        return Translation(phrases, hit / total if total else 0.0, groups)
+        share = hit / total if total else 0.0
+        return Translation(phrases, share, groups, share if content is None else content)
 
     return translate
+
+
+def _function_letters(keyed: str, covered: list[bool], analyzer: Analyzer) -> set[int]:
+    """The letters of Khmer stop words the glossary did not translate ("តើ", "មាន",
+    "ប៉ុន្មាន": what "how many" is made of): like English stop words they carry no topic,
+    so "how many mechanisms?" is wholly about "mechanism"."""
+    out: set[int] = set()
+    at = 0
+    for token in tokenize_mixed(keyed, analyzer.segmenter):
+        found = keyed.find(token, at)
+        if found < 0:
+            continue
+        at = found + len(token)
+        if token in KHMER_STOP_WORDS and not any(covered[found:at]):
+            out.update(range(found, at))
+    return out
 
 _KHMER = re.compile(f"[{KHMER_CLASS}]")
 _LATIN = re.compile("[A-Za-z]")
@@ -82,6 +108,7 @@ class AnalyzedQuery:
     #: the translated terms as alternatives per concept: each group is a list of
     #: alternatives, each alternative the terms of one phrase (``Translation.groups``)
     translated_groups: list[list[list[str]]] = field(default_factory=list)
+    content_coverage: float | None = None  # ``Translation.content_coverage``
 
 
 def analyze_query(text: str, translate: Translator | None, embedder_languages: frozenset[str],
@@ -95,6 +122,7 @@ def analyze_query(text: str, translate: Translator | None, embedder_languages: f
     translations: list[str] = []
     groups: list[list[list[str]]] = []
     coverage = 0.0
+    content_coverage: float | None = None
     if translate is not None:
         for source, script in (("km", _KHMER), ("en", _LATIN)):
             if script.search(text):
@@ -104,6 +132,7 @@ def analyze_query(text: str, translate: Translator | None, embedder_languages: f
                            for group in result.groups]
                 if source == language or (language == "mixed" and source == "km"):
                     coverage = result.coverage
+                    content_coverage = result.content_coverage
     seen: set[str] = set(terms)
     translated_terms: list[str] = []
     for phrase in dict.fromkeys(translations):
@@ -114,7 +143,7 @@ def analyze_query(text: str, translate: Translator | None, embedder_languages: f
     dense_text = _dense_text(text, language, translations, embedder_languages)
     return AnalyzedQuery(text, language, terms, list(dict.fromkeys(translations)),
                          translated_terms, dense_text, coverage,
-                         [[a for a in g if a] for g in groups if any(g)])
+                         [[a for a in g if a] for g in groups if any(g)], content_coverage)
 
 
 def _dense_text(text: str, language: str, translations: list[str],

@@ -344,3 +344,9 @@ def test_the_glossary_translation_keeps_alternatives_together() -> None:
     assert {"ministri", "interior", "moi", "plan"} <= set(q.translated_terms)
     groups = sorted(sorted(" ".join(a) for a in g) for g in q.translated_groups)
     assert groups == [["ministri interior", "moi"], ["plan"]]
+    # "តើ ... មាន" (does ... have) are stop words: the question's topic is wholly covered
+    # (fusion keeps the share of every letter, as measured on the development set)
+    assert q.content_coverage == pytest.approx(1.0) and q.coverage < 1.0
+    unknown = analyze_query("តើក្រសួងមហាផ្ទៃមានថវិកា", glossary_translator(glossary, ANALYZER),
+                            frozenset({"en"}), ANALYZER)
+    assert 0.3 < unknown.content_coverage < 1.0  # "ថវិកា" (budget) has no row: it counts
