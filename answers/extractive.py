@@ -144,7 +144,7 @@ class ExtractiveAnswerer:
                                  index.idf, index.max_idf())
         if kinds:
             chosen = cover_kinds(kinds, pool, chosen, known)
-        chosen = join_fragments(chosen, evidence)
+        chosen = join_fragments(chosen, evidence, self._page_text)
         stating = [s for s in chosen if any(states(k, s.text, known) for k in kinds)]
         if stating and items is None:  # the sentence that states the fact asked for leads
             chosen = [stating[0], *(s for s in chosen if s is not stating[0])]
@@ -188,6 +188,11 @@ class ExtractiveAnswerer:
         if policy is None or not allowed(policy, filters):
             return None
         return list_answer(question, language, policy, asked, self.sections)
+
+    def _page_text(self, doc_id: str, page: int) -> str | None:
+        """A page's text, read only to quote a sentence the chunker cut between passages."""
+        record = self.searcher.catalog.page(doc_id, page)
+        return record.text if record is not None else None
 
     def _with_policies(self, question: str, hits: list[Hit],
                        filters: SearchFilters | None) -> list[Hit]:

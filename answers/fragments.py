@@ -13,6 +13,7 @@ span (still an exact slice of the page).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from index.evidence import EvidenceSentence
@@ -44,31 +45,43 @@ def runs_on(text: str, following: str) -> bool:
     return following[:1].islower()
 
 
-def join_fragments(chosen: list[EvidenceSentence], evidence: list[EvidenceSentence]
-                   ) -> list[EvidenceSentence]:
+#: Two passages of one page this close (in characters) are one text cut by the chunker.
+CHUNK_GAP = 2
+
+PageText = Callable[[str, int], "str | None"]
+
+
+def join_fragments(chosen: list[EvidenceSentence], evidence: list[EvidenceSentence],
+                   page_text: PageText | None = None) -> list[EvidenceSentence]:
     """The chosen units, each that runs on joined with the unit that follows it in its
     passage (when only whitespace lies between them), or with the few words left after it
     that make no unit of their own ("... empowerment of" | "citizens"); a chosen unit that
     continues the one before it ("... the vision of The Royal" | "Government of Cambodia
-    is ...") gets its head; a unit joined into another is not repeated."""
+    is ...") gets its head; a unit joined into another is not repeated. Where the chunker cut
+    a sentence between two passages of a page ("... infrastructure of the" | "Ministry of
+    Interior (ICT Network Infrastructure), 3-Mechanism ..."), the join reads the page's own
+    text (``page_text(doc_id, page)``) so the quote stays an exact span."""
     following: dict[tuple[str, int], EvidenceSentence] = {}
     preceding: dict[tuple[str, int], EvidenceSentence] = {}
-    by_chunk: dict[str, list[EvidenceSentence]] = {}
-    for unit in evidence:
-        by_chunk.setdefault(unit.hit.chunk_id, []).append(unit)
-    for units in by_chunk.values():
-        units.sort(key=lambda u: u.start)
-        for a, b in zip(units, units[1:], strict=False):
-            following[(a.hit.chunk_id, a.start)] = b
-            preceding[(b.hit.chunk_id, b.start)] = a
+    for a, b in zip(*_in_page_order(evidence, page_text is not None), strict=False):
+        following[(a.hit.chunk_id, a.start)] = b
+        preceding[(b.hit.chunk_id, b.start)] = a
+    pages: dict[tuple[str, int], str | None] = {}
+
+    def read(unit: EvidenceSentence) -> str | None:
+        key = (unit.hit.doc_id, unit.hit.page)
+        if key not in pages:
+            pages[key] = page_text(*key) if page_text is not None else None
+        return pages[key]
+
     out: list[EvidenceSentence] = []
     for unit in chosen:
         if unit.row is None:
             key = (unit.hit.chunk_id, unit.start)
-            unit = _joined(unit, following.get(key))
+            unit = _joined(unit, following.get(key), read)
             head = preceding.get(key)
             if head is not None and head.row is None and head.end <= unit.start:
-                whole = _joined(head, unit)  # the chosen unit is the tail of a cut sentence
+                whole = _joined(head, unit, read)  # the chosen unit is the tail of a cut sentence
                 if whole.end == unit.end:
                     unit = replace(whole, score=unit.score, lexical=unit.lexical,
                                    dense=unit.dense)
@@ -81,8 +94,39 @@ def join_fragments(chosen: list[EvidenceSentence], evidence: list[EvidenceSenten
     return kept
 
 
-def _joined(unit: EvidenceSentence, nxt: EvidenceSentence | None) -> EvidenceSentence:
+def _in_page_order(evidence: list[EvidenceSentence], across_chunks: bool
+                   ) -> tuple[list[EvidenceSentence], list[EvidenceSentence]]:
+    """Pairs of consecutive units: within a passage, and (``across_chunks``) from a
+    passage's last unit to the first of the passage that continues it on the same page."""
+    by_chunk: dict[str, list[EvidenceSentence]] = {}
+    for unit in evidence:
+        by_chunk.setdefault(unit.hit.chunk_id, []).append(unit)
+    firsts, seconds = [], []
+    for units in by_chunk.values():
+        units.sort(key=lambda u: u.start)
+        firsts += units[:-1]
+        seconds += units[1:]
+    if across_chunks:
+        chunks = sorted((units for units in by_chunk.values()),
+                        key=lambda us: (us[0].hit.doc_id, us[0].hit.page, us[0].hit.start))
+        for a, b in zip(chunks, chunks[1:], strict=False):
+            ha, hb = a[0].hit, b[0].hit
+            if (ha.doc_id, ha.page) == (hb.doc_id, hb.page) \
+                    and 0 <= hb.start - ha.end <= CHUNK_GAP:
+                firsts.append(a[-1])
+                seconds.append(b[0])
+    return firsts, seconds
+
+
+def _joined(unit: EvidenceSentence, nxt: EvidenceSentence | None,
+            read: Callable[[EvidenceSentence], str | None] = lambda _: None,
+            ) -> EvidenceSentence:
     hit = unit.hit
+    if nxt is not None and nxt.hit.chunk_id != hit.chunk_id:
+        across = _joined_across(unit, nxt, read(unit))
+        if across is not unit:
+            return across
+        nxt = None  # the words left in its own passage may still finish it
     after = hit.text[unit.end - hit.start:]
     end = None
     if nxt is not None and nxt.row is None and runs_on(unit.text, nxt.text):
@@ -100,6 +144,20 @@ def _joined(unit: EvidenceSentence, nxt: EvidenceSentence | None) -> EvidenceSen
     return replace(unit, end=end, text=text, terms=terms, display="")
 
 
+def _joined_across(unit: EvidenceSentence, nxt: EvidenceSentence, page: str | None
+                   ) -> EvidenceSentence:
+    """``unit`` (its passage's last) joined with ``nxt`` (the next passage's first), quoted
+    from the page itself; unchanged when the page cannot be read or does not match."""
+    if page is None or nxt.row is not None or not runs_on(unit.text, nxt.text) \
+            or nxt.end - unit.start > MAX_JOINED \
+            or page[unit.start:unit.end] != unit.text or page[nxt.start:nxt.end] != nxt.text \
+            or page[unit.end:nxt.start].strip():
+        return unit
+    return replace(unit, end=nxt.end, text=page[unit.start:nxt.end],
+                   terms=unit.terms | nxt.terms, display="")
+
+
 def _contains(outer: EvidenceSentence, inner: EvidenceSentence) -> bool:
-    return outer.hit.chunk_id == inner.hit.chunk_id and outer.start <= inner.start \
-        and inner.end <= outer.end
+    """Offsets are the page's, so a unit joined across two passages contains the units of both."""
+    return (outer.hit.doc_id, outer.hit.page) == (inner.hit.doc_id, inner.hit.page) \
+        and outer.start <= inner.start and inner.end <= outer.end

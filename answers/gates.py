@@ -83,7 +83,8 @@ def language_lead(pool: list[EvidenceSentence], language: str, strength: Strengt
     """The question's language leads: when it has evidence strong enough and not far
     behind the other language's, only that evidence is used; the other language's best
     sentences are returned too, as candidate alternates. When the other language's evidence
-    holds clearly more of the question and scores about as well, only it is used."""
+    holds clearly more of the question, scores about as well and has no twin among the
+    question-language evidence, only it is used."""
     same = [s for s in pool if s.language in (language, "mixed")]
     other = sorted((s for s in pool if s.language not in (language, "mixed")),
                    key=lambda s: -s.score)
@@ -94,9 +95,13 @@ def language_lead(pool: list[EvidenceSentence], language: str, strength: Strengt
         return pool, []
     # evidence that holds clearly less of the question does not lead: a Khmer census item
     # saying "strategic plan" without "Ministry of Interior" against the English record of
-    # the ministry's strategic plan; the other language answers, with its note
+    # the ministry's strategic plan; the other language answers, with its note. A twin of
+    # the other language's document still leads: it says the same in the question's words
+    # (Khmer segmentation only makes its own share look smaller)
+    twins = {s.hit.twin_key for s in same if s.hit.twin_key and s.hit.twin_key != s.hit.doc_id}
     if max(s.lexical for s in same) < LEAD_COVERAGE * max(s.lexical for s in other) \
-            and other[0].score >= LEAD_COVERAGE * best_same.score:
+            and other[0].score >= LEAD_COVERAGE * best_same.score \
+            and other[0].hit.twin_key not in twins:
         return other, []
     return same, [s for s in other[:2] if strength.enough(s)]
 

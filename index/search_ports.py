@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from core.models import ChunkRecord, DocumentRecord
+from core.models import ChunkRecord, DocumentRecord, PageRecord
 from index.embedder import Kind
 
 
@@ -27,6 +27,7 @@ class ChunkCatalog(Protocol):
     def chunks_by_ids(self, chunk_ids: Iterable[str]) -> dict[str, ChunkRecord]: ...
     def documents_by_ids(self, doc_ids: Iterable[str]) -> dict[str, DocumentRecord]: ...
     def page_labels(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]: ...
+    def page(self, doc_id: str, page: int) -> PageRecord | None: ...
 
 
 class Reranker(Protocol):

@@ -158,6 +158,33 @@ def test_a_sentence_cut_for_length_is_quoted_whole() -> None:
     assert joined[0].text == text[joined[0].start:joined[0].end]
 
 
+def test_a_sentence_the_chunker_cut_between_passages_is_quoted_from_the_page() -> None:
+    """"... 2-Mechanism to build the infrastructure of the" ends one passage and "Ministry of
+    Interior, 3-Mechanism of security." opens the next: the quote is read from the page."""
+    page = ("The plan has six mechanisms, including: 1-Data sharing, 2-Mechanism to build the "
+            "infrastructure of the\nMinistry of Interior, 3-Mechanism of security. Next one.")
+    cut = page.index("\nMinistry")
+    first = passage(page[:cut], start=0)
+    second = passage(page[cut + 1:], start=cut + 1)
+    second = replace(second, chunk_id="policy/plan.txt#3#second")
+    head = unit(first, page[:cut])
+    tail = unit(second, "Ministry of Interior, 3-Mechanism of security.")
+    tail.start, tail.end = cut + 1, cut + 1 + len(tail.text)  # page offsets
+    reads: list[tuple[str, int]] = []
+
+    def page_text(doc_id: str, number: int) -> str:
+        reads.append((doc_id, number))
+        return page
+
+    for chosen in ([head], [tail], [head, tail]):
+        joined = join_fragments(chosen, [head, tail], page_text)
+        assert [u.text for u in joined] == [page[:page.index(" Next")]]
+        assert joined[0].text == page[joined[0].start:joined[0].end]
+    assert reads  # the page was read to quote across the cut
+    # without the page, nothing is joined across passages (the quote could not be exact)
+    assert [u.text for u in join_fragments([head], [head, tail])] == [head.text]
+
+
 def test_the_words_left_after_a_cut_that_make_no_unit_are_joined() -> None:
     """"... empowerment of" | "citizens": the rest is too short to be a unit of its own."""
     text = "The vision is to provide overall social and economic empowerment of\ncitizens"
@@ -345,3 +372,10 @@ def test_the_questions_language_leads_unless_the_other_holds_clearly_more() -> N
     # holding more but scoring clearly lower, the other language does not take over
     khmer.lexical, english.score = 0.55, 0.40
     assert language_lead([khmer, english], "km", STRENGTH)[0] != [english]
+    # the Khmer twin of the English document says the same: it leads, however its words
+    # were segmented
+    english.score = 0.56
+    twin_km = replace(km_news, doc_id="seed/r_km.txt", twin_key="seed/r_*.txt")
+    twin_en = replace(en_record, twin_key="seed/r_*.txt")
+    khmer.hit, english.hit = twin_km, twin_en
+    assert language_lead([khmer, english], "km", STRENGTH)[0] == [khmer]
