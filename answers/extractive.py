@@ -44,6 +44,7 @@ from answers.policy_questions import POLICY_BOOST, allowed, asks_which_policy, p
 from answers.sections import SectionLookup
 from answers.types import Answer
 from index.evidence import score_sentences, select
+from index.jurisdiction import DEFAULT_COUNTRY, countries_named
 from index.query import AnalyzedQuery
 from index.search_types import Hit, SearchFilters
 from index.searcher import Searcher
@@ -176,6 +177,9 @@ class ExtractiveAnswerer:
         asked = list_question(question)
         if asked is None or self.sections is None:
             return None
+        named = countries_named(question)
+        if named and DEFAULT_COUNTRY not in named:
+            return None  # the registry holds Cambodia's policies: "Singapore's pillars" are not theirs
         policies = readable_policies(self.sections.policies(), self.searcher.catalog, filters)
         policy = named_policy(question, query.translations, policies)
         by_doc = {p.doc_id: p for p in policies}

@@ -94,6 +94,16 @@ def test_list_question_gets_every_strategy_with_its_page(answer_services: Any) -
         assert citation.page == page and citation.quote == f"{label}: {title}"  # the heading
 
 
+def test_a_list_question_about_another_countrys_policy_is_not_answered_from_the_registry(
+        answer_services: Any) -> None:
+    """The registry holds Cambodia's policies: Singapore's "smart village policy" strategies
+    are not the Provincial Smart Village Policy's, whose name the question shares."""
+    answer = answer_services.answerer.answer(
+        "What strategies does Singapore's Smart Village Policy have?")
+    assert not any(s.text.startswith(f"{POLICY_TITLE}: 4 strategies") for s in answer.sentences)
+    assert len(answer.sentences) != len(STRATEGIES) or not answer.found
+
+
 def test_khmer_list_question_is_answered_from_the_registry_with_a_note(
         answer_services: Any) -> None:
     # "What strategies does the smart village policy have?": no glossary entry names it, so
