@@ -379,3 +379,19 @@ def test_the_questions_language_leads_unless_the_other_holds_clearly_more() -> N
     twin_en = replace(en_record, twin_key="seed/r_*.txt")
     khmer.hit, english.hit = twin_km, twin_en
     assert language_lead([khmer, english], "km", STRENGTH)[0] == [khmer]
+
+
+def test_the_other_language_answers_when_the_questions_has_nothing_strong_enough() -> None:
+    """An English question about a prakas indexed only in Khmer: no English sentence answers,
+    the Khmer ones do (with the other-language note)."""
+    en_policy = passage("Public relations have been strengthened through digital systems.")
+    km_prakas = passage("ប្រកាសនេះគ្រប់គ្រងគេហទំព័រនិងបណ្តាញសង្គម។", doc_id="legal/prakas_km.pdf",
+                        language="km")
+    english = unit(en_policy, "Public relations have been strengthened through digital systems.",
+                   0.46)
+    english.lexical, english.dense = 0.39, 0.30  # not enough
+    khmer = unit(km_prakas, "ប្រកាសនេះគ្រប់គ្រងគេហទំព័រនិងបណ្តាញសង្គម។", 0.43, language="km")
+    khmer.lexical = khmer.dense = 0.52
+    assert language_lead([english, khmer], "en", STRENGTH) == ([khmer], [])
+    khmer.lexical = khmer.dense = 0.2  # nor does the other language: the pool as it was
+    assert language_lead([english, khmer], "en", STRENGTH) == ([english, khmer], [])
