@@ -169,6 +169,10 @@ def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
     # the translation only speaks for the part of the question the glossary recognised (of
     # the words that carry a topic, when the query knows them)
     coverage = query.coverage if query.content_coverage is None else query.content_coverage
+    if len(groups) == 1:
+        # one recognised name ("Kampong Cham") among unrecognised words ("price of rice"): a
+        # sentence naming it shows the place is in the index, not that the fact is
+        coverage *= coverage
     for sentence in sentences:
         a = weight(own, sentence) / own_total
         if groups:

@@ -168,6 +168,22 @@ def test_alternative_translations_of_one_concept_count_once() -> None:
     assert other.lexical == pytest.approx(2 / 6)
 
 
+def test_one_recognised_name_among_unknown_words_is_weak_translated_evidence() -> None:
+    """"What is the price of rice in Kampong Cham?" with only "Kampong Cham" in the glossary:
+    a Khmer sentence naming the province holds the name, not the price."""
+    khmer = "អភិបាលខេត្តកំពង់ចាមចុះពិនិត្យការងារ។"
+    (km,) = evidence(make_hit("k#1", khmer, language="km"))
+    idf = idf_of({"កំពង់ចាម": 1.0})
+    q = replace(query("price of rice in Kampong Cham", translated="កំពង់ចាម", coverage=0.5),
+                translated_groups=[[ANALYZER.analyze("កំពង់ចាម")]])
+    score_sentences([km], q, idf, None, None, READABLE, {})
+    assert km.lexical == pytest.approx(0.25)  # below any answer's strength
+    # two recognised concepts, both held: the share stands as the coverage
+    q = replace(q, translated_groups=[[ANALYZER.analyze("កំពង់ចាម")], [ANALYZER.analyze("អភិបាល")]])
+    score_sentences([km], q, idf_of({"កំពង់ចាម": 1.0, "អភិបាល": 1.0}), None, None, READABLE, {})
+    assert km.lexical == pytest.approx(0.5)
+
+
 def test_dense_similarity_only_where_the_embedder_reads_the_language() -> None:
     demo = DemoEmbedder(dimension=256)
     khmer = "ក្រសួងនឹងបណ្តុះបណ្តាលមន្ត្រីរាជការចំនួនប្រាំរយនាក់ជារៀងរាល់ឆ្នាំ។"
