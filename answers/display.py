@@ -81,6 +81,8 @@ def is_debris(sentence: EvidenceSentence) -> bool:
         return True
     if is_column_stack(sentence.text) or is_reference_list(sentence.text):
         return True
+    if _is_header_block(sentence.text, sentence.hit.title):
+        return True
     letters = [c for c in text if c.isalpha() and c.isascii()]
     return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.85 * len(letters) \
         and len(text.split()) <= 16
@@ -153,3 +155,17 @@ def is_title_line(text: str) -> bool:
     if len(words) < 2:
         return False
     return sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+_SOURCE_LINE = re.compile(r"^\s*(?:source|sources|src|url)\s*:", re.IGNORECASE)
+
+
+def _is_header_block(raw: str, title: str) -> bool:
+    """A saved page's header: its title and a "Source: <site or file>" line ("Community Tech
+    Center (CTC) — About\nSource: MPTCDITR/ctc-website src/i18n/ui.ts (site copy ...)")."""
+    lines = [line.strip() for line in raw.split("\n") if line.strip()]
+    if len(lines) < 2 or not any(_SOURCE_LINE.match(line) for line in lines):
+        return False
+    rest = [line for line in lines if not _SOURCE_LINE.match(line)]
+    return all(folded(line).casefold() == folded(title).casefold() or is_title_line(line)
+               for line in rest)

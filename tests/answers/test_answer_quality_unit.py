@@ -88,6 +88,11 @@ def test_the_items_of_a_set_the_question_counts() -> None:
      "Office (PDO) and\nopens it to banks in 2027.", False),
     ("Phase 1 connects 25 provinces\nPhase 2 connects 180 districts\nPhase 3 connects "
      "1,650 communes", False),
+    # a saved page's header: its title, then where it was saved from
+    ("Provincial Data Plan 2025-2030\nSource: provincial-site/src/pages/plan.ts (site copy)",
+     True),
+    ("The plan connects every commune office.\nSource: the provincial statistics office",
+     False),
     # Khmer writes no space between words: a wrapped Khmer sentence has few "words" per line
     ("ក្រសួងភ្ជាប់ការិយាល័យឃុំទាំងអស់\nទៅនឹងបណ្តាញជាតិ\nមុនឆ្នាំ២០២៧\nនិងបណ្តុះបណ្តាលមន្ត្រី", False),
 ])
