@@ -33,7 +33,12 @@ from answers.events import (
     StartEvent,
     sentence_event,
 )
-from answers.focus import named_documents, prefer_jurisdiction, prefer_named
+from answers.focus import (
+    named_document_terms,
+    named_documents,
+    prefer_jurisdiction,
+    prefer_named,
+)
 from answers.fragments import join_fragments
 from answers.gates import Strength, about_entities, identified, language_lead
 from answers.lists import list_answer, list_question, named_policy
@@ -109,7 +114,9 @@ class ExtractiveAnswerer:
                         self.searcher.query_vector(query, filters.collections if filters else None),
                         self.searcher.embedder.languages,
                         ranks,
-                        unknown_idf=index.max_idf())
+                        unknown_idf=index.max_idf(),
+                        given=named_document_terms(question, query.translations, self.sections,
+                                                   self.searcher.analyzer.analyze))
         sections = SectionCache(self.sections)
         for sentence in evidence:  # "how many", "when", "who": a sentence stating one answers
             for kind in kinds:

@@ -10,7 +10,7 @@ of them is strong enough, as for a key entity.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from answers.gates import Strength
 from answers.lists import named_policy
@@ -33,6 +33,21 @@ def named_documents(question: str, translations: Sequence[str],
     policies = [p for p in sections.policies() if p.doc_id]
     policy = named_policy(question, translations, policies)
     return {policy.doc_id} if policy is not None and policy.doc_id else set()
+
+
+def named_document_terms(question: str, translations: Sequence[str],
+                         sections: SectionLookup | None,
+                         analyze: Callable[[str], list[str]]) -> dict[str, frozenset[str]]:
+    """The words of each name of the registered policy the question names, per document:
+    every sentence of that document counts as saying them (``score_sentences``' ``given``)."""
+    if sections is None:
+        return {}
+    policies = [p for p in sections.policies() if p.doc_id]
+    policy = named_policy(question, translations, policies)
+    if policy is None or not policy.doc_id:
+        return {}
+    names = {policy.title, policy.doc_title, *policy.names} - {""}
+    return {policy.doc_id: frozenset(t for name in names for t in analyze(name))}
 
 
 def prefer_named(pool: list[EvidenceSentence], doc_ids: set[str], language: str,

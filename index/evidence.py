@@ -5,7 +5,7 @@ dense similarity where the embedder reads the sentence's language)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -148,20 +148,28 @@ def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
                     idf: Callable[[str], float], embed: Callable[[list[str]], np.ndarray] | None,
                     query_vector: np.ndarray | None, readable: frozenset[str],
                     passage_rank: dict[str, int], max_embedded: int = 24,
-                    unknown_idf: float = 8.0) -> None:
+                    unknown_idf: float = 8.0,
+                    given: Mapping[str, frozenset[str]] | None = None) -> None:
     """Fills ``lexical``, ``dense`` and ``score`` in place.
 
     lexical: the idf-weighted share of the question's terms (or of their translation, for a
     sentence in the other language) that the sentence contains. dense: cosine similarity
     to the question for languages the embedder reads; elsewhere the lexical score stands in.
+    ``given``: per document, terms its every sentence counts as holding: the words of a
+    document's name when the question names it ("What does the Digital Economy and Society
+    Policy Framework say about e-commerce?" is answered by the sentence about e-commerce, not
+    by the one that repeats the framework's name).
     """
+    given = given or {}
     own = {t: idf(t) or unknown_idf for t in set(query.terms)}  # a word no document has
     other = {t: idf(t) or unknown_idf for t in set(query.translated_terms)}  # counts fully
     own_total, other_total = sum(own.values()) or 1.0, sum(other.values()) or 1.0
     def weight(weights: dict[str, float], sentence: EvidenceSentence) -> float:
         # a term in the sentence's heading counts half: "Strategy 2: Cybersecurity capacity
         # building" is what the sentences under it are about, but less directly
-        return sum(w if t in sentence.terms else 0.5 * w if t in sentence.context_terms else 0.0
+        held = given.get(sentence.hit.doc_id, frozenset())
+        return sum(w if t in sentence.terms or t in held
+                   else 0.5 * w if t in sentence.context_terms else 0.0
                    for t, w in weights.items())
 
     groups = [[{t: idf(t) or unknown_idf for t in alternative} for alternative in group]

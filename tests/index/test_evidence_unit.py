@@ -184,6 +184,24 @@ def test_one_recognised_name_among_unknown_words_is_weak_translated_evidence() -
     assert km.lexical == pytest.approx(0.5)
 
 
+def test_the_named_documents_name_is_held_by_every_sentence_of_it() -> None:
+    """"What does the Provincial Data Plan say about e-commerce?": inside the plan, the
+    sentence about e-commerce answers, not the one that repeats the plan's name."""
+    text = ("The Provincial Data Plan sets a vision for data. "
+            "Online shops register under the e-commerce law.")
+    repeats, answers = evidence(make_hit("plan#1", text))
+    idf = idf_of({"provinci": 1.0, "data": 1.0, "plan": 1.0, "commerc": 2.0})
+    q = query("What does the Provincial Data Plan say about e-commerce?")
+    score_sentences([repeats, answers], q, idf, None, None, READABLE, {})
+    assert repeats.lexical > answers.lexical  # the name outweighs the topic
+    given = {"plan": frozenset(ANALYZER.analyze("Provincial Data Plan"))}
+    score_sentences([repeats, answers], q, idf, None, None, READABLE, {}, given=given)
+    assert answers.lexical > repeats.lexical
+    other, = evidence(make_hit("other#1", "Online shops register under the e-commerce law."))
+    score_sentences([other], q, idf, None, None, READABLE, {}, given=given)
+    assert other.lexical < answers.lexical  # another document does not hold the plan's name
+
+
 def test_dense_similarity_only_where_the_embedder_reads_the_language() -> None:
     demo = DemoEmbedder(dimension=256)
     khmer = "ក្រសួងនឹងបណ្តុះបណ្តាលមន្ត្រីរាជការចំនួនប្រាំរយនាក់ជារៀងរាល់ឆ្នាំ។"
