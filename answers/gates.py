@@ -91,11 +91,11 @@ def language_lead(pool: list[EvidenceSentence], language: str, strength: Strengt
     if not same or not other:
         return pool, []
     best_same = max(same, key=lambda s: s.score)
-    if not strength.enough(best_same):
+    if not any(strength.enough(s) for s in same):
         # nothing in the question's language answers: the other language does, if it can
         # (an English question about a Khmer-only prakas), with its note
         return (other if any(strength.enough(s) for s in other) else pool), []
-    if best_same.score < 0.6 * other[0].score:
+    if not strength.enough(best_same) or best_same.score < 0.6 * other[0].score:
         return pool, []
     # evidence that holds clearly less of the question does not lead: a Khmer census item
     # saying "strategic plan" without "Ministry of Interior" against the English record of

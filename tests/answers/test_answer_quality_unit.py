@@ -400,3 +400,8 @@ def test_the_other_language_answers_when_the_questions_has_nothing_strong_enough
     assert language_lead([english, khmer], "en", STRENGTH) == ([khmer], [])
     khmer.lexical = khmer.dense = 0.2  # nor does the other language: the pool as it was
     assert language_lead([english, khmer], "en", STRENGTH) == ([english, khmer], [])
+    # another English sentence is strong enough: the question's language keeps the answer
+    khmer.lexical = khmer.dense = 0.52
+    strong = unit(en_policy, "Public relations have been strengthened", 0.40)
+    strong.lexical, strong.dense = 0.5, 0.5
+    assert language_lead([english, strong, khmer], "en", STRENGTH)[0] != [khmer]
