@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ingest.khmer.normalize import search_key
@@ -142,3 +142,16 @@ def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
 def missing(entities: list[Entity], texts: list[str]) -> list[Entity]:
     """The entities the texts can be checked for and do not mention."""
     return [e for e in entities if mentions(e, texts) is False]
+
+
+def with_long_forms(entities: list[Entity], long_forms: dict[str, str]) -> list[Entity]:
+    """An abbreviation the corpus defines is also found by its long form: "CADT" is supported
+    by a page that says "the Cambodia Academy of Digital Technology has trained ..."."""
+    out = []
+    for entity in entities:
+        long_form = long_forms.get(entity.text)
+        if entity.kind == "name" and long_form:
+            words = " ".join(_WORD.findall(long_form.casefold()))
+            entity = replace(entity, latin=entity.latin | {words})
+        out.append(entity)
+    return out

@@ -23,7 +23,7 @@ from answers.ask_evidence import UsableEvidence
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
 from answers.display import display_text, is_heading_line
-from answers.entities import Entity, key_entities
+from answers.entities import Entity, key_entities, with_long_forms
 from answers.enumeration import boost_items, choose_items, items_asked
 from answers.events import (
     AnswerEvent,
@@ -110,8 +110,13 @@ class ExtractiveAnswerer:
         if not which_policy:  # a which-policy answer may name its section by the heading
             evidence = [s for s in evidence if not is_heading_line(s)]
         kinds, known = asks_kinds(question), numbers_in(question)
+        # sentences are compared with the question and the long forms of its abbreviations:
+        # the model cannot know "CADT" is the "Cambodia Academy of Digital Technology"
+        read_as = replace(query, dense_text=f"{query.dense_text} ({'; '.join(query.long_forms)})") \
+            if query.long_forms and query.dense_text else query
         score_sentences(evidence, query, index.idf, self.embed,
-                        self.searcher.query_vector(query, filters.collections if filters else None),
+                        self.searcher.query_vector(read_as,
+                                                   filters.collections if filters else None),
                         self.searcher.embedder.languages,
                         ranks,
                         unknown_idf=index.max_idf(),
@@ -128,7 +133,9 @@ class ExtractiveAnswerer:
             for sentence in evidence:
                 if sections.of(sentence) is not None:
                     sentence.score *= POLICY_BOOST
-        entities = key_entities(question, self.glossary)
+        entities = with_long_forms(key_entities(question, self.glossary),
+                                   self.searcher.abbreviations(question)
+                                   if self.searcher.abbreviations else {})
         pool, lacking = about_entities(evidence, entities, hits, self.strength)
         if lacking:
             return self._not_found(question, language, response.hits, started, lacking)

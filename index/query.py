@@ -109,6 +109,8 @@ class AnalyzedQuery:
     #: alternatives, each alternative the terms of one phrase (``Translation.groups``)
     translated_groups: list[list[list[str]]] = field(default_factory=list)
     content_coverage: float | None = None  # ``Translation.content_coverage``
+    #: long forms of the question's abbreviations the corpus defines (``index/abbreviations``)
+    long_forms: list[str] = field(default_factory=list)
 
 
 def analyze_query(text: str, translate: Translator | None, embedder_languages: frozenset[str],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from answers.extractive import ExtractiveAnswerer
     from answers.generative import GenerativeAnswerer
     from api.keys import KeyStore
+    from index.abbreviations import AbbreviationIndex
     from index.catalog import Catalog
     from index.embedder import SentenceTransformerEmbedder
     from index.glossary import Glossary
@@ -230,7 +231,22 @@ class Services:
             reranker=self.reranker,
             rerank_top=self.settings.rerank_top,
             result_cache_size=self.settings.search_cache_size,
+            abbreviations=self.abbreviations.expansions,
         )
+
+    @cached_property
+    def abbreviations(self) -> AbbreviationIndex:
+        """The abbreviations the open collections define, rebuilt per index generation."""
+        from index.abbreviations import AbbreviationIndex
+
+        catalog = self.catalog
+
+        def open_texts() -> Iterator[str]:
+            readable = catalog.open_collections()
+            docs = {d.doc_id for d in catalog.documents() if d.collection in readable}
+            return (c.text for c in catalog.iter_chunks() if c.doc_id in docs)
+
+        return AbbreviationIndex(open_texts, catalog.generation)
 
     @cached_property
     def answerer(self) -> ExtractiveAnswerer:
