@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from evaluation.jsonl import jsonl_objects
 from evaluation.server_process import ServerProcess
 
 FOLLOWUPS = Path(__file__).resolve().parent / "dev" / "followups.jsonl"
@@ -45,13 +46,7 @@ class Pair:
 def load_pairs(path: Path = FOLLOWUPS) -> list[Pair]:
     """The pairs of ``path``; a line that is not a pair is an error naming the line and field."""
     pairs = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+    for n, row in jsonl_objects(path):
         missing = [k for k in REQUIRED if not row.get(k)]
         if missing:
             raise ValueError(f"{path}:{n}: missing {', '.join(missing)}")

@@ -16,7 +16,6 @@ benchmark). Two servers side by side compare two versions on the same index:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 import httpx
 
 from evaluation.followups import as_turn
+from evaluation.jsonl import jsonl_objects
 
 PROBES = Path(__file__).resolve().parent / "dev" / "probes.jsonl"
 
@@ -41,13 +41,7 @@ class Probe:
 def load_probes(path: Path = PROBES) -> list[Probe]:
     """The probes of ``path``; a bad line is an error naming the line and the field."""
     probes = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+    for n, row in jsonl_objects(path):
         if not isinstance(row.get("q"), str) or not row["q"].strip():
             raise ValueError(f"{path}:{n}: missing q")
         if not row.get("decline") and not (isinstance(row.get("docs"), list) and row["docs"]):
