@@ -38,6 +38,7 @@ from answers.focus import (
     named_documents,
     prefer_jurisdiction,
     prefer_named,
+    without_weak_sessions,
 )
 from answers.fragments import join_fragments
 from answers.gates import Strength, about_entities, identified, language_lead
@@ -153,6 +154,7 @@ class ExtractiveAnswerer:
                 states(k, text, known) for k in kinds)))
         if not chosen:
             return self._not_found(question, language, response.hits, started)
+        chosen = without_weak_sessions(chosen)
         parts = question_parts(question)
         if len(parts) > 1:
             chosen = cover_parts(parts, pool, chosen, self.searcher.analyzer.analyze,

@@ -17,6 +17,7 @@ from answers.lists import named_policy
 from answers.sections import SectionLookup
 from index.evidence import EvidenceSentence
 from index.jurisdiction import DEFAULT_COUNTRY, countries_named, matches
+from ingest.schedule import Session, opens_with_time_range
 
 #: a sentence of the named document weighs this much more (it stays comparable with the
 #: other language's sentences when the language lead decides)
@@ -88,3 +89,23 @@ def prefer_jurisdiction(pool: list[EvidenceSentence], question: str,
     if not own or not strength.enough(max(own, key=lambda s: s.score)):
         return pool
     return own
+
+
+#: Another programme session joins a session answer only when it scores this share of it.
+SESSION_FLOOR = 0.85
+
+
+def without_weak_sessions(chosen: list[EvidenceSentence]) -> list[EvidenceSentence]:
+    """A session answer ("Who moderated the open data panel?") without the other sessions of
+    the agenda that merely fill the answer (the registration coffee, the opening ceremony):
+    a session is read whole, so one that scores well below the answering one adds a block of
+    unrelated names. Sentences that are not sessions are kept as chosen."""
+    if not chosen or not _session_like(chosen[0]):
+        return chosen
+    best = chosen[0].score
+    return [s for s in chosen
+            if s is chosen[0] or not _session_like(s) or s.score >= SESSION_FLOOR * best]
+
+
+def _session_like(unit: EvidenceSentence) -> bool:
+    return isinstance(unit.row, Session) or opens_with_time_range(unit.text)

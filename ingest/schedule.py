@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MAX_SESSION_CHARS", "Session", "find_sessions"]
+__all__ = ["MAX_SESSION_CHARS", "Session", "find_sessions", "opens_with_time_range"]
 
 #: "08:30 -\n09:30", "14:00 – 15:15", "9.00 to 10.30": a time range opening a line
 _TIME_RANGE = re.compile(
@@ -87,3 +87,8 @@ def find_sessions(text: str) -> list[tuple[int, int, Session]]:
 
 def _clock(time: str) -> str:
     return re.sub(r"[.h]", ":", time, count=1)
+
+
+def opens_with_time_range(text: str) -> bool:
+    """Whether ``text`` starts as a programme session does ("12:30 - 14:00 NETWORKING ...")."""
+    return _TIME_RANGE.match(text) is not None

@@ -12,11 +12,12 @@ import pytest
 from answers.coverage import cover_kinds
 from answers.display import is_debris, is_heading_line, is_lead_in
 from answers.enumeration import boost_items, items_asked
-from answers.focus import prefer_jurisdiction, prefer_named
+from answers.focus import prefer_jurisdiction, prefer_named, without_weak_sessions
 from answers.fragments import join_fragments, runs_on
 from answers.gates import Strength, identified, identifiers, language_lead
 from answers.parts import asks_kinds, states
 from answers.policy_questions import prefer_registered
+from ingest.schedule import Session
 from ingest.sentences import split_sentences
 from tests.answers.evidence_factory import passage, unit
 
@@ -405,3 +406,24 @@ def test_the_other_language_answers_when_the_questions_has_nothing_strong_enough
     strong = unit(en_policy, "Public relations have been strengthened", 0.40)
     strong.lexical, strong.dense = 0.5, 0.5
     assert language_lead([english, strong, khmer], "en", STRENGTH)[0] != [khmer]
+
+
+def test_a_session_answer_drops_the_agenda_sessions_that_only_fill_it() -> None:
+    """"Who moderated the data panel?": the registration coffee and the opening ceremony are
+    sessions of the same agenda, read whole, and add a block of unrelated names."""
+    text = ("14:00 - 15:15 DATA PANEL\nModerator: Mrs. Sok Dara\n"
+            "08:00 - 08:30 REGISTRATION AND COFFEE\n"
+            "08:30 - 09:30 OPENING CEREMONY H.E. Chan Sophal\n"
+            "Data sharing between provinces starts in 2027.")
+    agenda = passage(text, doc_id="meetings/agenda.pdf")
+    panel = unit(agenda, "14:00 - 15:15 DATA PANEL\nModerator: Mrs. Sok Dara", 0.63)
+    panel.row = Session("14:00", "15:15", ("DATA PANEL", "Moderator: Mrs. Sok Dara"))
+    coffee = unit(agenda, "08:00 - 08:30 REGISTRATION AND COFFEE", 0.30)
+    opening = unit(agenda, "08:30 - 09:30 OPENING CEREMONY H.E. Chan Sophal", 0.50)
+    statement = unit(agenda, "Data sharing between provinces starts in 2027.", 0.20)
+    kept = without_weak_sessions([panel, opening, coffee, statement])
+    assert kept == [panel, statement]  # a sentence that is no session stays
+    opening.score = 0.60  # nearly as strong: it answers too
+    assert opening in without_weak_sessions([panel, opening, coffee])
+    # an answer led by a sentence leaves the sessions to the selection
+    assert without_weak_sessions([statement, coffee]) == [statement, coffee]
