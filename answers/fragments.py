@@ -85,6 +85,8 @@ def join_fragments(chosen: list[EvidenceSentence], evidence: list[EvidenceSenten
                 if whole.end == unit.end:
                     unit = replace(whole, score=unit.score, lexical=unit.lexical,
                                    dense=unit.dense)
+                elif refers_back(unit.text) and head.hit.chunk_id == unit.hit.chunk_id:
+                    unit = _with_antecedent(head, unit)
         out.append(unit)
     kept: list[EvidenceSentence] = []
     for i, unit in enumerate(out):
@@ -155,6 +157,29 @@ def _joined_across(unit: EvidenceSentence, nxt: EvidenceSentence, page: str | No
         return unit
     return replace(unit, end=nxt.end, text=page[unit.start:nxt.end],
                    terms=unit.terms | nxt.terms, display="")
+
+
+# "It builds on ...", "This Committee is ...", "These measures ...": the subject is the sentence
+# before ("It is important to ..." is no reference: its "it" stands for what follows)
+_REFERS_BACK = re.compile(r"^(?:it(?!\s+(?:is|was|will|would|has|had|can|could|may|might|"
+                          r"should|must|seems|appears)\b)|this|these|they|such|its|their)\b",
+                          re.IGNORECASE)
+
+
+def refers_back(text: str) -> bool:
+    """An English sentence whose subject is a pronoun for the sentence before it."""
+    return bool(_REFERS_BACK.match(text.lstrip("-•*\uf0b7● \t")))
+
+
+def _with_antecedent(head: EvidenceSentence, unit: EvidenceSentence) -> EvidenceSentence:
+    """``unit`` quoted with the sentence before it (only whitespace between, one passage), so
+    "It builds on the national policies" says what "it" is."""
+    hit = unit.hit
+    gap = hit.text[head.end - hit.start:unit.start - hit.start]
+    if gap.strip() or unit.end - head.start > MAX_JOINED:
+        return unit
+    text = hit.text[head.start - hit.start:unit.end - hit.start]
+    return replace(unit, start=head.start, text=text, terms=head.terms | unit.terms, display="")
 
 
 def _contains(outer: EvidenceSentence, inner: EvidenceSentence) -> bool:

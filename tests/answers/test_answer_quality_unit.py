@@ -427,3 +427,22 @@ def test_a_session_answer_drops_the_agenda_sessions_that_only_fill_it() -> None:
     assert opening in without_weak_sessions([panel, opening, coffee])
     # an answer led by a sentence leaves the sessions to the selection
     assert without_weak_sessions([statement, coffee]) == [statement, coffee]
+
+
+def test_a_sentence_that_starts_with_a_pronoun_is_quoted_with_its_antecedent() -> None:
+    """"This Committee is responsible for ..." alone does not say which committee."""
+    text = ("The Provincial Data Committee advises the governor on data. This Committee is "
+            "responsible for coordinating every data project of the province.")
+    hit = passage(text, start=10)
+    first = unit(hit, "The Provincial Data Committee advises the governor on data.")
+    second = unit(hit, "This Committee is responsible for coordinating every data project of "
+                       "the province.")
+    (joined,) = join_fragments([second], [first, second])
+    assert joined.display.startswith("The Provincial Data Committee advises")
+    assert joined.text == hit.text[joined.start - 10:joined.end - 10]
+    # "It is ... to" points forward, not back: the sentence stands alone
+    text = "The plan has six parts. It is important to train staff in every district."
+    hit = passage(text)
+    lead, alone = unit(hit, "The plan has six parts."), unit(
+        hit, "It is important to train staff in every district.")
+    assert [u.text for u in join_fragments([alone], [lead, alone])] == [alone.text]
