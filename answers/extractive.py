@@ -113,7 +113,8 @@ class ExtractiveAnswerer:
         kinds, known = asks_kinds(question), numbers_in(question)
         # sentences are compared with the question and the long forms of its abbreviations:
         # the model cannot know "CADT" is the "Cambodia Academy of Digital Technology"
-        read_as = replace(query, dense_text=f"{query.dense_text} ({'; '.join(query.long_forms)})") \
+        long_forms = "; ".join(query.long_forms.values())
+        read_as = replace(query, dense_text=f"{query.dense_text} ({long_forms})") \
             if query.long_forms and query.dense_text else query
         score_sentences(evidence, query, index.idf, self.embed,
                         self.searcher.query_vector(read_as,
@@ -134,9 +135,7 @@ class ExtractiveAnswerer:
             for sentence in evidence:
                 if sections.of(sentence) is not None:
                     sentence.score *= POLICY_BOOST
-        entities = with_long_forms(key_entities(question, self.glossary),
-                                   self.searcher.abbreviations(question)
-                                   if self.searcher.abbreviations else {})
+        entities = with_long_forms(key_entities(question, self.glossary), query.long_forms)
         pool, lacking = about_entities(evidence, entities, hits, self.strength)
         if lacking:
             return self._not_found(question, language, response.hits, started, lacking)

@@ -11,12 +11,19 @@ its long form's words to the English terms.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
-__all__ = ["AbbreviationIndex", "definitions"]
+__all__ = ["AbbreviationIndex", "definitions", "open_texts"]
+
+logger = logging.getLogger(__name__)
 
 # "Long Form Of Words (ABBR)": up to 10 words before the brackets, the letters 2-10 long with
 # at least two capitals ("CADT", "CamDX", "NiDA")
@@ -69,19 +76,30 @@ def _letters_in_order(abbreviation: str, long_form: str) -> bool:
     return True
 
 
+def open_texts(catalog: Any) -> Iterator[str]:
+    """The chunk texts of the open collections' documents (a restricted document's names
+    never shape a public query)."""
+    readable = catalog.open_collections()
+    docs = {d.doc_id for d in catalog.documents() if d.collection in readable}
+    return (c.text for c in catalog.iter_chunks() if c.doc_id in docs)
+
+
 class AbbreviationIndex:
     """The corpus's definitions, built when the index generation changes (``texts`` reads
-    the open collections' chunk texts). Thread-safe; the build is a regular-expression pass."""
+    the open collections' chunk texts). Thread-safe.
 
-    def __init__(self, texts: Callable[[], Iterable[str]], generation: Callable[[], str]) -> None:
+    Reading every chunk costs ~0.1 s per 1,600 chunks, too much for the first question after
+    an ingest at 100x the corpus; so the ingest builds the table (``Services.index_changed``)
+    and writes it to ``path`` with its generation, and each server process reads that small
+    file instead. A missing or stale file is rebuilt from the texts."""
+
+    def __init__(self, texts: Callable[[], Iterable[str]], generation: Callable[[], str],
+                 path: Path | None = None) -> None:
         self.texts = texts
         self.generation = generation
+        self.path = path
         self._built: tuple[str, dict[str, str]] | None = None
         self._lock = threading.Lock()
-
-    def long_forms(self, question: str) -> list[str]:
-        """The long forms of the abbreviations in ``question`` that it does not spell out."""
-        return list(self.expansions(question).values())
 
     def expansions(self, question: str) -> dict[str, str]:
         """Each abbreviation of ``question`` the corpus defines, with its long form (unless
@@ -102,10 +120,40 @@ class AbbreviationIndex:
             return built[1]
         with self._lock:
             if self._built is None or self._built[0] != generation:
-                counts: dict[str, Counter[str]] = defaultdict(Counter)
-                for text in self.texts():
-                    for abbreviation, long_form in definitions(text):
-                        counts[abbreviation][long_form] += 1
-                self._built = (generation, {a: c.most_common(1)[0][0]
-                                            for a, c in counts.items()})
+                table = self._read(generation)
+                if table is None:
+                    table = self._build()
+                    self._write(generation, table)
+                self._built = (generation, table)
             return self._built[1]
+
+    def _build(self) -> dict[str, str]:
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for text in self.texts():
+            for abbreviation, long_form in definitions(text):
+                counts[abbreviation][long_form] += 1
+        return {a: c.most_common(1)[0][0] for a, c in counts.items()}
+
+    def _read(self, generation: str) -> dict[str, str] | None:
+        if self.path is None:
+            return None
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(saved, dict) or saved.get("generation") != generation \
+                or not isinstance(saved.get("table"), dict):
+            return None
+        return {str(k): str(v) for k, v in saved["table"].items()}
+
+    def _write(self, generation: str, table: dict[str, str]) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps({"generation": generation, "table": table},
+                                          ensure_ascii=False), encoding="utf-8")
+            os.replace(partial, self.path)  # readers see the old file or the new one
+        except OSError:
+            logger.warning("could not save the abbreviations to %s", self.path)

@@ -109,8 +109,9 @@ class AnalyzedQuery:
     #: alternatives, each alternative the terms of one phrase (``Translation.groups``)
     translated_groups: list[list[list[str]]] = field(default_factory=list)
     content_coverage: float | None = None  # ``Translation.content_coverage``
-    #: long forms of the question's abbreviations the corpus defines (``index/abbreviations``)
-    long_forms: list[str] = field(default_factory=list)
+    #: the question's abbreviations the corpus defines, with their long forms
+    #: (``index/abbreviations``)
+    long_forms: dict[str, str] = field(default_factory=dict)
 
 
 def analyze_query(text: str, translate: Translator | None, embedder_languages: frozenset[str],

@@ -98,8 +98,8 @@ class Searcher:
         q = analyze_query(query, self.translate, self.embedder.languages, self.analyzer)
         if self.abbreviations is None or q.language not in ("en", "mixed"):
             return q
-        long_forms = list(self.abbreviations(query).values())
-        extra = [t for long_form in long_forms
+        long_forms = self.abbreviations(query)
+        extra = [t for long_form in long_forms.values()
                  for t in self.analyzer.analyze(long_form) if t not in q.terms]
         if not extra:
             return q

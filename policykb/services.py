@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -237,16 +237,11 @@ class Services:
     @cached_property
     def abbreviations(self) -> AbbreviationIndex:
         """The abbreviations the open collections define, rebuilt per index generation."""
-        from index.abbreviations import AbbreviationIndex
+        from index.abbreviations import AbbreviationIndex, open_texts
 
         catalog = self.catalog
-
-        def open_texts() -> Iterator[str]:
-            readable = catalog.open_collections()
-            docs = {d.doc_id for d in catalog.documents() if d.collection in readable}
-            return (c.text for c in catalog.iter_chunks() if c.doc_id in docs)
-
-        return AbbreviationIndex(open_texts, catalog.generation)
+        return AbbreviationIndex(lambda: open_texts(catalog), catalog.generation,
+                                 self.settings.layout.cache / "abbreviations.json")
 
     @cached_property
     def answerer(self) -> ExtractiveAnswerer:
@@ -322,6 +317,7 @@ class Services:
         so API workers load it instead of each rebuilding it on their next query."""
         self.catalog.bump_generation()
         self.sparse.current()
+        self.abbreviations.expansions("")  # built and saved here, read by every server process
         try:
             self.update_lexicon()
         except Exception:  # noqa: BLE001 - a lexicon is an aid: it must never fail an ingest

@@ -34,7 +34,28 @@ def test_the_index_is_rebuilt_when_the_generation_moves() -> None:
     assert index.expansions("What is PADS?") == {"PADS": "Provincial Academy of Data Skills"}
     generation[0] = "g2"  # an ingest: the table is read again
     assert index.expansions("What is PADS?") == {}
-    assert index.long_forms("What is ProDX?") == ["Provincial Data Exchange"]
+    assert index.expansions("What is ProDX?") == {"ProDX": "Provincial Data Exchange"}
+
+
+def test_the_ingest_saves_the_table_and_a_server_reads_it_without_the_texts(tmp_path) -> None:
+    """Reading every chunk is too slow for the first question after an ingest at scale: the
+    saved table of the same generation is read instead; a stale one is rebuilt."""
+    path = tmp_path / "cache" / "abbreviations.json"
+    texts = ["The Provincial Academy of Data Skills (PADS) trains officials."]
+    AbbreviationIndex(lambda: texts, lambda: "g1", path).expansions("")  # the ingest's build
+    assert path.exists()
+
+    def unread() -> list[str]:
+        raise AssertionError("the texts were read although the saved table is current")
+
+    server = AbbreviationIndex(unread, lambda: "g1", path)
+    assert server.expansions("Who runs PADS?") == {"PADS": "Provincial Academy of Data Skills"}
+    stale = AbbreviationIndex(lambda: ["The Data Exchange Office (DXO) links."], lambda: "g2",
+                              path)
+    assert stale.expansions("What is PADS? And DXO?") == {"DXO": "Data Exchange Office"}
+    path.write_text("not json", encoding="utf-8")  # a damaged file is rebuilt, not an error
+    assert AbbreviationIndex(lambda: texts, lambda: "g3", path).expansions("PADS?") == {
+        "PADS": "Provincial Academy of Data Skills"}
 
 
 def test_an_abbreviation_entity_is_supported_by_its_long_form() -> None:
