@@ -43,6 +43,10 @@ class Page:
     label: str | None = None
 
 
+#: How a loader's warning about unreadable text starts (``ingest/loaders/text.py``).
+GARBLED_WARNING = "text looks garbled"
+
+
 @dataclass
 class ParsedDocument:
     """What a loader returns for one logical document.
@@ -65,6 +69,12 @@ class ParsedDocument:
     @property
     def ocr_pages(self) -> list[int]:
         return [p.number for p in self.pages if p.method == "ocr"]
+
+    @property
+    def unreadable(self) -> bool:
+        """Whether the loader found the text garbled (legacy-font Khmer extracted as Latin
+        symbols): nothing in it can be read, searched or quoted, so the title stands in."""
+        return any(w.startswith(GARBLED_WARNING) for w in self.warnings)
 
 
 # -- what the catalog stores -------------------------------------------------------------

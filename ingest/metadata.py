@@ -56,7 +56,7 @@ def infer_metadata(doc_id: str, doc: ParsedDocument, sidecar: dict | None) -> di
     meta: dict[str, Any] = dict(doc.metadata)
     source_path = doc_id[: -len(doc.suffix)] if doc.suffix and doc_id.endswith(doc.suffix) else doc_id
     text = doc.text
-    garbled = any(w.startswith("text looks garbled") for w in doc.warnings)
+    garbled = doc.unreadable
     found, lines = find_title(doc_id, str(meta.get("title") or ""), doc.pages, garbled)
     title = found.text
     hints = " ".join(str(meta.get(k) or "") for k in ("categories", "type"))

@@ -83,15 +83,18 @@ def add_document(prepared: PreparedFile, doc: ParsedDocument, overrides: dict,
     prepared.documents.append(record)
     prepared.pages += [PageRecord(doc_id, p.number, p.text, p.method, p.label) for p in doc.pages]
     id_prefix = f"{stable_id(doc_id, length=10)}-{prepared.file_hash[:10]}"
+    # BM25 over garbled text matches noise ("ti", "uu"); the title is the readable part
+    searchable_title = record.title if doc.unreadable else None
     for node in to_text_nodes(doc_id, record, spans):
         ordinal = node.metadata["ordinal"]
         chunk_lang = readers.detect_language(node.text)
+        searchable = searchable_title or node.text
         prepared.chunks.append(ChunkRecord(
             chunk_id=f"{id_prefix}-{ordinal:05d}", doc_id=doc_id, ordinal=ordinal,
             page=node.metadata["page"], start=node.start_char_idx or 0,
             end=node.end_char_idx or 0, heading=node.metadata["heading"],
             language=str(chunk_lang), text=node.text,
-            search_key=readers.search_key(f"{node.metadata['heading']}\n{node.text}"),
+            search_key=readers.search_key(f"{node.metadata['heading']}\n{searchable}"),
         ))
         prepared.embed_texts.append(node.get_content(metadata_mode=MetadataMode.EMBED))
         prepared.vector_meta.append(vector_metadata(record, node.metadata["page"], str(chunk_lang)))

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from core.errors import DocumentParseError
-from core.models import Page, ParsedDocument
+from core.models import GARBLED_WARNING, Page, ParsedDocument
 from ingest.loaders.headlines import is_headline_file, split_headline_file
 
 logger = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def garbled_warning(text: str) -> str | None:
     share = sum(bool(_WORD_RE.fullmatch(t)) for t in tokens) / len(tokens)
     if share >= GARBLED_MAX_WORD_SHARE:
         return None
-    return (f"text looks garbled: only {share:.0%} of Latin tokens are words "
+    return (f"{GARBLED_WARNING}: only {share:.0%} of Latin tokens are words "
             "(legacy-font Khmer or a bad PDF extraction?); OCR the original instead")
 
 
