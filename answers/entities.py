@@ -110,6 +110,19 @@ def key_entities(question: str, glossary: Glossary | None) -> list[Entity]:
     return found
 
 
+def place_kinds(glossary: Glossary | None) -> frozenset[str]:
+    """The words that say what kind of place a name is ("province", ខេត្ត), in every form
+    the glossary knows: in "the population of Preah Vihear province" they belong to the
+    name, not to what is asked about it."""
+    forms = set(_GENERIC_PLACES)
+    if glossary is not None:
+        for word in _GENERIC_PLACES:
+            for match in glossary.translate(word, "en"):
+                if match.category == "place":
+                    forms.update(match.equivalents)
+    return frozenset(forms)
+
+
 def _distinctive(name: str) -> list[str]:
     return [w for w in _WORD.findall(name.casefold()) if w not in _GENERIC and len(w) > 1]
 

@@ -23,7 +23,7 @@ from answers.ask_evidence import UsableEvidence
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
 from answers.display import display_text, is_heading_line
-from answers.entities import Entity, key_entities, with_long_forms
+from answers.entities import Entity, key_entities, place_kinds, with_long_forms
 from answers.enumeration import boost_items, choose_items, items_asked
 from answers.events import (
     AnswerEvent,
@@ -41,11 +41,18 @@ from answers.focus import (
     without_weak_sessions,
 )
 from answers.fragments import join_fragments
-from answers.gates import Strength, about_entities, identified, language_lead
+from answers.gates import (
+    Strength,
+    about_entities,
+    beyond_entities,
+    entity_terms,
+    identified,
+    language_lead,
+)
 from answers.lists import list_answer, list_question, named_policy
 from answers.neighbours import with_neighbours
 from answers.notices import ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
-from answers.parts import asks_kinds, numbers_in, question_parts, states
+from answers.parts import COUNT_WORDS, asks_kinds, numbers_in, question_parts, states
 from answers.policy_questions import POLICY_BOOST, allowed, asks_which_policy, prefer_registered
 from answers.sections import SectionLookup
 from answers.types import Answer
@@ -88,6 +95,10 @@ class ExtractiveAnswerer:
                                  sure_dense, sure_lexical)
         self.sections = sections
         self.glossary = glossary
+        # words that frame a question, never what it asks about: "province" (ខេត្ត) is part
+        # of a place's name, ចំនួន ("number") asks for a count
+        self.framing_terms = frozenset(t for word in (*place_kinds(glossary), *COUNT_WORDS)
+                                       for t in searcher.analyzer.analyze(word))
         # each passage's lead-in and debris verdicts, once per index generation
         self.usable = UsableEvidence(split_sentences, searcher.analyzer)
 
@@ -139,6 +150,10 @@ class ExtractiveAnswerer:
         pool, lacking = about_entities(evidence, entities, hits, self.strength)
         if lacking:
             return self._not_found(question, language, response.hits, started, lacking)
+        if entities:
+            asked = frozenset((*query.terms, *query.translated_terms)) \
+                - entity_terms(entities, self.searcher.analyzer.analyze) - self.framing_terms
+            pool = beyond_entities(pool, asked, self.strength.readable)
         if which_policy:
             pool = prefer_registered(pool, sections.of, self.strength)
         else:

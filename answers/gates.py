@@ -73,6 +73,33 @@ def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hit
     return evidence, []
 
 
+#: languages whose words the analyzer and glossary can check (a Vietnamese decree's cannot)
+CHECKABLE = frozenset({"en", "km", "mixed"})
+
+
+def entity_terms(entities: list[Entity], analyze: Callable[[str], list[str]]) -> frozenset[str]:
+    """The index terms of every form of the key entities (Latin and Khmer)."""
+    return frozenset(t for e in entities for form in (*e.latin, *e.khmer, e.text)
+                     for t in analyze(form))
+
+
+def beyond_entities(pool: list[EvidenceSentence], asked: frozenset[str],
+                    readable: frozenset[str]) -> list[EvidenceSentence]:
+    """The sentences that hold something the question asks *about* its key entities.
+
+    ``asked`` is the question's terms (and their translations) that are not a key entity's:
+    for "What is the population of Battambang?" the population. Where the embedder reads
+    a sentence, its meaning is checked by the dense score; elsewhere (Khmer, with MiniLM) only
+    its words can be, and a Khmer news item that only names Battambang scored as half the
+    question and was given as the answer. Such sentences no longer count. When the question
+    is only its entities ("Who is Hun Manet?") nothing is asked beyond them. Words of a
+    language the analyzer cannot check (Vietnamese) are not held against a sentence."""
+    if not asked:
+        return pool
+    return [s for s in pool if s.language in readable or s.language not in CHECKABLE
+            or asked & (s.terms | s.context_terms)]
+
+
 #: The question's language leads only with evidence holding at least this share of what the
 #: other language's best evidence holds of the question.
 LEAD_COVERAGE = 0.85

@@ -22,6 +22,9 @@ _KM_QUESTION = ("តើ", "អ្វី", "ពេលណា", "ឆ្នាំណ
                 "យ៉ាងដូចម្ដេច", "យ៉ាងណា", "ហេតុអ្វី", "ទីណា", "កន្លែងណា", "ណាខ្លះ", "អ្វីខ្លះ")
 _KM_SPLIT = re.compile(r"\s*(?:ហើយ|និង)\s*(?=តើ)|\s+ហើយ\s*|[?？]\s*(?=\S)")
 
+#: words that ask for a count ("ចំនួនប៉ុន្មាន", "the number of"), not what is counted
+COUNT_WORDS = ("ចំនួន", "number")
+
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NUMBERS = re.compile(r"\d+")
 # who: a person named with a title or role; which body: an organisation; where: a place

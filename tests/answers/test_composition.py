@@ -203,6 +203,18 @@ def test_a_place_no_document_mentions_is_not_found_with_the_closest_documents(
         assert answer.closest_documents and answer.closest_documents[0].doc_id == POLICY_ID
 
 
+def test_a_place_named_without_what_is_asked_of_it_is_not_an_answer(
+        answer_services: Any) -> None:
+    """The Khmer towers item names Preah Vihear and nothing about its population; MiniLM
+    cannot read it, so its words decide, and naming the place alone is not enough."""
+    for question in ("What is the population of Preah Vihear?",
+                     "What is the population of Preah Vihear province?",
+                     "តើប្រជាជននៅខេត្តព្រះវិហារមានចំនួនប៉ុន្មាន?"):
+        answer = answer_services.answerer.answer(question)
+        assert not answer.found, (question, answer.answer)
+        assert answer.answer == NOT_FOUND[answer.language]
+
+
 ANSWERABLE = [  # (question, a fact the answer must hold)
     ("When will every commune office in Kampot province have a fibre connection?", "2027"),
     ("How many commune clerks are trained in cybersecurity every year?", "three hundred"),
