@@ -41,6 +41,7 @@ from answers.focus import (
     without_weak_sessions,
 )
 from answers.fragments import join_fragments
+from answers.front_matter import asks_who_prepared, preparer_evidence
 from answers.gates import (
     Strength,
     about_entities,
@@ -106,7 +107,8 @@ class ExtractiveAnswerer:
         started = time.perf_counter()
         query = self.searcher.analyze(question)
         language = "km" if query.language == "km" else "en"
-        listed = self._list_answer(question, query, language, filters)
+        listed = self._list_answer(question, query, language, filters) \
+            or self._preparer_answer(question, query, language, filters)
         if listed is not None:
             listed.took_ms = (time.perf_counter() - started) * 1000
             return listed
@@ -222,6 +224,25 @@ class ExtractiveAnswerer:
         if policy is None or not allowed(policy, filters):
             return None
         return list_answer(question, language, policy, asked, self.sections)
+
+    def _preparer_answer(self, question: str, query: AnalyzedQuery, language: str,
+                         filters: SearchFilters | None) -> Answer | None:
+        """"Who prepared <policy>?": the policy's own "Prepared by ..." line, quoted from its
+        front matter (``answers/front_matter.py``). The policy is the one the question names,
+        else the one a follow-up's filters are on."""
+        if self.sections is None or not asks_who_prepared(question):
+            return None
+        policies = readable_policies(self.sections.policies(), self.searcher.catalog, filters)
+        policy = named_policy(question, query.translations, policies)
+        if policy is None and filters is not None and filters.doc_ids:
+            policy = next((p for p in policies if p.doc_id in filters.doc_ids), None)
+        if policy is None or not policy.doc_id or not allowed(policy, filters):
+            return None
+        sentence = preparer_evidence(policy.doc_id, self.searcher.catalog,
+                                     self.searcher.analyzer.analyze_word)
+        if sentence is None:
+            return None
+        return compose(question, language, [sentence], sections=SectionCache(self.sections))
 
     def _page_text(self, doc_id: str, page: int) -> str | None:
         """A page's text, read only to quote a sentence the chunker cut between passages."""

@@ -13,6 +13,8 @@ POLICY_ID = "policy/smart_village_policy_2024.txt"
 POLICY_TITLE = "Provincial Smart Village Policy 2024-2030"
 POLICY = """[[page 1]]
 PROVINCIAL SMART VILLAGE POLICY 2024-2030
+Prepared by
+the Provincial Office of Rural Development
 
 1. Introduction
 The Smart Village Policy is the province's plan to bring villages online and to make commune
