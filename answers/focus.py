@@ -56,13 +56,17 @@ def prefer_named(pool: list[EvidenceSentence], doc_ids: set[str], language: str,
     """Only the named documents' sentences (weighed more) when they are in the other
     language than the question (the preference for the question's language would otherwise
     let secondary sources outscore the policy), one of them is strong enough to answer and
-    it is not far behind the best of all; else the pool as it was. In the question's own
-    language the named policy needs no help, and other documents that state its facts (a
-    policy citing another's total) stay."""
+    it is not far behind the best of all. In the question's own language the named policy's
+    sentences weigh more but other documents that state its facts (a policy citing another's
+    total) stay: a press release that says "digital government policy" and "achieve" had led
+    "What does the Digital Government Policy aim to achieve by 2025?"."""
     if not doc_ids or not pool:
         return pool
     named = [s for s in pool if s.hit.doc_id in doc_ids and s.language not in (language, "mixed")]
     if not named:
+        for sentence in pool:  # the policy asked about leads; others stating its facts stay
+            if sentence.hit.doc_id in doc_ids:
+                sentence.score *= NAMED_BOOST
         return pool
     best = max(named, key=lambda s: s.score)
     if not strength.enough(best) or best.score < NEAR * max(s.score for s in pool):
