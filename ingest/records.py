@@ -68,6 +68,12 @@ def add_document(prepared: PreparedFile, doc: ParsedDocument, overrides: dict,
     meta = readers.infer_metadata(doc_id, doc, overrides or None)
     language = str(meta.get("language") or readers.detect_language(doc.text))
     spans = chunker.chunk(doc.pages)
+    if doc.unreadable:
+        # nothing in garbled text (legacy-font Khmer) can be searched or quoted: the document
+        # is one passage, searched and embedded by its title. Title words on every passage
+        # would count as many documents holding them (lowering their idf for every question),
+        # and a title-only search key on one passage and vectors on others never fuse.
+        spans = spans[:1]
     # only a sidecar, manifest or --collection names it (a loader's front matter never does)
     collection = str((overrides or {}).get("collection") or DEFAULT_COLLECTION)
     if overrides and "collection" in overrides:
@@ -83,20 +89,18 @@ def add_document(prepared: PreparedFile, doc: ParsedDocument, overrides: dict,
     prepared.documents.append(record)
     prepared.pages += [PageRecord(doc_id, p.number, p.text, p.method, p.label) for p in doc.pages]
     id_prefix = f"{stable_id(doc_id, length=10)}-{prepared.file_hash[:10]}"
-    # BM25 over garbled text matches noise ("ti", "uu"); the title is the readable part
-    searchable_title = record.title if doc.unreadable else None
+    title_only = record.title if doc.unreadable else None
     for node in to_text_nodes(doc_id, record, spans):
         ordinal = node.metadata["ordinal"]
         chunk_lang = readers.detect_language(node.text)
-        searchable = searchable_title or node.text
         prepared.chunks.append(ChunkRecord(
             chunk_id=f"{id_prefix}-{ordinal:05d}", doc_id=doc_id, ordinal=ordinal,
             page=node.metadata["page"], start=node.start_char_idx or 0,
             end=node.end_char_idx or 0, heading=node.metadata["heading"],
             language=str(chunk_lang), text=node.text,
-            search_key=readers.search_key(f"{node.metadata['heading']}\n{searchable}"),
+            search_key=readers.search_key(f"{node.metadata['heading']}\n{title_only or node.text}"),
         ))
-        prepared.embed_texts.append(node.get_content(metadata_mode=MetadataMode.EMBED))
+        prepared.embed_texts.append(title_only or node.get_content(metadata_mode=MetadataMode.EMBED))
         prepared.vector_meta.append(vector_metadata(record, node.metadata["page"], str(chunk_lang)))
     outcome = prepared.outcome
     outcome.documents += 1

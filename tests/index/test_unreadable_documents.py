@@ -3,7 +3,7 @@
 Khmer typed in a legacy (Limon) font comes out of a PDF as Latin symbols. Its passages
 match nothing a person types, so before this the document was reachable only through the
 dense vector of its title metadata and lost every fused ranking to documents that merely
-mention its subject. Its passages are now searched by the document's title.
+mention its subject. It is now one passage, searched and embedded by its title.
 """
 
 from __future__ import annotations
@@ -40,7 +40,13 @@ def test_a_garbled_document_is_found_by_its_title(services, tmp_path):
     hits = services.searcher.search(
         "which sub-decree organises the telecommunication regulator", k=10).hits
     assert hits[0].doc_id == doc_id
-    assert hits[0].scores.sparse_rank is not None  # found by its words, not only its vector
+    # found by its words and its vector, on the same passage, so the two lists fuse
+    assert hits[0].scores.sparse_rank == 1 and hits[0].scores.dense_rank == 1
+
+    # one passage: title words on every passage would lower their idf for every question
+    chunks = services.catalog.chunks_of(doc_id)
+    assert len(chunks) == 1 and "regul" in chunks[0].search_key.split()
+    assert services.catalog.get_document(doc_id).n_pages == 2  # every page is still kept
 
     # the garbage itself is not searchable any more
     assert not [h for h in services.searcher.search("Lt1B!J S1ti", k=10).hits
