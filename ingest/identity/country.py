@@ -45,9 +45,9 @@ COUNTRIES: tuple[Country, ...] = (
 #: Khmer names of other countries, for questions only: a Khmer article naming Viet Nam is
 #: still Cambodian, so document detection does not count them (``index/jurisdiction.py``).
 KHMER_NAMES: dict[str, tuple[str, ...]] = {
-    "SG": ("សិង្ហបុរី",), "VN": ("វៀតណាម",), "IN-KL": ("កេរ៉ាឡា", "កេរាឡា"),
+    "SG": ("សិង្ហបុរី",), "VN": ("វៀតណាម", "ហាណូយ"), "IN-KL": ("កេរ៉ាឡា", "កេរាឡា"),
     "IN": ("ឥណ្ឌា",), "MY": ("ម៉ាឡេស៊ី",), "ID": ("ឥណ្ឌូណេស៊ី",), "PH": ("ហ្វីលីពីន",),
-    "MM": ("មីយ៉ាន់ម៉ា",),
+    "MM": ("មីយ៉ាន់ម៉ា",), "TH": ("ថៃ", "បាងកក"), "LA": ("ឡាវ", "វៀងចន្ទន៍"),
 }
 _BY_CODE = {c.code: c for c in COUNTRIES}
 _ALIASES = {

@@ -62,6 +62,12 @@ def test_a_passage_naming_the_country_counts_as_about_it() -> None:
     assert mentions("Traders from Vietnam stopped buying rice", frozenset({"VN"}))
     assert mentions("ឈ្មួញវៀតណាមឈប់ទិញស្រូវ", frozenset({"VN"}))
     assert not mentions("Traders from Thailand stopped buying rice", frozenset({"VN"}))
+    # a Khmer article names Thailand by its capital as the English question does: when only
+    # the English passages counted, "... meeting in Bangkok" lifted a policy annex that
+    # names Thailand over the Khmer report of the meeting itself
+    assert mentions("កិច្ចប្រជុំរដ្ឋមន្ត្រីការបរទេសអាស៊ាននៅទីក្រុងបាងកក", frozenset({"TH"}))
+    assert mentions("ព្រំដែនកម្ពុជា-ថៃ", frozenset({"TH"}))
+    assert not mentions("ថ្ងៃនេះ ថ្លៃអគ្គិសនី", frozenset({"TH"}))  # ថ្ងៃ, ថ្លៃ are not ថៃ
     country = {"kh1": "KH", "vn1": "VN", "kh2": "KH"}
     doc = {"kh1": "A", "vn1": "B", "kh2": "C"}.__getitem__
     lifted = jurisdiction_list(["kh1", "vn1", "kh2"], country.get, doc, frozenset({"VN"}),
