@@ -206,13 +206,15 @@ class ExtractiveAnswerer:
         """A list question about a registered policy, answered from the registry. The policy
         is the one the question names, else the one the filters are on (a follow-up), else
         the document of the best search hits."""
-        asked = list_question(question)
-        if asked is None or self.sections is None:
+        if self.sections is None:
+            return None
+        policies = readable_policies(self.sections.policies(), self.searcher.catalog, filters)
+        asked = list_question(question, [pair for p in policies for pair in p.level_words])
+        if asked is None:
             return None
         named = countries_named(question)
         if named and DEFAULT_COUNTRY not in named:
             return None  # the registry holds Cambodia's policies: "Singapore's pillars" are not theirs
-        policies = readable_policies(self.sections.policies(), self.searcher.catalog, filters)
         policy = named_policy(question, query.translations, policies)
         by_doc = {p.doc_id: p for p in policies}
         if policy is None and filters is not None and filters.doc_ids:
@@ -223,6 +225,8 @@ class ExtractiveAnswerer:
             policy = next((by_doc[h.doc_id] for h in hits[:3] if h.doc_id in by_doc), None)
         if policy is None or not allowed(policy, filters):
             return None
+        # the level by this policy's own words ("pillars" are the framework's goals)
+        asked = list_question(question, policy.level_words) or asked
         return list_answer(question, language, policy, asked, self.sections)
 
     def _preparer_answer(self, question: str, query: AnalyzedQuery, language: str,

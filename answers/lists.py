@@ -47,6 +47,8 @@ _KM_LEVEL = (
 )
 _KM_ASK = ("អ្វីខ្លះ", "ណាខ្លះ", "រាយ", "ទាំងអស់")
 _KHMER_GAP = re.compile(r"(?<=[\u1780-\u17ff])\s+(?=[\u1780-\u17ff])")
+_KHMER = re.compile("[\u1780-\u17ff]")
+_LABEL_NUMBER = re.compile(r"\s*(?:no\.?\s*)?[0-9]+(?:\.[0-9A-Za-z]+)*\s*$", re.I)
 _EN_SCOPE = re.compile(r"\b(strategic\s+goal|goal|strategy|policy\s+direction|measure\s+group)"
                        r"\s+(?:no\.?\s*)?([0-9]+(?:\.[0-9A-Za-z]+)*)\b", re.I)
 _KM_SCOPE = re.compile(r"(គោលដៅយុទ្ធសាស្ត្រ|គោលដៅ|យុទ្ធសាស្ត្រ)\s*(?:ទី)?\s*([0-9]+)")
@@ -70,17 +72,34 @@ class ListQuestion:
     scopes: tuple[str, ...]  # labels that may name the node the list is under ("Strategy 3")
 
 
-def list_question(question: str) -> ListQuestion | None:
+LevelWords = Sequence[tuple[str, Sequence[str]]]
+
+
+def _own_level(keyed: str, own_words: LevelWords) -> str | None:
+    """The level a policy's own word in the question names ("pillars" -> goal)."""
+    for level, words in own_words:
+        for word in words:
+            if _KHMER.search(word):
+                if _KHMER_GAP.sub("", search_key(word)) in keyed:
+                    return level
+            elif re.search(rf"\b{re.escape(word)}\b", keyed, re.I):
+                return level
+    return None
+
+
+def list_question(question: str, own_words: LevelWords = ()) -> ListQuestion | None:
     """The level a list question asks for, or None if it is not one (a bare "how many", or
-    a question after the items about one topic)."""
+    a question after the items about one topic). ``own_words`` are a policy's own names for
+    its levels (``PolicyRef.level_words``), looked for before the usual ones."""
     keyed = search_key(question).translate(DIGITS_TO_ASCII)
     # Khmer words are matched across spaces: a follow-up comes back re-spaced by word
     # ("តើ មាន យុទ្ធសាស្ត្រ អ្វី ខ្លះ") once its pronoun is dropped
     keyed = _KHMER_GAP.sub("", keyed)
     if _COUNT.search(keyed) and not _THEN_LIST.search(keyed) or _TOPIC.search(keyed):
         return None
-    level = None
-    if any(w in keyed for w in _KM_ASK) or _COUNT.search(keyed):
+    asks = any(w in keyed for w in _KM_ASK) or bool(_COUNT.search(keyed) or _EN_ASK.search(keyed))
+    level = _own_level(keyed, own_words) if asks else None
+    if level is None and (any(w in keyed for w in _KM_ASK) or _COUNT.search(keyed)):
         level = next((lv for lv, words in _KM_LEVEL if any(w in keyed for w in words)), None)
     if level is None and _EN_ASK.search(keyed):
         level = next((lv for lv, rx in _EN_LEVEL if rx.search(keyed)), None)
@@ -111,6 +130,13 @@ def named_policy(question: str, translations: Sequence[str],
     return best[2] if best else None
 
 
+def _plural(noun: str) -> str:
+    """An English label's plural: "strategy" -> "strategies", "policy direction" -> "...s"."""
+    if re.search(r"[^aeiou]y$", noun):
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
 def list_answer(question: str, language: str, policy: PolicyRef, asked: ListQuestion,
                 sections: SectionLookup) -> Answer | None:
     """Every item of that level (under the named node, if the question names one), each a
@@ -127,6 +153,9 @@ def list_answer(question: str, language: str, policy: PolicyRef, asked: ListQues
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []
     plural = _PLURAL.get(language, _PLURAL["en"])[asked.level]
+    kinds = {_LABEL_NUMBER.sub("", item.label).strip() for item in items}
+    if language == "en" and len(kinds) == 1 and (kind := kinds.pop()):
+        plural = _plural(kind.lower())  # the policy's own word: "6 policy directions"
     page_word = "ទំព័រ" if language == "km" else "p."
     source = f"{policy.title}: {len(items)} {plural}"
     for item in items:

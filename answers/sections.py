@@ -39,6 +39,8 @@ class PolicyRef:
     doc_id: str | None
     names: tuple[str, ...] = ()  # title, short name, document title...
     doc_title: str = ""  # the indexed document's title, as citations show it
+    #: the policy's own words for a level ("pillars" -> goal), checked before the usual ones
+    level_words: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (level, words) pairs
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,8 @@ class RegistrySections:
             names = (policy.title, policy.short_name, *((doc.title,) if doc else ()))
             out.append(PolicyRef(policy.id, policy.title, policy.doc_id,
                                  tuple(dict.fromkeys(n for n in names if n)),
-                                 doc.title if doc else policy.title))
+                                 doc.title if doc else policy.title,
+                                 tuple(policy.level_words.items())))
         return out
 
     def items(self, policy_id: str, level: str, within: str | None = None) -> list[ListItem]:

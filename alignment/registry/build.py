@@ -97,6 +97,7 @@ def _reviewed_policy(entry: ReviewedPolicy, doc: DocumentRecord, pages: list[Pag
         short_name=entry.display_short_name, period=entry.period or doc.period,
         issuing_body=entry.issuing_body or doc.issuing_body, note=entry.note,
         measure_word=entry.measure_word, measure_labels=entry.measure_labels)
+    policy.level_words = {level: tuple(words) for level, words in entry.level_words.items()}
     if ambiguity:
         policy.warnings.append(ambiguity)
     policy.warnings.extend(apply_corrections(policy, entry.corrections))
@@ -108,7 +109,8 @@ def _reviewed_policy(entry: ReviewedPolicy, doc: DocumentRecord, pages: list[Pag
 def _hand_policy(entry: ReviewedPolicy) -> Policy:
     policy = Policy(id=entry.id, title=entry.title, short_name=entry.display_short_name,
                     doc_id=None, period=entry.period, issuing_body=entry.issuing_body,
-                    has_text=False, note=entry.note if entry.note is not None else HAND_NOTE)
+                    has_text=False, note=entry.note if entry.note is not None else HAND_NOTE,
+                    level_words={level: tuple(words) for level, words in entry.level_words.items()})
     for i, goal in enumerate(entry.goals, 1):
         node = RegistryNode(id="", level="goal", label=goal.label, title=goal.title,
                             doc_id=None, page_start=None, page_end=None,

@@ -88,6 +88,8 @@ class Policy:
     warnings: list[str] = field(default_factory=list)
     measure_word: str = field(default="Measure", repr=False)
     measure_labels: str = field(default="per_strategy", repr=False)
+    #: the policy's own words for a level ("pillars" -> goal), from the reviewed file
+    level_words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     page_chars: dict[int, int] = field(default_factory=dict, repr=False)
     first_content: dict[int, int] = field(default_factory=dict, repr=False)
     matrix: list[MatrixGroup] = field(default_factory=list, repr=False)

@@ -184,6 +184,10 @@ class ReviewedPolicy(_Schema):
     expected: Expected | None = None
     measure_word: str | None = None
     measure_labels: Literal["per_strategy", "continuous"] = "per_strategy"
+    #: the policy's own words for a level, as a question may use them ("pillars" for the
+    #: goals of a framework that calls its policy directions foundations and pillars)
+    level_words: dict[Literal["goal", "strategy", "measure"], list[str]] = Field(
+        default_factory=dict)
     corrections: Annotated[list[Correction], BeforeValidator(_none_is_empty)] = Field(
         default_factory=list)
     goals: Annotated[list[HandGoal], BeforeValidator(_none_is_empty)] = Field(

@@ -113,6 +113,8 @@ policies:
     match: "*smart_village_policy*"
     period: 2024-2030
     expected: {{goals: 2, strategies: 4, measures: 5}}
+    level_words:
+      goal: [pillars, សសរស្តម្ភ]
 """
 
 CORPUS = {

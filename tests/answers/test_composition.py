@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from answers.extractive import NOT_FOUND, OTHER_LANGUAGE_NOTE
+from answers.lists import list_question
 from api.app import create_app
 from tests.answers.corpus import (
     GOALS,
@@ -115,6 +116,21 @@ def test_khmer_list_question_is_answered_from_the_registry_with_a_note(
     assert all(f"(ទំព័រ {page})" in s.text for s, (_, _, page) in zip(answer.sentences, STRATEGIES,
                                                                      strict=True))
     assert answer.note == OTHER_LANGUAGE_NOTE[("km", "en")]
+
+
+def test_a_policys_own_word_for_a_level_is_read_as_that_level(answer_services: Any) -> None:
+    """The registry says this policy calls its goals "pillars"; elsewhere "pillars" means
+    strategies (``answers/lists.py``)."""
+    assert list_question("What are the pillars of the plan?").level == "strategy"
+    assert list_question("What are the pillars of the plan?", [("goal", ("pillars",))]).level \
+        == "goal"
+    for question in ("What are the pillars of the Smart Village Policy?",
+                     "តើគោលនយោបាយភូមិឆ្លាតវៃ មានសសរស្តម្ភអ្វីខ្លះ?"):
+        answer = answer_services.answerer.answer(question)
+        items = _items(answer)
+        assert len(items) == len(GOALS), (question, items)
+        assert all(item.startswith(f"{label}: {title} (") for item, (label, title, _) in
+                   zip(items, GOALS, strict=True)), (question, items)
 
 
 def test_list_of_goals_and_of_one_strategys_measures(answer_services: Any) -> None:
