@@ -87,7 +87,9 @@ def citation_of(sentence: EvidenceSentence, number: int) -> Citation:
     return Citation(id=number, doc_id=hit.doc_id, title=hit.title, page=hit.page,
                     start=sentence.start, end=sentence.end, quote=sentence.text,
                     language=sentence.language, doc_type=hit.doc_type,
-                    page_label=hit.page_label)
+                    page_label=hit.page_label,
+                    passage_start=min(hit.start, sentence.start),
+                    passage_end=max(hit.end, sentence.end))
 
 
 def twins(chosen: list[EvidenceSentence], evidence: list[EvidenceSentence],

@@ -179,7 +179,8 @@ class _Checker:
             citation = Citation(id=len(self.citations) + 1, doc_id=hit.doc_id, title=hit.title,
                                 page=hit.page, start=hit.start + best[0], end=hit.start + best[1],
                                 quote=hit.text[best[0]:best[1]], language=hit.language,
-                                doc_type=hit.doc_type, page_label=hit.page_label)
+                                doc_type=hit.doc_type, page_label=hit.page_label,
+                                passage_start=hit.start, passage_end=hit.end)
             self.citations.append(citation)
             self.by_evidence[key] = citation.id
         return self.by_evidence[key]

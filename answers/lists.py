@@ -163,7 +163,9 @@ def list_answer(question: str, language: str, policy: PolicyRef, asked: ListQues
             citations.append(Citation(id=len(citations) + 1, doc_id=item.doc_id,
                                       title=policy.doc_title or policy.title, page=item.page,
                                       start=item.start, end=item.end, quote=item.quote,
-                                      language="en", doc_type="policy"))
+                                      language="en", doc_type="policy",
+                                      passage_start=item.passage_start,
+                                      passage_end=item.passage_end))
         if not citations:
             continue  # nothing before it to cite either: the item cannot be shown as fact
         text = f"{item.label}: {item.title} ({page_word} {item.page})"

@@ -57,6 +57,8 @@ class ListItem:
     end: int = 0
     quote: str = ""
     parent: str = ""  # the label of the node it belongs to ("Strategy 3")
+    passage_start: int | None = None  # the passage holding the heading (a card's context)
+    passage_end: int | None = None
 
 
 class SectionLookup(Protocol):

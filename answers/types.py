@@ -20,6 +20,10 @@ class Citation:
     language: str
     doc_type: str = ""
     page_label: str | None = None  # the printed page number ("12") when the page has one
+    #: the passage the quote was read from (offsets in the page text): what a card shows
+    #: around the quote, never the page's running header or footer
+    passage_start: int | None = None
+    passage_end: int | None = None
 
 
 @dataclass

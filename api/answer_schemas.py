@@ -70,6 +70,9 @@ class CitationOut(BaseModel):
     language: str
     doc_type: str = ""
     page_label: str | None = Field(None, description="The page number printed on the page.")
+    passage_start: int | None = Field(None, description="Where the passage the quote comes "
+                                      "from starts in the page text (null for registry items).")
+    passage_end: int | None = None
 
 
 class AnswerSentenceOut(BaseModel):

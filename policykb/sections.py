@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from answers.sections import ListItem, PolicyRef, Section
@@ -82,9 +83,16 @@ class RegistrySections:
             scope = list(root.walk()) if root is not None else []
         pages: dict[int, str] = {}
         items = [self._item(policy, node, pages) for node in scope if node.level == level]
+        items = self._in_passages(policy.doc_id, items)
         with self._lock:
             self._items[key] = items
         return items
+
+    def _in_passages(self, doc_id: str, items: list[ListItem]) -> list[ListItem]:
+        """Each item with the passage its heading sits in: a citation card shows that
+        passage around the heading, not the page's running header."""
+        chunks = [(c.page, c.start, c.end) for c in self.catalog.chunks_of(doc_id)]
+        return [_within(item, chunks) for item in items]
 
     def _item(self, policy: Policy, node: RegistryNode, pages: dict[int, str]) -> ListItem:
         assert policy.doc_id is not None
@@ -109,6 +117,17 @@ class RegistrySections:
         page = node.page_start or (candidates[0][0] if candidates else 0)
         return ListItem(node.level, node.label, node.title, policy.doc_id, page,
                         parent=parent.label if parent else "")
+
+
+def _within(item: ListItem, chunks: list[tuple[int, int, int]]) -> ListItem:
+    """The item with the bounds of the passage its heading starts in, if one does."""
+    if not item.quote:
+        return item
+    for page, start, end in chunks:
+        if page == item.page and start <= item.start < end:
+            return replace(item, passage_start=min(start, item.start),
+                           passage_end=max(end, item.end))
+    return item
 
 
 def locate(title: str, text: str, offset: int | None) -> tuple[int, int] | None:

@@ -4,7 +4,7 @@
 
 import { ApiError, pageText, postForJSON, streamAnswer } from "./api.js";
 import { bulletNodes, tidyBullets, tidyTextNodes } from "./bullets.js";
-import { $, clear, el, errorWithRetry, icon, langAttr, newId, scrollWithin, spinner } from "./dom.js";
+import { $, clear, cpToIndex, el, errorWithRetry, icon, langAttr, newId, scrollWithin, spinner } from "./dom.js";
 import { documentInfo, metaLine } from "./docs.js";
 import { getLang, t } from "./i18n.js";
 import { watchQuestionLimit } from "./question_limit.js";
@@ -69,7 +69,12 @@ function citationCard(turn, citation) {
   // the quote highlighted within its passage: a window of the page text around [start, end)
   pageText(citation.doc_id, citation.page).then(({ text }) => {
     const range = passageRange(text, citationPassage(citation));
-    if (range) passage.replaceChildren(tidyTextNodes(markedText(text, range, { context: 180 })));
+    const { passage_start: ps, passage_end: pe } = citation;
+    const bounds = Number.isInteger(ps) && Number.isInteger(pe) && pe > ps
+      ? [cpToIndex(text, ps), cpToIndex(text, pe)] : null;
+    if (range) {
+      passage.replaceChildren(tidyTextNodes(markedText(text, range, { context: 180, bounds })));
+    }
   }).catch(() => { /* the quote alone stays */ });
   return card;
 }

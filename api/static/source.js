@@ -85,8 +85,12 @@ export function passageRange(text, { start, end, quote }) {
   return locate(text, quote);
 }
 
-/** Passage text with `range` marked, as nodes: the whole text, or a window of `context` chars. */
-export function markedText(text, range, { context = null, markId = null } = {}) {
+/**
+ * Passage text with `range` marked, as nodes: the whole text, or a window of `context` chars,
+ * kept inside `bounds` (the passage the quote was read from, so a page's running header or
+ * footer never shows around it) when given.
+ */
+export function markedText(text, range, { context = null, markId = null, bounds = null } = {}) {
   const frag = document.createDocumentFragment();
   if (!range) {
     frag.append(context ? text.slice(0, context * 2) + (text.length > context * 2 ? "…" : "") : text);
@@ -101,6 +105,10 @@ export function markedText(text, range, { context = null, markId = null } = {}) 
     // do not cut words (or Khmer clusters) in half at the window's edges
     while (from > 0 && !/\s/.test(text[from - 1]) && s - from < context + 40) from -= 1;
     while (to < text.length && !/\s/.test(text[to]) && to - e < context + 40) to += 1;
+    if (bounds) {
+      from = Math.max(from, Math.min(bounds[0], s));
+      to = Math.min(to, Math.max(bounds[1], e));
+    }
   }
   if (from > 0) frag.append("…");
   frag.append(text.slice(from, s));

@@ -45,7 +45,8 @@ def test_each_event_is_one_server_sent_event_with_its_type_first() -> None:
     data = json.loads(sentence.split("data: ", 1)[1])
     assert data["citations"] == [{"id": 1, "doc_id": "plan.md", "title": "Plan", "page": 2,
                                   "start": 5, "end": 20, "quote": "ក្រសួងនីមួយៗ",
-                                  "language": "km", "doc_type": "", "page_label": None}]
+                                  "language": "km", "doc_type": "", "page_label": None,
+                                  "passage_start": None, "passage_end": None}]
     done = json.loads(to_sse(DoneEvent(answer)).split("data: ", 1)[1])
     assert done == {"type": "done", "answer": answer.to_dict()}
     assert final_answer(iter([StartEvent("km", "extractive", True), DoneEvent(answer)])) is answer

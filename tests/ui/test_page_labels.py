@@ -111,6 +111,11 @@ def test_page_shows_printed_and_pdf_page(plan_base: str, new_page: Any) -> None:
     expect(answer.locator(".answer-actions")).to_be_visible()
     card = page.locator(f"#citation-list li.cite-card[data-doc-id='{DOC}'][data-page='{SOLAR_PDF_PAGE}']")
     expect(card.first.locator(".cite-meta .meta-page")).to_have_text(CITED)
+    # the card shows the quote inside its passage: the heading before it, never the page's
+    # running title (the page text it is cut from still holds it)
+    passage = card.first.locator(".cite-passage")
+    expect(passage).to_contain_text("Strategy 3: Village health posts")
+    expect(passage).not_to_contain_text("R U R A L")
     answer.locator("button.copy").click()
     expect(answer.locator(".copy-status")).to_have_text("Copied")
     copied = page.evaluate("() => navigator.clipboard.readText()")
