@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from answers.entities import Entity, mentions
 from index.evidence import EvidenceSentence
+from index.jurisdiction import countries_named, matches
 from index.search_types import Hit
 
 #: a sentence naming every key entity of the question weighs this much more
@@ -41,6 +42,15 @@ class Strength:
         return best.lexical >= self.min_lexical and (not readable or best.dense >= self.min_dense)
 
 
+def _names(entity: Entity, texts: tuple[str, ...], hit: Hit) -> bool:
+    """Whether the texts name the entity, or the passage is a document of the country the
+    entity is: Singapore's Blueprint says "the Government", never "Singapore"."""
+    if mentions(entity, texts) is not False:
+        return True
+    codes = countries_named(entity.text)
+    return bool(codes) and hit.country is not None and matches(hit.country, codes)
+
+
 def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hits: list[Hit],
                    strength: Strength) -> tuple[list[EvidenceSentence], list[Entity]]:
     """The evidence that is about the question's key entities, and the entities no
@@ -60,13 +70,13 @@ def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hit
     if lacking:
         return [], lacking
     for sentence in evidence:
-        if all(mentions(e, (sentence.text,)) is not False for e in entities):
+        if all(_names(e, (sentence.text,), sentence.hit) for e in entities):
             sentence.score *= ENTITY_BOOST
     names: dict[str, bool] = {}  # per passage, not per sentence: it reads the whole passage
     for s in evidence:
         if s.hit.chunk_id not in names:
-            names[s.hit.chunk_id] = all(mentions(e, (s.hit.text, s.hit.heading, s.hit.title))
-                                        is not False for e in entities)
+            names[s.hit.chunk_id] = all(_names(e, (s.hit.text, s.hit.heading, s.hit.title), s.hit)
+                                        for e in entities)
     about = [s for s in evidence if names[s.hit.chunk_id]]
     if about and strength.enough(max(about, key=lambda s: s.score)):
         return about, []

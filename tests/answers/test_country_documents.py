@@ -1,0 +1,28 @@
+"""A country's own document answers a question naming the country even when its text never
+does (a government site says "the Government", not "Singapore"). Real index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FOREIGN = "other/smart_ports_plan_en.md"
+DOCS = {
+    FOREIGN: "# Smart Ports Plan\n\nThe Smart Ports Plan is the Government's plan to automate "
+             "every container terminal by 2030 and to clear cargo with one digital declaration.\n",
+    FOREIGN + ".meta.yaml": "title: Smart Ports Plan\ncountry: SG\ndoc_type: policy\n",
+    "news/port_study_tour_en.md": "# Officials study port automation\n\nCambodian port officials "
+        "visited Singapore to study its Smart Ports Plan and said a port strategy for "
+        "Sihanoukville would follow next year.\n",
+}
+
+
+def test_the_countrys_own_document_answers(services: Any, tmp_path: Any) -> None:
+    corpus = tmp_path / "corpus"
+    for name, text in DOCS.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text(text, encoding="utf-8")
+    assert not services.ingestor.ingest([corpus]).failed
+    answer = services.answerer.answer("What is Singapore's Smart Ports Plan about?")
+    assert answer.found
+    assert answer.citations[0].doc_id == FOREIGN, answer.answer
+    assert "automate every container terminal" in answer.answer
