@@ -41,7 +41,7 @@ from answers.focus import (
     without_weak_sessions,
 )
 from answers.fragments import join_fragments
-from answers.front_matter import asks_who_prepared, preparer_evidence
+from answers.front_matter import asked_statement, front_matter_evidence
 from answers.gates import (
     Strength,
     about_entities,
@@ -108,7 +108,7 @@ class ExtractiveAnswerer:
         query = self.searcher.analyze(question)
         language = "km" if query.language == "km" else "en"
         listed = self._list_answer(question, query, language, filters) \
-            or self._preparer_answer(question, query, language, filters)
+            or self._front_matter_answer(question, query, language, filters)
         if listed is not None:
             listed.took_ms = (time.perf_counter() - started) * 1000
             return listed
@@ -229,12 +229,13 @@ class ExtractiveAnswerer:
         asked = list_question(question, policy.level_words) or asked
         return list_answer(question, language, policy, asked, self.sections)
 
-    def _preparer_answer(self, question: str, query: AnalyzedQuery, language: str,
-                         filters: SearchFilters | None) -> Answer | None:
-        """"Who prepared <policy>?": the policy's own "Prepared by ..." line, quoted from its
-        front matter (``answers/front_matter.py``). The policy is the one the question names,
-        else the one a follow-up's filters are on."""
-        if self.sections is None or not asks_who_prepared(question):
+    def _front_matter_answer(self, question: str, query: AnalyzedQuery, language: str,
+                             filters: SearchFilters | None) -> Answer | None:
+        """"Who prepared <policy>?", "When was <policy> signed?": the policy's own statement,
+        quoted from its front matter (``answers/front_matter.py``). The policy is the one the
+        question names, else the one a follow-up's filters are on."""
+        kind = asked_statement(question)
+        if self.sections is None or kind is None:
             return None
         policies = readable_policies(self.sections.policies(), self.searcher.catalog, filters)
         policy = named_policy(question, query.translations, policies)
@@ -242,8 +243,8 @@ class ExtractiveAnswerer:
             policy = next((p for p in policies if p.doc_id in filters.doc_ids), None)
         if policy is None or not policy.doc_id or not allowed(policy, filters):
             return None
-        sentence = preparer_evidence(policy.doc_id, self.searcher.catalog,
-                                     self.searcher.analyzer.analyze_word)
+        sentence = front_matter_evidence(policy.doc_id, kind, self.searcher.catalog,
+                                         self.searcher.analyzer.analyze_word)
         if sentence is None:
             return None
         return compose(question, language, [sentence], sections=SectionCache(self.sections))

@@ -23,6 +23,9 @@ publishes its final review.
 
 2. Goals and Strategies
 The policy has two goals and four strategies.
+
+Kampot, March 4, 2024
+Provincial Governor
 [[page 2]]
 Strategic Goal 1: Connected communes
 Every commune office should reach the internet at a fair price.

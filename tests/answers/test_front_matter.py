@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 
-from answers.front_matter import asks_who_prepared, preparer_statements
+from answers.front_matter import (
+    asks_when_signed,
+    asks_who_prepared,
+    preparer_statements,
+    signed_statements,
+)
 from index.search_types import SearchFilters
 from tests.answers.corpus import POLICY_ID
 
@@ -60,3 +65,35 @@ def test_a_follow_up_asks_it_of_the_policy_the_conversation_is_on(answer_service
     answer = answer_services.answerer.answer(
         "Who drafted it?", SearchFilters(doc_ids=[POLICY_ID]))
     assert answer.found and "Provincial Office of Rural Development" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("When was the Digital Government Policy adopted?", True),
+    ("On what date was the framework approved?", True),
+    ("In which year was the policy issued?", True),
+    ("តើគោលនយោបាយនេះត្រូវបានអនុម័តនៅពេលណា?", True),
+    ("When does the policy end?", False),
+    ("In which year did the policy start?", False),
+    ("When was the meeting held?", False),
+])
+def test_questions_asking_when_it_was_signed(question: str, asks: bool) -> None:
+    assert asks_when_signed(question) is asks
+
+
+def test_a_dateline_with_its_signatory_is_a_statement_and_a_news_opening_is_not() -> None:
+    foreword = "we thank all.\n         Phnom Penh, January 28, 2022\n         Prime Minister\n"
+    found = signed_statements([(4, foreword)])
+    assert [foreword[s.start:s.end] for s in found] == [
+        "Phnom Penh, January 28, 2022\n         Prime Minister"]
+    assert signed_statements([(1, "Phnom Penh, On the morning of July 3, 2025, the minister "
+                                  "opened the centre.")]) == []
+
+
+def test_when_a_named_policy_was_signed_is_answered_from_its_dateline(
+        answer_services: Any) -> None:
+    answer = answer_services.answerer.answer("When was the Smart Village Policy signed?")
+    assert answer.found and "Kampot, March 4, 2024" in answer.answer
+    assert "Provincial Governor" in answer.answer
+    citation = answer.citations[0]
+    page = answer_services.catalog.page(POLICY_ID, citation.page)
+    assert page.text[citation.start:citation.end] == citation.quote
