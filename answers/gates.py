@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from answers.entities import Entity, mentions
 from index.evidence import EvidenceSentence
-from index.jurisdiction import countries_named, matches
+from index.jurisdiction import matches
 from index.search_types import Hit
+from ingest.identity.country import normalize_country
 
 #: a sentence naming every key entity of the question weighs this much more
 ENTITY_BOOST = 1.1
@@ -47,7 +48,10 @@ def _names(entity: Entity, texts: tuple[str, ...], hit: Hit) -> bool:
     entity is: Singapore's Blueprint says "the Government", never "Singapore"."""
     if mentions(entity, texts) is not False:
         return True
-    codes = countries_named(entity.text)
+    # the country's own name only: a city that places a text in a country ("Phnom Penh")
+    # is not named by every document of that country
+    codes = frozenset(code for form in (entity.text, *entity.latin)
+                      if (code := normalize_country(form)))
     return bool(codes) and hit.country is not None and matches(hit.country, codes)
 
 

@@ -26,3 +26,21 @@ def test_the_countrys_own_document_answers(services: Any, tmp_path: Any) -> None
     assert answer.found
     assert answer.citations[0].doc_id == FOREIGN, answer.answer
     assert "automate every container terminal" in answer.answer
+
+
+def test_a_city_is_not_named_by_every_document_of_its_country(services: Any, tmp_path: Any
+                                                              ) -> None:
+    """"Phnom Penh" places a text in Cambodia, but a Cambodian document that never names the
+    city is not about it: the passage that names the city answers."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kampot_roads_en.md").write_text(
+        "# Rural roads in Cambodia\n\nIn Cambodia, 52,000 residents live along the rural roads "
+        "that the provincial office repaired this year.\n", encoding="utf-8")
+    (corpus / "city_roads_en.md").write_text(
+        "# City hall report\n\nPhnom Penh city hall says 41,000 people live beside the "
+        "roads it paved.\n", encoding="utf-8")
+    assert not services.ingestor.ingest([corpus]).failed
+    answer = services.answerer.answer("How many residents live along the rural roads of "
+                                      "Phnom Penh?")
+    assert answer.found and answer.citations[0].doc_id == "city_roads_en.md", answer.answer
