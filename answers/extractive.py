@@ -55,7 +55,7 @@ from answers.neighbours import with_neighbours
 from answers.notices import ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
 from answers.parts import COUNT_WORDS, asks_kinds, numbers_in, question_parts, states
 from answers.policy_questions import POLICY_BOOST, allowed, asks_which_policy, prefer_registered
-from answers.sections import SectionLookup
+from answers.sections import PolicyRef, SectionLookup
 from answers.types import Answer
 from index.evidence import score_sentences, select
 from index.jurisdiction import DEFAULT_COUNTRY, countries_named
@@ -215,10 +215,8 @@ class ExtractiveAnswerer:
         named = countries_named(question)
         if named and DEFAULT_COUNTRY not in named:
             return None  # the registry holds Cambodia's policies: "Singapore's pillars" are not theirs
-        policy = named_policy(question, query.translations, policies)
+        policy = self._policy_meant(question, query, policies, filters)
         by_doc = {p.doc_id: p for p in policies}
-        if policy is None and filters is not None and filters.doc_ids:
-            policy = next((by_doc[d] for d in filters.doc_ids if d in by_doc), None)
         if policy is None:
             hits = self.searcher.search(question, k=self.passages, filters=filters, per_doc=3,
                                         rerank=None).hits
@@ -229,6 +227,17 @@ class ExtractiveAnswerer:
         asked = list_question(question, policy.level_words) or asked
         return list_answer(question, language, policy, asked, self.sections)
 
+    @staticmethod
+    def _policy_meant(question: str, query: AnalyzedQuery, policies: list[PolicyRef],
+                      filters: SearchFilters | None) -> PolicyRef | None:
+        """The registered policy the question names, else the first one a follow-up's
+        filters are on."""
+        policy = named_policy(question, query.translations, policies)
+        if policy is None and filters is not None and filters.doc_ids:
+            by_doc = {p.doc_id: p for p in policies}
+            policy = next((by_doc[d] for d in filters.doc_ids if d in by_doc), None)
+        return policy
+
     def _front_matter_answer(self, question: str, query: AnalyzedQuery, language: str,
                              filters: SearchFilters | None) -> Answer | None:
         """"Who prepared <policy>?", "When was <policy> signed?": the policy's own statement,
@@ -238,9 +247,7 @@ class ExtractiveAnswerer:
         if self.sections is None or kind is None:
             return None
         policies = readable_policies(self.sections.policies(), self.searcher.catalog, filters)
-        policy = named_policy(question, query.translations, policies)
-        if policy is None and filters is not None and filters.doc_ids:
-            policy = next((p for p in policies if p.doc_id in filters.doc_ids), None)
+        policy = self._policy_meant(question, query, policies, filters)
         if policy is None or not policy.doc_id or not allowed(policy, filters):
             return None
         sentence = front_matter_evidence(policy.doc_id, kind, self.searcher.catalog,

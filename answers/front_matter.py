@@ -22,8 +22,9 @@ from index.evidence import EvidenceSentence
 from index.hits import build_hit
 from index.search_types import ScoreBreakdown
 
-__all__ = ["Statement", "StatementKind", "asked_statement", "asks_who_prepared",
-           "front_matter_evidence", "preparer_statements", "signed_statements"]
+__all__ = ["PREPARED", "SIGNED", "Statement", "StatementKind", "asked_statement",
+           "asks_when_signed", "asks_who_prepared", "front_matter_evidence",
+           "preparer_statements", "signed_statements"]
 
 _VERB = r"(?:prepared|drafted|wrote|written|compiled|authored|developed|produced)"
 _BODY = (r"(?:body|bodies|ministry|ministries|institution|organi[sz]ation|agency|council|"
