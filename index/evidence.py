@@ -144,6 +144,10 @@ def embedding_texts(passages: Iterable[tuple[str, str]],
                 yield embedding_text(heading, text[s:e], row)
 
 
+#: the other of the two languages the glossary joins
+_OTHER = {"en": "km", "km": "en"}
+
+
 def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
                     idf: Callable[[str], float], embed: Callable[[list[str]], np.ndarray] | None,
                     query_vector: np.ndarray | None, readable: frozenset[str],
@@ -158,7 +162,8 @@ def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
     ``given``: per document, terms its every sentence counts as holding: the words of a
     document's name when the question names it ("What does the Digital Economy and Society
     Policy Framework say about e-commerce?" is answered by the sentence about e-commerce, not
-    by the one that repeats the framework's name).
+    by the one that repeats the framework's name). A "mixed" sentence that holds the
+    question only through the translation is re-labelled the other language.
     """
     given = given or {}
     own = {t: idf(t) or unknown_idf for t in set(query.terms)}  # a word no document has
@@ -188,6 +193,11 @@ def score_sentences(sentences: list[EvidenceSentence], query: AnalyzedQuery,
         else:
             b = weight(other, sentence) / other_total * coverage if other else 0.0
         sentence.lexical = max(a, b)
+        if sentence.language == "mixed" and b > a and query.language in _OTHER:
+            # a Khmer sentence with English glosses in brackets ("បន្ទប់កុំព្យូទ័រ (Computer
+            # Lab)") that holds an English question only through its translation is Khmer
+            # evidence: it must not lead as if in the question's language
+            sentence.language = _OTHER[query.language]
     readable_sentences = sorted((s for s in sentences if s.language in readable),
                                 key=lambda s: -s.lexical)[:max_embedded]
     if embed is not None and query_vector is not None and readable_sentences:

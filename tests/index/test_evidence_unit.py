@@ -147,6 +147,24 @@ def test_translated_terms_count_only_as_far_as_the_glossary_covered_the_question
         assert km.lexical == pytest.approx(coverage)
 
 
+def test_a_mixed_sentence_held_only_through_the_translation_is_the_other_language() -> None:
+    """A Khmer sentence with English glosses in brackets is detected "mixed"; when only the
+    Khmer translation of an English question finds it, it is Khmer evidence and must not
+    lead as if written in English. One that holds the question's own words stays mixed."""
+    glossed = "មន្ត្រីរាជការ (Computer Lab) បណ្តុះបណ្តាល (Training Room) ជារៀងរាល់ឆ្នាំ។"
+    (km,) = evidence(make_hit("k#1", glossed, language="mixed"))
+    assert km.language == "mixed"
+    idf = idf_of({"train": 1.0, "civil": 1.0, "servant": 1.0, "មន្ត្រីរាជការ": 1.0})
+    q = query("train civil servants", translated="មន្ត្រីរាជការ", coverage=1.0)
+    score_sentences([km], q, idf, None, None, READABLE, {})
+    assert km.language == "km" and km.lexical == pytest.approx(1.0)
+    (lab,) = evidence(make_hit("k#2", glossed, language="mixed"))
+    q = query("training room computer lab", translated="មន្ត្រីរាជការ", coverage=0.5)
+    score_sentences([lab], q, idf_of({"train": 1.0, "room": 1.0, "comput": 1.0, "lab": 1.0}),
+                    None, None, READABLE, {})
+    assert lab.language == "mixed"
+
+
 def test_alternative_translations_of_one_concept_count_once() -> None:
     """"Ministry of Interior" and "MoI" translate one Khmer word: a sentence that says one of
     them holds the whole concept, not half of it."""
