@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from answers.parts import asks_for, numbers_in, states
+from answers.parts import asks_for, known_facts, states
 from index.evidence import EvidenceSentence
 
 
@@ -26,7 +26,7 @@ def cover_parts(parts: list[str], pool: list[EvidenceSentence], chosen: list[Evi
         # the other parts' words count a little: "when does it end" is about "it"
         terms = {t: w if t in own else 0.3 * w for t, w in every.items()}
         total = sum(terms.values()) or 1.0
-        kind, known = asks_for(part), numbers_in(part)
+        kind, known = asks_for(part), known_facts(part)
 
         def fit(s: EvidenceSentence, terms: dict[str, float] = terms, total: float = total,
                 kind: str | None = kind, known: frozenset[str] = known) -> float:

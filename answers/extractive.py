@@ -53,7 +53,7 @@ from answers.gates import (
 from answers.lists import list_answer, list_question, named_policy
 from answers.neighbours import with_neighbours
 from answers.notices import ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
-from answers.parts import COUNT_WORDS, asks_kinds, numbers_in, question_parts, states
+from answers.parts import COUNT_WORDS, asks_kinds, known_facts, question_parts, states
 from answers.policy_questions import POLICY_BOOST, allowed, asks_which_policy, prefer_registered
 from answers.sections import PolicyRef, SectionLookup
 from answers.types import Answer
@@ -123,7 +123,7 @@ class ExtractiveAnswerer:
         evidence = self.usable(hits, index.generation)
         if not which_policy:  # a which-policy answer may name its section by the heading
             evidence = [s for s in evidence if not is_heading_line(s)]
-        kinds, known = asks_kinds(question), numbers_in(question)
+        kinds, known = asks_kinds(question), known_facts(question)
         # sentences are compared with the question and the long forms of its abbreviations:
         # the model cannot know "CADT" is the "Cambodia Academy of Digital Technology"
         long_forms = "; ".join(query.long_forms.values())

@@ -35,6 +35,9 @@ _ASKS_BODY = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:body|bodies|ministry|
                         r"institution|organi[sz]ation|agency|council|committee|regulator|"
                         r"department|university|partner|company|operator|authority)\b",
                         re.IGNORECASE)
+_ASKS_MINISTRY = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:ministry|ministries)\b",
+                            re.IGNORECASE)
+_MINISTRY = re.compile(r"\bMinist(?:ry|er) of\b|ក្រសួង")
 _KM_BODY = ("ក្រសួងណា", "ស្ថាប័នណា", "អង្គភាពណា", "សាកលវិទ្យាល័យណា", "ក្រុមហ៊ុនណា",
             "គណៈកម្មាធិការណា", "ក្រុមប្រឹក្សាណា")
 _ASKS_PLACE = re.compile(r"\bwhere\b|\b(?:which|what)\s+(?:province|provinces|city|cities|"
@@ -44,7 +47,7 @@ _PERSON = re.compile(r"\b(?:H\.\s?E\.|His Excellency|Her Excellency|Excellency|D
                      r"Ms\.|Lok Chumteav|Samdech|Minister|Secretary of State|Director|Chairman|"
                      r"Chairwoman|President|Governor|Ambassador|Prime Minister)\b|ឯកឧត្តម|"
                      r"លោកជំទាវ|សម្តេច|សម្ដេច|លោកស្រី|អ្នកស្រី|បណ្ឌិត|រដ្ឋមន្ត្រី|រដ្ឋមន្រ្តី")
-_BODY = re.compile(r"\b(?:Ministry|Council|Committee|Commission|Department|Authority|Regulator|"
+_BODY = re.compile(r"\bMinister of\b|\b(?:Ministry|Council|Committee|Commission|Department|Authority|Regulator|"
                    r"Agency|Office|Secretariat|Bank|University|Institute|Centre|Center|"
                    r"Corporation|Company)\b|ក្រសួង|ក្រុមប្រឹក្សា|គណៈកម្មាធិការ|នាយកដ្ឋាន|"
                    r"អាជ្ញាធរ|សាកលវិទ្យាល័យ|វិទ្យាស្ថាន|ក្រុមហ៊ុន|ធនាគារ")
@@ -75,12 +78,15 @@ def is_question(text: str) -> bool:
 
 def asks_kinds(question: str) -> list[str]:
     """Every kind of fact the question asks for, in a fixed order: ``date``, ``number``,
-    ``person`` (who), ``body`` (which ministry, institution...), ``place`` (where, which
-    province). "How many students, and in which province?" asks for two."""
+    ``person`` (who), ``ministry`` (which ministry: a minister or ministry answers, not the
+    council a sentence also names), ``body`` (which institution, committee...), ``place``
+    (where, which province). "How many students, and in which province?" asks for two."""
     kinds = [k for k in (asks_for(question),) if k]
     if _ASKS_PERSON.search(question) or any(w in question for w in _KM_PERSON):
         kinds.append("person")
-    if _ASKS_BODY.search(question) or any(w in question for w in _KM_BODY):
+    if _ASKS_MINISTRY.search(question) or "ក្រសួងណា" in question:
+        kinds.append("ministry")
+    elif _ASKS_BODY.search(question) or any(w in question for w in _KM_BODY):
         kinds.append("body")
     if _ASKS_PLACE.search(question) or any(w in question for w in _KM_PLACE):
         kinds.append("place")
@@ -112,8 +118,11 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
         return False
     if kind == "person":
         return bool(_PERSON.search(text))
-    if kind == "body":
-        return bool(_BODY.search(text))
+    if kind in ("body", "ministry"):  # a body other than those the question names itself
+        for name in known:
+            if not name[:1].isdigit():
+                text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+        return bool((_MINISTRY if kind == "ministry" else _BODY).search(text))
     if kind == "place":
         return bool(_PLACE.search(text))
     text = text.translate(DIGITS_TO_ASCII)
@@ -127,3 +136,21 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
 
 def numbers_in(text: str) -> frozenset[str]:
     return frozenset(m.group() for m in _NUMBERS.finditer(text.translate(DIGITS_TO_ASCII)))
+
+
+# a body's name in English: capitalised words around the word that makes it a body
+# ("Digital Government Committee", "Ministry of Post and Telecommunications")
+_CAPITALISED = r"[A-Z][\w'’-]*"
+_NAMED_BODY = re.compile(rf"(?:{_CAPITALISED}\s+(?:(?:of|and|for|on)\s+)?)*"
+                         r"(?:Ministry|Council|Committee|Commission|Department|Authority|"
+                         r"Regulator|Agency|Office|Secretariat|Bank|University|Institute|Centre|"
+                         r"Center|Corporation|Company)"
+                         rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPITALISED}"
+                         rf"(?:\s+(?:and\s+)?{_CAPITALISED})*)?")
+
+
+def known_facts(question: str) -> frozenset[str]:
+    """What the question states itself and so cannot be its answer: its numbers ("by 2027"
+    does not answer "how many") and the bodies it names ("Which ministry leads the Digital
+    Government Committee?" is not answered by a sentence because it names that committee)."""
+    return numbers_in(question) | {m.group() for m in _NAMED_BODY.finditer(question)}

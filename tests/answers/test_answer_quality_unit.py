@@ -15,7 +15,7 @@ from answers.enumeration import boost_items, items_asked
 from answers.focus import prefer_jurisdiction, prefer_named, without_weak_sessions
 from answers.fragments import join_fragments, runs_on
 from answers.gates import Strength, identified, identifiers, language_lead
-from answers.parts import asks_kinds, states
+from answers.parts import asks_kinds, known_facts, states
 from answers.policy_questions import prefer_registered
 from ingest.schedule import Session
 from ingest.sentences import split_sentences
@@ -27,7 +27,9 @@ STRENGTH = Strength(frozenset({"en"}))
 @pytest.mark.parametrize(("question", "kinds"), [
     ("How many clerks were trained, and in which province?", ["number", "place"]),
     ("Who chaired the review meeting, and when?", ["date", "person"]),
-    ("Which ministry prepared the plan?", ["body"]),
+    ("Which ministry prepared the plan?", ["ministry"]),
+    ("Which committee prepared the plan?", ["body"]),
+    ("តើក្រសួងណាដឹកនាំគម្រោង?", ["ministry"]),
     ("What are the three phases of the plan and their years?", ["date"]),
     ("តើគម្រោងបណ្តុះបណ្តាលសិស្សប៉ុន្មាននាក់ នៅខេត្តណា?", ["number", "place"]),
     ("តើនរណាជាអ្នកដឹកនាំកិច្ចប្រជុំ?", ["person"]),
@@ -46,6 +48,22 @@ def test_what_states_a_person_a_body_a_place_or_a_count() -> None:
     assert not states("place", "ក្នុងខេត្តចំនួន ៣")  # "in three provinces" names none
     # "how many" is not answered by the policy's years
     assert not states("number", "គោលនយោបាយ ២០២១-២០៣៥") and states("number", "27 priority actions")
+
+
+def test_the_body_a_question_names_is_not_its_answer() -> None:
+    """"Which ministry leads the Provincial Data Committee?": every sentence about the
+    committee names a body, so naming it stated nothing; the minister who chairs it does."""
+    question = "Which ministry leads the Provincial Data Committee?"
+    known = known_facts(question)
+    assert known == {"Provincial Data Committee"}
+    assert asks_kinds(question) == ["ministry"]
+    assert not states("ministry", "The Provincial Data Committee meets every quarter.", known)
+    assert states("ministry", "The said committee is chaired by the Minister of Planning.", known)
+    # a council is a body but not a ministry
+    assert states("body", "It reports to the National Data Council.", known)
+    assert not states("ministry", "It reports to the National Data Council.", known)
+    assert known_facts("Did the Ministry of Planning meet in 2024?") == {"Ministry of Planning",
+                                                                         "2024"}
 
 
 def test_the_items_of_a_set_the_question_counts() -> None:
