@@ -32,6 +32,12 @@ TITLE_CASE_SHARE = 0.75
 _PERSON = re.compile(r"\b(?:H\.\s?E\.|Mrs?\.|Ms\.|Dr\.|Prof\.|Excellency|Samdech|Lok Chumteav|"
                      r"Oknha)(?=\W)", re.IGNORECASE)
 TITLE_MAX_WORDS = 20
+# a full date ("Tuesday 19th November 2024", "5 December 2025", "November 19, 2024"): to a
+# question asking "when", a title-case line holding one is a dateline that answers it
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+          r"December)")
+_FULL_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}\b"
+                        rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b")
 _KHMER = re.compile(r"[\u1780-\u17ff]")
 
 
@@ -130,14 +136,19 @@ def is_column_stack(raw: str) -> bool:
 
 
 
-def is_heading_line(sentence: EvidenceSentence) -> bool:
+def is_heading_line(sentence: EvidenceSentence, dates_asked: bool = False) -> bool:
     """A unit that is a heading or headline set in title case inside a longer passage ("C.
     Digital Security Committee", "Coverage of the Mobile Network as of July 2020"): shown as
     an answer sentence it reads as a fragment, and the answer's source line already names
-    the section. A headline that is the whole passage stays (it is all the record says)."""
+    the section. A headline that is the whole passage stays (it is all the record says).
+    When the question asks for a date (``dates_asked``), a line with a full date is the
+    dateline that answers it ("Tuesday 19th November 2024 @ CADT" under an agenda's title);
+    to any other question a signature dateline ("Kampot, March 4, 2024") says nothing."""
     if getattr(sentence, "row", None) is not None:
         return False
     text = folded(_LEADING_MARKS.sub("", sentence.text.strip()))
+    if dates_asked and _FULL_DATE.search(text):
+        return False
     return is_title_line(text) and len(sentence.hit.text.strip()) > 1.5 * len(text)
 
 

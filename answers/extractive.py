@@ -38,6 +38,7 @@ from answers.focus import (
     named_documents,
     prefer_jurisdiction,
     prefer_named,
+    titled_documents,
     without_weak_sessions,
 )
 from answers.fragments import join_fragments
@@ -121,22 +122,24 @@ class ExtractiveAnswerer:
         hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
         evidence = self.usable(hits, index.generation)
-        if not which_policy:  # a which-policy answer may name its section by the heading
-            evidence = [s for s in evidence if not is_heading_line(s)]
         kinds, known = asks_kinds(question), known_facts(question)
+        if not which_policy:  # a which-policy answer may name its section by the heading
+            evidence = [s for s in evidence if not is_heading_line(s, "date" in kinds)]
         # sentences are compared with the question and the long forms of its abbreviations:
         # the model cannot know "CADT" is the "Cambodia Academy of Digital Technology"
         long_forms = "; ".join(query.long_forms.values())
         read_as = replace(query, dense_text=f"{query.dense_text} ({long_forms})") \
             if query.long_forms and query.dense_text else query
+        titled = titled_documents(query.terms, hits, self.searcher.analyzer.analyze)
+        given = {**titled, **named_document_terms(question, query.translations, self.sections,
+                                                  self.searcher.analyzer.analyze)}
         score_sentences(evidence, query, index.idf, self.embed,
                         self.searcher.query_vector(read_as,
                                                    filters.collections if filters else None),
                         self.searcher.embedder.languages,
                         ranks,
                         unknown_idf=index.max_idf(),
-                        given=named_document_terms(question, query.translations, self.sections,
-                                                   self.searcher.analyzer.analyze))
+                        given=given)
         sections = SectionCache(self.sections)
         for sentence in evidence:  # "how many", "when", "who": a sentence stating one answers
             for kind in kinds:
@@ -160,7 +163,8 @@ class ExtractiveAnswerer:
             pool = prefer_registered(pool, sections.of, self.strength)
         else:
             pool = prefer_named(pool, named_documents(question, query.translations,
-                                                      self.sections), language, self.strength)
+                                                      self.sections) | set(titled),
+                                language, self.strength)
             pool = prefer_jurisdiction(pool, question, self.strength)
         pool, dropped = language_lead(pool, language, self.strength)
         chosen = (choose_items(pool, items, most) if items is not None else []) \

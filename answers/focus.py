@@ -10,13 +10,16 @@ of them is strong enough, as for a key entity.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 
+from answers.conversation_titles import longest_common_run
 from answers.gates import Strength
 from answers.lists import named_policy
 from answers.sections import SectionLookup
 from index.evidence import EvidenceSentence
 from index.jurisdiction import DEFAULT_COUNTRY, countries_named, matches
+from index.search_types import Hit
 from ingest.schedule import Session, opens_with_time_range
 
 #: a sentence of the named document weighs this much more (it stays comparable with the
@@ -49,6 +52,32 @@ def named_document_terms(question: str, translations: Sequence[str],
         return {}
     names = {policy.title, policy.doc_title, *policy.names} - {""}
     return {policy.doc_id: frozenset(t for name in names for t in analyze(name))}
+
+
+#: a title's own name ends at its subtitle: "Govtech Conference 2024: Towards a Smart Government"
+_SUBTITLE = re.compile(r"\s*(?::|\s[-–—|]\s)")
+#: a name shorter than this (in index terms) is a word the question may use in passing
+MIN_NAME_TERMS = 2
+
+
+def titled_documents(question_terms: Sequence[str], hits: Iterable[Hit],
+                     analyze: Callable[[str], list[str]]) -> dict[str, frozenset[str]]:
+    """The retrieved documents whose own name (the title up to its subtitle) the question
+    quotes whole, with that name's terms: "When was the GovTech Conference 2024 held?" asks
+    about the conference's agenda, whose dateline shares only "2024" with the question, while
+    a news item about another year's forum shares "held" and reads closer to MiniLM. A news
+    headline is a sentence and is never quoted whole; a registered policy is found by the
+    registry (``named_document_terms``) in either language."""
+    named: dict[str, frozenset[str]] = {}
+    seen: set[str] = set()
+    for hit in hits:
+        if hit.doc_id in seen or not hit.title:
+            continue
+        seen.add(hit.doc_id)
+        name = analyze(_SUBTITLE.split(hit.title, maxsplit=1)[0])
+        if len(name) >= MIN_NAME_TERMS and longest_common_run(question_terms, name) == len(name):
+            named[hit.doc_id] = frozenset(name)
+    return named
 
 
 def prefer_named(pool: list[EvidenceSentence], doc_ids: set[str], language: str,

@@ -12,7 +12,12 @@ import pytest
 from answers.coverage import cover_kinds
 from answers.display import is_debris, is_heading_line, is_lead_in
 from answers.enumeration import boost_items, items_asked
-from answers.focus import prefer_jurisdiction, prefer_named, without_weak_sessions
+from answers.focus import (
+    prefer_jurisdiction,
+    prefer_named,
+    titled_documents,
+    without_weak_sessions,
+)
 from answers.fragments import join_fragments, runs_on
 from answers.gates import Strength, identified, identifiers, language_lead
 from answers.parts import asks_kinds, known_facts, states
@@ -136,6 +141,18 @@ def test_a_title_case_heading_inside_a_passage_is_no_answer(line: str, heading: 
     assert is_heading_line(unit(passage(text), line)) is heading
     # a headline that is the whole record is all it says, and stays
     assert not is_heading_line(unit(passage(line), line))
+
+
+@pytest.mark.parametrize("line", ["Towards a Provincial Data Plan\nTuesday 19th November 2024 @ "
+                                  "Kampot Hall", "Kampot Hall, November 19, 2024"])
+def test_a_dateline_answers_a_question_asking_when(line: str) -> None:
+    text = f"{line}\nThe office opens in Kampot and serves every commune of the district.\n"
+    assert is_heading_line(unit(passage(text), line))
+    assert not is_heading_line(unit(passage(text), line), dates_asked=True)
+    # "as of July 2024" has no day: a heading still
+    heading = "Coverage of the Provincial Fibre Network as of July 2024"
+    text = f"{heading}\nThe office opens in Kampot and serves every commune of the district.\n"
+    assert is_heading_line(unit(passage(text), heading), dates_asked=True)
 
 
 def test_a_lead_in_whose_list_is_elsewhere_says_nothing() -> None:
@@ -263,6 +280,23 @@ def test_the_named_policy_leads_over_the_questions_language_only_across_language
     # far behind the best of all: the pool stays as it was
     fact.score = 0.3
     assert prefer_named([fact, khmer], {"policy/plan_en.pdf"}, "km", STRENGTH) == [fact, khmer]
+
+
+def test_a_document_whose_own_name_the_question_quotes_is_named() -> None:
+    """The title up to its subtitle, quoted whole, names the document; a headline is a
+    sentence that no question quotes, and one shared word names nothing."""
+    from ingest.analysis import Analyzer
+
+    analyze = Analyzer().analyze
+    agenda = passage("Tuesday 19th November 2024", doc_id="meetings/summit.pdf",
+                     title="Data Summit 2024: Towards Open Provinces")
+    news = passage("The 2025 forum was held in Kampot.", doc_id="news/forum.md",
+                   title="Minister opens the 2025 Data Forum in Kampot")
+    terms = analyze("When was the Data Summit 2024 held?")
+    assert titled_documents(terms, [agenda, news, agenda], analyze) == {
+        "meetings/summit.pdf": frozenset(analyze("Data Summit 2024"))}
+    assert titled_documents(analyze("When was the data summit held?"), [agenda], analyze) == {}
+    assert titled_documents(analyze("Who opened the forum in Kampot?"), [news], analyze) == {}
 
 
 def test_a_question_naming_another_country_is_answered_from_that_countrys_documents() -> None:
