@@ -72,6 +72,30 @@ def is_lead_in(sentence: EvidenceSentence) -> bool:
     return text.casefold() == title.casefold() and len(sentence.hit.text.strip()) > 1.5 * len(text)
 
 
+#: a bullet item or label this short, with no stop, names a topic; it states nothing (an
+#: unmarked one must also hold no figure and no "label: value")
+FRAGMENT_WORDS = 12
+
+
+def is_fragment(sentence: EvidenceSentence) -> bool:
+    """A short list item or label ("• Government and digital public services", "Digital
+    value chains / Impact of digital transformation on the economy and society" from a
+    diagram): an item of a list a list answer reads whole, but
+    as a sentence of any other answer a fragment. A question that only names a document
+    ("What is the ... Policy Framework?") holds every word of it, and MiniLM rates such a
+    fragment close to the question. Khmer is not judged: its words are not spaced."""
+    if getattr(sentence, "row", None) is not None:
+        return False
+    raw = sentence.text.strip()
+    if _KHMER.search(raw):
+        return False
+    marked = _LEADING_MARKS.match(raw)
+    text = folded(raw[marked.end():] if marked else raw)
+    if text.endswith((".", "!", "?")):
+        return False
+    return len(text.split()) <= FRAGMENT_WORDS and (bool(marked) or not re.search(r"\d|:", text))
+
+
 def is_debris(sentence: EvidenceSentence) -> bool:
     """A unit that is page furniture rather than a statement: a link or list of links (a web
     page's "[Blueprint (Summary)](/files/x.pdf)"), the state letterhead ("ROYAL GOVERNMENT OF

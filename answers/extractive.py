@@ -22,7 +22,7 @@ from answers.access import readable_policies
 from answers.ask_evidence import UsableEvidence
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
-from answers.display import display_text, is_heading_line
+from answers.display import display_text, is_fragment, is_heading_line
 from answers.entities import Entity, key_entities, place_kinds, with_long_forms
 from answers.enumeration import boost_items, choose_items, items_asked
 from answers.events import (
@@ -36,6 +36,7 @@ from answers.events import (
 from answers.focus import (
     named_document_terms,
     named_documents,
+    names_given,
     prefer_jurisdiction,
     prefer_named,
     titled_documents,
@@ -123,16 +124,19 @@ class ExtractiveAnswerer:
         index = self.sparse()
         evidence = self.usable(hits, index.generation)
         kinds, known = asks_kinds(question), known_facts(question)
+        items = items_asked(question)
         if not which_policy:  # a which-policy answer may name its section by the heading
-            evidence = [s for s in evidence if not is_heading_line(s, "date" in kinds)]
+            evidence = [s for s in evidence if not is_heading_line(s, "date" in kinds)
+                        and (items is not None or not is_fragment(s))]
         # sentences are compared with the question and the long forms of its abbreviations:
         # the model cannot know "CADT" is the "Cambodia Academy of Digital Technology"
         long_forms = "; ".join(query.long_forms.values())
         read_as = replace(query, dense_text=f"{query.dense_text} ({long_forms})") \
             if query.long_forms and query.dense_text else query
         titled = titled_documents(query.terms, hits, self.searcher.analyzer.analyze)
-        given = {**titled, **named_document_terms(question, query.translations, self.sections,
-                                                  self.searcher.analyzer.analyze)}
+        given = names_given(query.terms, {
+            **titled, **named_document_terms(question, query.translations, self.sections,
+                                             self.searcher.analyzer.analyze)})
         score_sentences(evidence, query, index.idf, self.embed,
                         self.searcher.query_vector(read_as,
                                                    filters.collections if filters else None),
@@ -145,7 +149,6 @@ class ExtractiveAnswerer:
             for kind in kinds:
                 if states(kind, sentence.text, known):
                     sentence.score *= FACT_BOOST
-        items = items_asked(question)
         most = boost_items(evidence, items) if items is not None else 4
         if which_policy:
             for sentence in evidence:
@@ -186,7 +189,7 @@ class ExtractiveAnswerer:
         if stating and items is None:  # the sentence that states the fact asked for leads
             chosen = [stating[0], *(s for s in chosen if s is not stating[0])]
         answer = compose(question, language, chosen, sections=sections,
-                         policies_first=which_policy, lead_first=bool(stating) and items is None)
+                         policies_first=which_policy, lead_first=items is None)
         answer.alternates = [alternate(s) for s in twins(chosen, evidence, dropped)]
         answer.took_ms = (time.perf_counter() - started) * 1000
         return answer

@@ -11,7 +11,7 @@ of them is strong enough, as for a key entity.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from answers.conversation_titles import longest_common_run
 from answers.gates import Strength
@@ -78,6 +78,18 @@ def titled_documents(question_terms: Sequence[str], hits: Iterable[Hit],
         if len(name) >= MIN_NAME_TERMS and longest_common_run(question_terms, name) == len(name):
             named[hit.doc_id] = frozenset(name)
     return named
+
+
+def names_given(question_terms: Sequence[str], named: Mapping[str, frozenset[str]]
+                ) -> dict[str, frozenset[str]]:
+    """The named documents whose name every sentence of them counts as saying
+    (``score_sentences``' ``given``): the name is given so that the rest of the question
+    decides. A question that is only the name ("What is the Digital Economy and Society
+    Policy Framework?") has no rest: given, every sentence of the framework held the whole
+    question, and a diagram label MiniLM rated close to the name opened the answer. Its
+    sentences must then say the name themselves."""
+    asked = set(question_terms)
+    return {doc_id: terms for doc_id, terms in named.items() if not asked <= terms}
 
 
 def prefer_named(pool: list[EvidenceSentence], doc_ids: set[str], language: str,

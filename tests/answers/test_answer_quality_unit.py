@@ -10,9 +10,10 @@ from dataclasses import replace
 import pytest
 
 from answers.coverage import cover_kinds
-from answers.display import is_debris, is_heading_line, is_lead_in
+from answers.display import is_debris, is_fragment, is_heading_line, is_lead_in
 from answers.enumeration import boost_items, items_asked
 from answers.focus import (
+    names_given,
     prefer_jurisdiction,
     prefer_named,
     titled_documents,
@@ -153,6 +154,21 @@ def test_a_dateline_answers_a_question_asking_when(line: str) -> None:
     heading = "Coverage of the Provincial Fibre Network as of July 2024"
     text = f"{heading}\nThe office opens in Kampot and serves every commune of the district.\n"
     assert is_heading_line(unit(passage(text), heading), dates_asked=True)
+
+
+@pytest.mark.parametrize(("line", "fragment"), [
+    ("\uf0b7 Government and digital public services", True),
+    ("• Digital value chains\nImpact of digital transformation on the economy and society", True),
+    ("Digital trust and confidence", True),
+    # a statement, a figure, a label with its value and Khmer are not fragments
+    ("• The office trains clerks every year.", False),
+    ("Coverage of mobile phone service 4G 82.5%", False),
+    ("Kampot District Office: 20 computers", False),
+    ("• ការបណ្តុះបណ្តាលមន្ត្រីឃុំ", False),
+])
+def test_a_short_item_or_label_is_a_fragment(line: str, fragment: bool) -> None:
+    text = f"{line}\nThe office opens in Kampot and serves every commune of the district.\n"
+    assert is_fragment(unit(passage(text), line)) is fragment
 
 
 def test_a_lead_in_whose_list_is_elsewhere_says_nothing() -> None:
@@ -297,6 +313,16 @@ def test_a_document_whose_own_name_the_question_quotes_is_named() -> None:
         "meetings/summit.pdf": frozenset(analyze("Data Summit 2024"))}
     assert titled_documents(analyze("When was the data summit held?"), [agenda], analyze) == {}
     assert titled_documents(analyze("Who opened the forum in Kampot?"), [news], analyze) == {}
+
+
+def test_a_documents_name_is_given_only_when_the_question_asks_more_than_the_name() -> None:
+    from ingest.analysis import Analyzer
+
+    analyze = Analyzer().analyze
+    named = {"policy/plan.pdf": frozenset(analyze("Provincial Data Plan"))}
+    assert names_given(analyze("What does the Provincial Data Plan say about fibre?"),
+                       named) == named
+    assert names_given(analyze("What is the Provincial Data Plan?"), named) == {}
 
 
 def test_a_question_naming_another_country_is_answered_from_that_countrys_documents() -> None:

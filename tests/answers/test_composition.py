@@ -85,6 +85,18 @@ def _items(answer: Any) -> list[str]:
     return [s.text.split(" — ", 1)[-1] for s in answer.sentences]
 
 
+def test_a_question_that_is_only_a_documents_name_is_answered_by_what_names_it(
+        answer_services: Any) -> None:
+    """"What is the Smart Village Policy?": every sentence of the policy would hold the
+    name's words; the one that says what the policy is opens the answer, and no bullet item
+    ("Set up the shared provincial fibre fund.") or label stands in for it."""
+    answer = answer_services.answerer.answer("What is the Smart Village Policy?")
+    assert answer.found, answer.answer
+    assert answer.sentences[0].text.endswith(
+        "The Smart Village Policy is the province's plan to bring villages online and to make "
+        "commune services digital."), answer.answer
+
+
 def test_list_question_gets_every_strategy_with_its_page(answer_services: Any) -> None:
     answer = answer_services.answerer.answer("What strategies does the Smart Village Policy have?")
     assert answer.found and answer.note is None
