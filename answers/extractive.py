@@ -37,6 +37,7 @@ from answers.focus import (
     named_document_terms,
     named_documents,
     names_given,
+    only_named,
     prefer_jurisdiction,
     prefer_named,
     titled_documents,
@@ -118,8 +119,9 @@ class ExtractiveAnswerer:
                                         rerank=None)
         hits = response.hits
         which_policy = self.sections is not None and asks_which_policy(question)
+        named = named_documents(question, query.translations, self.sections)
         if which_policy:
-            hits = self._with_policies(question, hits, filters)
+            hits = self._with_policies(question, hits, filters, named)
         hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
         evidence = self.usable(hits, index.generation)
@@ -164,10 +166,11 @@ class ExtractiveAnswerer:
             pool = beyond_entities(pool, asked, self.strength.readable)
         if which_policy:
             pool = prefer_registered(pool, sections.of, self.strength)
+            # "Which strategy of the Digital Government Policy ...": that policy's strategy,
+            # not another policy's measure on the same topic
+            pool = only_named(pool, named, self.strength)
         else:
-            pool = prefer_named(pool, named_documents(question, query.translations,
-                                                      self.sections) | set(titled),
-                                language, self.strength)
+            pool = prefer_named(pool, named | set(titled), language, self.strength)
             pool = prefer_jurisdiction(pool, question, self.strength)
         pool, dropped = language_lead(pool, language, self.strength)
         chosen = (choose_items(pool, items, most) if items is not None else []) \
@@ -269,14 +272,18 @@ class ExtractiveAnswerer:
         return record.text if record is not None else None
 
     def _with_policies(self, question: str, hits: list[Hit],
-                       filters: SearchFilters | None) -> list[Hit]:
+                       filters: SearchFilters | None, named: set[str]) -> list[Hit]:
         """The hits plus the best passages of policy documents: "which policy covers X" is
         answered by a policy even where news items rank above it (the question's vector is
-        cached, so this costs no model call)."""
+        cached, so this costs no model call). A question naming a policy ("which strategy of
+        the Digital Government Policy") gets that policy's best passages."""
         if filters is not None and filters.doc_types and "policy" not in filters.doc_types:
             return hits
         narrowed = replace(filters or SearchFilters(), doc_types=["policy"])
-        extra = self.searcher.search(question, k=6, filters=narrowed, per_doc=2,
+        per_doc = 2  # several policies, each with its best passages
+        if named and not (filters is not None and filters.doc_ids):
+            narrowed, per_doc = replace(narrowed, doc_ids=sorted(named)), 6
+        extra = self.searcher.search(question, k=6, filters=narrowed, per_doc=per_doc,
                                      rerank=None).hits
         seen = {h.chunk_id for h in hits}
         return hits + [h for h in extra if h.chunk_id not in seen]

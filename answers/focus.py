@@ -117,6 +117,17 @@ def prefer_named(pool: list[EvidenceSentence], doc_ids: set[str], language: str,
     return named
 
 
+def only_named(pool: list[EvidenceSentence], doc_ids: set[str],
+               strength: Strength) -> list[EvidenceSentence]:
+    """Only the named documents' sentences, when one of them is strong enough to answer:
+    asked which strategy *of a named policy* covers a topic, another policy's measure on the
+    same topic is no answer however well it scores."""
+    named = [s for s in pool if s.hit.doc_id in doc_ids]
+    if not named or not strength.enough(max(named, key=lambda s: s.score)):
+        return pool
+    return named
+
+
 def prefer_jurisdiction(pool: list[EvidenceSentence], question: str,
                         strength: Strength) -> list[EvidenceSentence]:
     """Only the sentences of the country a question names, when it names another country

@@ -14,6 +14,7 @@ from answers.display import is_debris, is_fragment, is_heading_line, is_lead_in
 from answers.enumeration import boost_items, items_asked
 from answers.focus import (
     names_given,
+    only_named,
     prefer_jurisdiction,
     prefer_named,
     titled_documents,
@@ -323,6 +324,18 @@ def test_a_documents_name_is_given_only_when_the_question_asks_more_than_the_nam
     assert names_given(analyze("What does the Provincial Data Plan say about fibre?"),
                        named) == named
     assert names_given(analyze("What is the Provincial Data Plan?"), named) == {}
+
+
+def test_a_which_strategy_question_naming_a_policy_is_answered_from_that_policy() -> None:
+    named = passage("Strategy 3 builds digital security infrastructure.", doc_id="policy/a.pdf")
+    other = passage("Measure B develops cybersecurity strategies.", doc_id="policy/b.pdf")
+    own = unit(named, "Strategy 3 builds digital security infrastructure.", 0.6)
+    better = unit(other, "Measure B develops cybersecurity strategies.", 0.8)
+    assert only_named([better, own], {"policy/a.pdf"}, STRENGTH) == [own]
+    # the named policy has nothing strong enough: the pool stays
+    own.score = own.lexical = own.dense = 0.1
+    assert only_named([better, own], {"policy/a.pdf"}, STRENGTH) == [better, own]
+    assert only_named([better, own], set(), STRENGTH) == [better, own]
 
 
 def test_a_question_naming_another_country_is_answered_from_that_countrys_documents() -> None:
