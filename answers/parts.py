@@ -101,7 +101,8 @@ def asks_for(part: str) -> str | None:
     how much), or None."""
     lowered = part.lower()
     if re.search(r"\bwhen\b|\bwhat (?:year|date)\b|\bwhich year\b|\bhow long\b|\buntil\b"
-                 r"|\b(?:their|its|the|which|what) (?:years|dates|timeframes?|timelines?|deadlines?)\b",
+                 r"|\b(?:their|its|the|which|what) (?:years|dates|periods?|durations?|timeframes?|"
+                 r"timelines?|deadlines?)\b",
                  lowered) \
             or any(w in part for w in ("ពេលណា", "ឆ្នាំណា", "ថ្ងៃណា", "រយៈពេល")):
         return "date"

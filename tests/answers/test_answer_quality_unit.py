@@ -38,6 +38,7 @@ STRENGTH = Strength(frozenset({"en"}))
     ("Which committee prepared the plan?", ["body"]),
     ("តើក្រសួងណាដឹកនាំគម្រោង?", ["ministry"]),
     ("What are the three phases of the plan and their years?", ["date"]),
+    ("What period does the provincial plan cover?", ["date"]),
     ("តើគម្រោងបណ្តុះបណ្តាលសិស្សប៉ុន្មាននាក់ នៅខេត្តណា?", ["number", "place"]),
     ("តើនរណាជាអ្នកដឹកនាំកិច្ចប្រជុំ?", ["person"]),
     ("Which national policy covers rural broadband?", []),
