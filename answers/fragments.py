@@ -87,6 +87,7 @@ def join_fragments(chosen: list[EvidenceSentence], evidence: list[EvidenceSenten
                                    dense=unit.dense)
                 elif refers_back(unit.text) and head.hit.chunk_id == unit.hit.chunk_id:
                     unit = _with_antecedent(head, unit)
+            unit = _completed_from_page(unit, read(unit))
         out.append(unit)
     kept: list[EvidenceSentence] = []
     for i, unit in enumerate(out):
@@ -118,6 +119,36 @@ def _in_page_order(evidence: list[EvidenceSentence], across_chunks: bool
                 firsts.append(a[-1])
                 seconds.append(b[0])
     return firsts, seconds
+
+
+# the end of the sentence before: a stop (and a closing quote or bracket) then a space
+_SENTENCE_END_BEFORE = re.compile(r"[.!?។៕;]['\"”’)\]]*\s+")
+_SENTENCE_END_AFTER = re.compile(r"[.!?។៕;](?=['\"”’)\]]*(?:\s|$))['\"”’)\]]*")
+
+
+def _completed_from_page(unit: EvidenceSentence, page: str | None) -> EvidenceSentence:
+    """A unit still cut by its passage's edge, completed from the page: chunks overlap by a
+    few words, so a passage may open with a sentence's last words ("applying for an
+    E-commerce license.") or close mid-sentence ("... especially on digital"), and neither
+    has a unit to join with. A unit that starts with a lower-case letter gets the head of
+    its sentence; one that ends no sentence at its passage's end gets the rest. The quote
+    stays an exact span of the page."""
+    hit = unit.hit
+    if page is None or unit.row is not None or page[unit.start:unit.end] != unit.text:
+        return unit
+    start, end = unit.start, unit.end
+    if unit.text[:1].islower() and unit.start - hit.start < CHUNK_GAP + 1:
+        window = page[max(0, unit.end - MAX_JOINED):unit.start]
+        ends = list(_SENTENCE_END_BEFORE.finditer(window))
+        if ends:
+            start = unit.start - len(window) + ends[-1].end()
+    if not _ENDED.search(unit.text.rstrip()) and hit.end - unit.end < CHUNK_GAP + 1:
+        found = _SENTENCE_END_AFTER.search(page, unit.end, start + MAX_JOINED)
+        if found and not page[unit.end:found.end()].count("\n\n"):
+            end = found.end()
+    if (start, end) == (unit.start, unit.end):
+        return unit
+    return replace(unit, start=start, end=end, text=page[start:end], display="")
 
 
 def _joined(unit: EvidenceSentence, nxt: EvidenceSentence | None,

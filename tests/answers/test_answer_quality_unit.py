@@ -244,6 +244,29 @@ def test_a_sentence_the_chunker_cut_between_passages_is_quoted_from_the_page() -
     assert [u.text for u in join_fragments([head], [head, tail])] == [head.text]
 
 
+def test_a_sentence_cut_by_overlapping_passages_is_completed_from_the_page() -> None:
+    """Chunks overlap by a few words: one passage opens with a sentence's last words
+    ("applying for a shop licence.") and another closes mid-sentence; each is completed
+    from the page, and the quote stays an exact span of it."""
+    page = ("Shops register online. Under Article 7, traders shall register for tax before "
+            "applying for a shop licence. The office then checks the shop within ten days.")
+    tail_at = page.index("applying")
+    opening = passage(page[tail_at:], start=tail_at)
+    tail = unit(opening, "applying for a shop licence.")
+    tail.start, tail.end = tail_at, tail_at + len(tail.text)
+    joined, = join_fragments([tail], [tail], lambda _doc, _page: page)
+    assert joined.text == "Under Article 7, traders shall register for tax before applying for " \
+                          "a shop licence."
+    assert page[joined.start:joined.end] == joined.text
+    cut_at = page.index(" the shop within")
+    closing = passage(page[:cut_at], start=0)
+    head = unit(closing, "The office then checks")
+    joined, = join_fragments([head], [head], lambda _doc, _page: page)
+    assert joined.text == "The office then checks the shop within ten days."
+    # without the page nothing changes
+    assert join_fragments([tail], [tail])[0].text == "applying for a shop licence."
+
+
 def test_the_words_left_after_a_cut_that_make_no_unit_are_joined() -> None:
     """"... empowerment of" | "citizens": the rest is too short to be a unit of its own."""
     text = "The vision is to provide overall social and economic empowerment of\ncitizens"
