@@ -72,6 +72,8 @@ def is_lead_in(sentence: EvidenceSentence) -> bool:
     return text.casefold() == title.casefold() and len(sentence.hit.text.strip()) > 1.5 * len(text)
 
 
+# "3. Collaborating and cooperating nationally" / "2) Approaches to convergence": a numbered item
+_NUMBERED = re.compile(r"^\(?\d{1,2}[.)]\s+")
 #: a bullet item or label this short, with no stop, names a topic; it states nothing (an
 #: unmarked one must also hold no figure and no "label: value")
 FRAGMENT_WORDS = 12
@@ -89,7 +91,7 @@ def is_fragment(sentence: EvidenceSentence) -> bool:
     raw = sentence.text.strip()
     if _KHMER.search(raw):
         return False
-    marked = _LEADING_MARKS.match(raw)
+    marked = _LEADING_MARKS.match(raw) or _NUMBERED.match(raw)
     text = folded(raw[marked.end():] if marked else raw)
     if text.endswith((".", "!", "?")):
         return False

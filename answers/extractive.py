@@ -124,7 +124,7 @@ class ExtractiveAnswerer:
             hits = self._with_policies(question, hits, filters, named)
         hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
-        evidence = self.usable(hits, index.generation)
+        evidence = units = self.usable(hits, index.generation)
         kinds, known = asks_kinds(question), known_facts(question)
         items = items_asked(question)
         if not which_policy:  # a which-policy answer may name its section by the heading
@@ -187,7 +187,9 @@ class ExtractiveAnswerer:
                                  index.idf, index.max_idf())
         if kinds:
             chosen = cover_kinds(kinds, pool, chosen, known)
-        chosen = join_fragments(chosen, evidence, self._page_text)
+        # a cut sentence's other half may be a unit no answer uses alone (a title-case head
+        # "On February 14-16, 2023, Telecommunication Regulator of Cambodia" | "(TRC), ...")
+        chosen = join_fragments(chosen, units, self._page_text)
         stating = [s for s in chosen if any(states(k, s.text, known) for k in kinds)]
         if stating and items is None:  # the sentence that states the fact asked for leads
             chosen = [stating[0], *(s for s in chosen if s is not stating[0])]

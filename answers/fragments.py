@@ -28,6 +28,9 @@ _WANTS_NOUN = re.compile(r"\b(?:the|a|an|of|to|in|for|with|by|on|at|from|about|i
 MAX_JOINED = 900
 # the words after a unit up to the next sentence end (or the passage's end), when short
 _LEFTOVER = re.compile(r"(\s*[^\n]{1,150}?(?:[.!?។៕;](?=\s|$)|$))")
+# "Telecommunication Regulator of Cambodia" | "(TRC), in collaboration with ...": the
+# abbreviation in brackets belongs to the name before it
+_ABBREVIATION_GLOSS = re.compile(r"\([A-Z][A-Za-z&.-]{1,11}\)")
 #: A unit at least this long that ends no sentence was cut for length, not at a sentence end.
 CUT_FOR_LENGTH = int(0.85 * MAX_SENTENCE_CHARS)
 
@@ -35,14 +38,15 @@ CUT_FOR_LENGTH = int(0.85 * MAX_SENTENCE_CHARS)
 def runs_on(text: str, following: str) -> bool:
     """The unit stops mid-sentence and ``following`` continues it: it ends with an article or
     a preposition; or ``following`` starts with a lower-case word (a sentence never does; a
-    table's next column after "hard and" starts with a capital); or the unit was cut for
-    length (in either language)."""
+    table's next column after "hard and" starts with a capital) or with the abbreviation of
+    the name the unit ends with ("(TRC), in ..."); or the unit was cut for length (in either
+    language)."""
     stripped = text.rstrip()
     if _ENDED.search(stripped):
         return False
     if _WANTS_NOUN.search(stripped) or len(stripped) >= CUT_FOR_LENGTH:
         return True
-    return following[:1].islower()
+    return following[:1].islower() or bool(_ABBREVIATION_GLOSS.match(following))
 
 
 #: Two passages of one page this close (in characters) are one text cut by the chunker.

@@ -162,8 +162,11 @@ def test_a_dateline_answers_a_question_asking_when(line: str) -> None:
     ("\uf0b7 Government and digital public services", True),
     ("• Digital value chains\nImpact of digital transformation on the economy and society", True),
     ("Digital trust and confidence", True),
+    ("3. Collaborating and cooperating nationally and internationally", True),
     # a statement, a figure, a label with its value and Khmer are not fragments
     ("• The office trains clerks every year.", False),
+    ("2. Data Forum (DF), attended by the governor and other top management of every "
+     "district office, operators and companies from fifteen provinces", False),
     ("Coverage of mobile phone service 4G 82.5%", False),
     ("Kampot District Office: 20 computers", False),
     ("• ការបណ្តុះបណ្តាលមន្ត្រីឃុំ", False),
@@ -196,6 +199,9 @@ def test_a_sentence_cut_mid_phrase_is_joined_with_its_continuation() -> None:
     assert not runs_on("the development of hard and", "Accelerate the rollout")  # next column
     assert runs_on("hard and", "soft infrastructure")
     assert not runs_on("It ends in 2030.", "and more")
+    # the bracketed abbreviation of the name the unit ends with continues it
+    assert runs_on("On May 3, 2024, the Provincial Data Office", "(PDO), with its partners, met")
+    assert not runs_on("On May 3, 2024, the office met", "(a) Every commune reports.")
     # a sentence the splitter cut for length goes on, whatever its next word
     long = "The committee coordinates " + "the security of every network and system, " * 9
     assert runs_on(long[:395].rsplit(" ", 1)[0], "Social security is also managed.")
