@@ -11,6 +11,7 @@ import re
 
 from index.evidence import EvidenceSentence
 from ingest.identity.boilerplate import is_boilerplate
+from ingest.schedule import Session, is_capitals_line
 
 _SPACES = re.compile(r"\s+")
 # list bullets, PDF private-use bullet glyphs and Markdown heading marks at a sentence's start
@@ -98,6 +99,19 @@ def is_fragment(sentence: EvidenceSentence) -> bool:
     return len(text.split()) <= FRAGMENT_WORDS and (bool(marked) or not re.search(r"\d|:", text))
 
 
+def is_break(sentence: EvidenceSentence) -> bool:
+    """A programme session with a title and nobody in it ("15:15 - 15:45 TEA & COFFEE
+    BREAK", "NETWORKING LUNCH"): it answers only a question about itself."""
+    row = getattr(sentence, "row", None)
+    return isinstance(row, Session) and bool(row.lines) \
+        and all(is_capitals_line(line) for line in row.lines)
+
+
+# "(Scoring scale 0-1, where 0 = lowest) Figure 20.": a note under a graphic, then its label
+_CAPTION_NOTE = re.compile(r"^\(.*\)\s*(?:figure|fig\.|table|chart|graph)\s*[\dA-Z.]*\s*[.:]?$",
+                           re.IGNORECASE | re.DOTALL)
+
+
 def is_debris(sentence: EvidenceSentence) -> bool:
     """A unit that is page furniture rather than a statement: a link or list of links (a web
     page's "[Blueprint (Summary)](/files/x.pdf)"), the state letterhead ("ROYAL GOVERNMENT OF
@@ -109,7 +123,8 @@ def is_debris(sentence: EvidenceSentence) -> bool:
     bare = _LINK.sub(lambda m: m.group(1) or "", text)
     if _LINK.search(text) and len(_WORDS.findall(bare)) < 8:
         return True
-    if (len(text) < 80 and is_boilerplate(text)) or _CAPTION.match(text):
+    if (len(text) < 80 and is_boilerplate(text)) or _CAPTION.match(text) \
+            or _CAPTION_NOTE.match(text):
         return True
     if is_column_stack(sentence.text) or is_reference_list(sentence.text):
         return True

@@ -22,7 +22,7 @@ from answers.access import readable_policies
 from answers.ask_evidence import UsableEvidence
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
-from answers.display import display_text, is_fragment, is_heading_line
+from answers.display import display_text, is_break, is_fragment, is_heading_line
 from answers.entities import Entity, key_entities, place_kinds, with_long_forms
 from answers.enumeration import boost_items, choose_items, items_asked
 from answers.events import (
@@ -129,7 +129,8 @@ class ExtractiveAnswerer:
         items = items_asked(question)
         if not which_policy:  # a which-policy answer may name its section by the heading
             evidence = [s for s in evidence if not is_heading_line(s, "date" in kinds)
-                        and (items is not None or not is_fragment(s))]
+                        and (items is not None or not is_fragment(s))
+                        and (not is_break(s) or s.terms & set(query.terms))]
         # sentences are compared with the question and the long forms of its abbreviations:
         # the model cannot know "CADT" is the "Cambodia Academy of Digital Technology"
         long_forms = "; ".join(query.long_forms.values())

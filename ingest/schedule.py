@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MAX_SESSION_CHARS", "Session", "find_sessions", "opens_with_time_range"]
+__all__ = ["MAX_SESSION_CHARS", "Session", "find_sessions", "is_capitals_line", "opens_with_time_range"]
 
 #: "08:30 -\n09:30", "14:00 – 15:15", "9.00 to 10.30": a time range opening a line
 _TIME_RANGE = re.compile(
@@ -42,7 +42,7 @@ class Session:
         by Ms. ...; Director, ...; Moderator: Mrs. ..."; the citation keeps the page text."""
         title: list[str] = []
         rest = list(self.lines)
-        while rest and _is_title_line(rest[0]):
+        while rest and is_capitals_line(rest[0]):
             title.append(rest.pop(0))
         parts: list[str] = []
         for line in rest:
@@ -56,7 +56,8 @@ class Session:
         return f"{head} \u2014 {'; '.join(parts)}" if parts else head
 
 
-def _is_title_line(line: str) -> bool:
+def is_capitals_line(line: str) -> bool:
+    """A line set (mostly) in capitals: a session title, not a name or a role."""
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 

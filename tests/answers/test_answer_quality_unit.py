@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from answers.coverage import cover_kinds
-from answers.display import is_debris, is_fragment, is_heading_line, is_lead_in
+from answers.display import is_break, is_debris, is_fragment, is_heading_line, is_lead_in
 from answers.enumeration import boost_items, items_asked
 from answers.focus import (
     names_given,
@@ -115,6 +115,9 @@ def test_the_items_of_a_set_the_question_counts() -> None:
      "Office (PDO) and\nopens it to banks in 2027.", False),
     ("Phase 1 connects 25 provinces\nPhase 2 connects 180 districts\nPhase 3 connects "
      "1,650 communes", False),
+    # a note under a graphic, then the graphic's label
+    ("(Scale 0-1, where 0 = lowest and 1 = highest) Figure 20.", True),
+    ("(The office reopened in May.) The count rose to 20.", False),
     # a saved page's header: its title, then where it was saved from
     ("Provincial Data Plan 2025-2030\nSource: provincial-site/src/pages/plan.ts (site copy)",
      True),
@@ -527,6 +530,17 @@ def test_the_other_language_answers_when_the_questions_has_nothing_strong_enough
     strong = unit(en_policy, "Public relations have been strengthened", 0.40)
     strong.lexical, strong.dense = 0.5, 0.5
     assert language_lead([english, strong, khmer], "en", STRENGTH)[0] != [khmer]
+
+
+def test_a_session_with_nobody_in_it_is_a_break() -> None:
+    agenda = passage("15:15 - 15:45 TEA & COFFEE BREAK\n14:00 - 15:15 DATA PANEL\n"
+                     "Moderator: Mrs. Sok Dara", doc_id="meetings/agenda.pdf")
+    coffee = unit(agenda, "15:15 - 15:45 TEA & COFFEE BREAK")
+    coffee.row = Session("15:15", "15:45", ("TEA & COFFEE BREAK",))
+    panel = unit(agenda, "14:00 - 15:15 DATA PANEL\nModerator: Mrs. Sok Dara")
+    panel.row = Session("14:00", "15:15", ("DATA PANEL", "Moderator: Mrs. Sok Dara"))
+    assert is_break(coffee) and not is_break(panel)
+    assert not is_break(unit(agenda, "15:15 - 15:45 TEA & COFFEE BREAK"))  # no session
 
 
 def test_a_session_answer_drops_the_agenda_sessions_that_only_fill_it() -> None:
