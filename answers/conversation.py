@@ -30,11 +30,12 @@ from answers.conversation_types import (
     Resolution,
     Turn,
 )
+from index.jurisdiction import countries_named
 from index.search_types import SearchFilters
 from ingest.analysis import Analyzer
 from ingest.khmer.segment import tokenize_mixed
 
-__all__ = ["DEFINITE_SUBJECT_TERMS", "ELLIPTICAL_TERMS", "MAX_CARRIED", "MAX_TURNS", "SHORT_FOLLOW_UP_TERMS", "TITLE_RUN",
+__all__ = ["DEFINITE_SUBJECT_TERMS", "ELLIPTICAL_TERMS", "MAX_CARRIED", "MAX_TURNS", "SHORT_FOLLOW_UP_TERMS", "SUBJECT_TERMS", "TITLE_RUN",
            "AnswerInContext", "Attempt", "CarriedDocument", "ConversationResolver",
            "NamedDocument", "Resolution", "TitleIndex", "TitleTerms", "Turn", "first_found",
            "in_context", "short_title"]
@@ -54,6 +55,10 @@ INNER_SUBJECT_TERMS = 2
 #: "the meeting" / "the policy" is the conversation's when the question says little else
 #: ("What did the meeting decide?"; "What is the policy on rural broadband?" names its own).
 DEFINITE_SUBJECT_TERMS = 2
+#: "And <subject>?" turns to another subject only when that subject is this short; longer,
+#: the question stands on its own.
+SUBJECT_TERMS = 5
+_SUBJECT_LEADS = ("what about ", "how about ", "and ", "same for ")
 #: A question names a document when it shares this many consecutive title terms with it
 #: (or the whole title, when the title is shorter).
 TITLE_RUN = 3
@@ -104,6 +109,8 @@ class ConversationResolver:
         as_asked = Attempt(question, filters, "as_asked")
         if not history:
             return Resolution(question, False, "no previous turns", attempts=[as_asked])
+        if (switched := self._switched(question, history, filters)) is not None:
+            return switched
         if named := self.named_documents(question):
             return Resolution(question, False, f"names its subject: {named[0].title}",
                               attempts=[as_asked])
@@ -126,14 +133,60 @@ class ConversationResolver:
         attempts.append(Attempt(expanded, filters, "expansion"))
         return Resolution(question, True, cue, subject, carried, attempts)
 
+    def _switched(self, question: str, history: Sequence[Turn],
+                  filters: SearchFilters) -> Resolution | None:
+        """"And Kerala's IT policy?", "What about Vietnam?", "ចុះសិង្ហបុរីវិញ?": a short lead-in
+        that names another document or country asks the conversation's last question about
+        it. Asked alone it names its subject and would be searched as it stands, and the
+        question it carries ("What are its KPIs?") would be lost."""
+        subject = self.new_subject(question)
+        if subject is None:
+            return None
+        previous = next((t.question for t in reversed(history[-MAX_TURNS:])
+                         if self.new_subject(t.question) is None), None)
+        if previous is None:
+            return None
+        asked = f"{self._without_khmer_cues(previous)} ({subject})"
+        named = self.named_documents(subject)
+        carried = [CarriedDocument(d.doc_id, d.title) for d in named[:MAX_CARRIED]]
+        attempts: list[Attempt] = []
+        if carried and len(named) <= MAX_CARRIED and not filters.doc_ids:
+            within = replace(filters, doc_ids=[d.doc_id for d in carried])
+            attempts.append(Attempt(asked, within, "filter"))
+        attempts.append(Attempt(asked, filters, "expansion"))
+        return Resolution(question, True, f"asks the previous question about {subject}",
+                          subject, carried, attempts)
+
+    def new_subject(self, question: str) -> str | None:
+        """What a short lead-in question ("And …?", "What about …?", "ចុះ…វិញ?") turns the
+        conversation to, when that is a document or a country, not an aspect of the same
+        subject ("What about its timeline?", "And the budget?")."""
+        text = question.strip().rstrip("?？ ")
+        lowered = text.lower()
+        lead = next((lead for lead in _SUBJECT_LEADS if lowered.startswith(lead)), None)
+        if lead is not None:
+            rest = text[len(lead):].strip(" ,")
+        else:
+            words = [w for w in self.tokenize(text) if w.strip() and w != "តើ"]
+            if len(words) < 3 or words[0] != _KM_LEAD or words[-1] != _KM_TAIL:
+                return None
+            rest = "".join(words[1:-1])
+        if not rest or len(self.terms(rest)) > SUBJECT_TERMS \
+                or any(w.lower() in _PRONOUNS and not w.isupper() for w in self.tokenize(rest)) \
+                or _KM_PRONOUNS.intersection(self.tokenize(rest)):
+            return None
+        return rest if self.named_documents(rest) or countries_named(rest) else None
+
     # -- what the question says -----------------------------------------------------------
 
     def follow_up_cue(self, question: str) -> str | None:
         """Why ``question`` reads as a follow-up (the cue found), or None."""
-        words = [w.lower() for w in self.tokenize(question)]
+        raw = self.tokenize(question)
+        words = [w.lower() for w in raw]
         n_terms = len([t for t in self.terms(question) if t not in _KM_CUES])
         for i, word in enumerate(words):
-            if (word in _PRONOUNS and not self._refers_within(words, i)) \
+            # "IT" in capitals is information technology, not a pronoun
+            if (word in _PRONOUNS and not raw[i].isupper() and not self._refers_within(words, i)) \
                     or word in _KM_PRONOUNS:
                 return f"refers back ({word})"
             following = words[i + 1] if i + 1 < len(words) else ""

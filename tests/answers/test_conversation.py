@@ -69,6 +69,34 @@ def test_a_question_that_stands_alone_is_asked_as_it_is(resolver, question) -> N
     assert [(a.question, a.strategy) for a in resolution.attempts] == [(question, "as_asked")]
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    ("And the Digital Skills Plan for Teachers?", "the Digital Skills Plan for Teachers"),
+    ("What about Kerala's IT policy?", "Kerala's IT policy"),  # "IT" is no pronoun
+    ("And Vietnam?", "Vietnam"),
+    ("ចុះប្រទេសសិង្ហបុរីវិញ?", "ប្រទេសសិង្ហបុរី"),  # "and Singapore?"
+])
+def test_and_another_subject_asks_the_last_question_about_it(resolver, question,
+                                                              subject) -> None:
+    """"What are its goals?" then "And Kerala's IT policy?": the goals, of Kerala's policy."""
+    second = Turn("What are its goals?", "Three goals. [1]", ("broadband.pdf",))
+    resolution = resolver.resolve(question, [FIRST, second])
+    assert resolution.follow_up and resolution.subject == subject, resolution.reason
+    assert resolution.attempts[-1].question == f"What are its goals? ({subject})"
+    assert resolution.attempts[-1].strategy == "expansion"
+    assert not resolution.attempts[-1].filters.doc_ids
+    if "Teachers" in subject:  # a named document is searched within first
+        assert resolution.attempts[0].filters.doc_ids == ["teachers.pdf"]
+    # a chain of them still carries the question, not the previous lead-in
+    third = resolver.resolve("And Singapore?", [FIRST, second, Turn(question, "")])
+    assert third.attempts[-1].question == "What are its goals? (Singapore)"
+
+
+def test_an_aspect_of_the_same_subject_is_no_new_subject(resolver) -> None:
+    for question in ("And its timeline?", "What about the budget?", "And IT staff?",
+                     "ចុះថវិការបស់វាវិញ?"):
+        assert resolver.new_subject(question) is None, question
+
+
 def test_without_history_nothing_is_resolved(resolver) -> None:
     resolution = resolver.resolve("What about its timeline?", [])
     assert not resolution.follow_up and resolution.attempts[0].strategy == "as_asked"
