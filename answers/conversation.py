@@ -146,7 +146,7 @@ class ConversationResolver:
                          if self.new_subject(t.question) is None), None)
         if previous is None:
             return None
-        asked = f"{self._without_khmer_cues(previous)} ({subject})"
+        asked = f"{self._without_subject(self._without_khmer_cues(previous))} ({subject})"
         named = self.named_documents(subject)
         carried = [CarriedDocument(d.doc_id, d.title) for d in named[:MAX_CARRIED]]
         attempts: list[Attempt] = []
@@ -156,6 +156,20 @@ class ConversationResolver:
         attempts.append(Attempt(asked, filters, "expansion"))
         return Resolution(question, True, f"asks the previous question about {subject}",
                           subject, carried, attempts)
+
+    def _without_subject(self, question: str) -> str:
+        """``question`` without the documents and countries it names: "What are the KPIs of
+        Singapore's Digital Government Blueprint?" asked about Kerala's policy is "What are
+        the KPIs of?" and Kerala, not a question about both."""
+        named = self.named_documents(question)
+        if not named and not countries_named(question):
+            return question
+        title_terms = {t for d in named for t in self.terms(d.title)}
+        kept = [w for w in self.tokenize(question)
+                if not ((terms := self.terms(w)) and set(terms) <= title_terms)
+                and not countries_named(w) and w != "s"]
+        khmer = bool(_KHMER.search(question))
+        return ("" if khmer else " ").join(kept) + ("?" if question.rstrip().endswith("?") else "")
 
     def new_subject(self, question: str) -> str | None:
         """What a short lead-in question ("And …?", "What about …?", "ចុះ…វិញ?") turns the

@@ -27,6 +27,7 @@ _SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of|and|for|the|de|on)?\s*[A-Z][\w'’-]*)*")
 _WORD = re.compile(r"[a-z0-9]+")
+_PLURAL_ACRONYM = re.compile(r"\b([A-Z]{2,})s\b")
 # Capitalised words that say what kind of thing a name is, not which one: a question about
 # "the Digital Government Policy" is answered by a passage that calls it "the policy".
 _GENERIC = frozenset("""
@@ -98,16 +99,34 @@ def key_entities(question: str, glossary: Glossary | None) -> list[Entity]:
                 khmer = {_key_km(f) for f in forms if _KHMER.search(f)}
                 found.append(Entity(match.term, "name", frozenset(latin), frozenset(khmer)))
                 covered.append(match.span)
-    for m in _NAME.finditer(question):
-        words = _distinctive(m.group())
-        if m.start() == 0 and " " not in m.group() and not m.group().isupper():
+    for start, name in _names_in(question):
+        # "KPIs" is looked for as "KPI": a text lists "New KPI: ..." one at a time
+        words = _distinctive(_PLURAL_ACRONYM.sub(r"\1", name))
+        if start == 0 and " " not in name and not name.isupper():
             continue  # the question's first word is capitalised as any first word is
-        if not words or any(s <= m.start() < e for s, e in covered):
+        if not words or any(s <= start < e for s, e in covered):
             continue
         if any(words[0] in e.latin or " ".join(words) in e.latin for e in found):
             continue
-        found.append(Entity(m.group(), "name", frozenset({" ".join(words)}), frozenset()))
+        found.append(Entity(name, "name", frozenset({" ".join(words)}), frozenset()))
     return found
+
+
+# "KPIs of Singapore's Blueprint": an acronym is a thing of the name after "of", not part of
+# one name with it (as "Ministry of Interior" is)
+_ACRONYM_OF = re.compile(r"^([A-Z]{2,}s?)\s+of\s+")
+
+
+def _names_in(question: str) -> list[tuple[int, str]]:
+    """The capitalised names of a question with where each starts."""
+    out: list[tuple[int, str]] = []
+    for m in _NAME.finditer(question):
+        name, start = m.group(), m.start()
+        if (split := _ACRONYM_OF.match(name)) is not None:
+            out.append((start, split.group(1)))
+            name, start = name[split.end():], start + split.end()
+        out.append((start, name))
+    return out
 
 
 def place_kinds(glossary: Glossary | None) -> frozenset[str]:

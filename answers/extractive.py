@@ -174,8 +174,12 @@ class ExtractiveAnswerer:
             pool = prefer_named(pool, named | set(titled), language, self.strength)
             pool = prefer_jurisdiction(pool, question, self.strength)
         pool, dropped = language_lead(pool, language, self.strength)
-        chosen = (choose_items(pool, items, most) if items is not None else []) \
-            or select(pool, max_sentences=most, max_chars=max(900, 250 * most))
+        chosen = choose_items(pool, items, most) if items is not None else []
+        if not chosen or not self.strength.enough(chosen[0]):
+            # no list items, or none strong enough to open the answer ("What are the KPIs
+            # of ...?" is asked like a list; the page states them one at a time): the best
+            # sentences instead
+            chosen = select(pool, max_sentences=most, max_chars=max(900, 250 * most))
         if not chosen or not self.strength.enough(chosen[0]):
             chosen = select(identified(pool, question, lambda text: any(
                 states(k, text, known) for k in kinds)))

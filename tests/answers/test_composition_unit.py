@@ -52,6 +52,17 @@ def test_key_entities_of_a_question() -> None:
     assert [e.text for e in key_entities("តើខេត្តមណ្ឌលគិរីមានប៉មប៉ុន្មាន?", GLOSSARY)] == ["មណ្ឌលគិរី"]
 
 
+def test_an_acronym_of_a_name_is_its_own_entity_and_found_singular() -> None:
+    """"What are the KPIs of Kampot's Data Plan?": the plan lists "New KPI: ..." one at a
+    time, and "KPIs of Kampot's Data Plan" is no single name a sentence must hold whole."""
+    found = {e.text: e for e in key_entities("What are the KPIs of Sokha's Data Plan?", GLOSSARY)}
+    assert set(found) == {"KPIs", "Sokha's Data Plan"}
+    assert mentions(found["KPIs"], ["New KPI: every commune online by 2027"])
+    # a name joined by "of" stays whole
+    assert [e.text for e in key_entities("Who leads the Ministry of Interior?", GLOSSARY)] == [
+        "Ministry of Interior"]
+
+
 def test_an_entity_is_looked_for_in_both_languages_and_digits() -> None:
     year, place = key_entities("What did Mondulkiri do in 2019?", GLOSSARY)
     assert mentions(place, ["ខេត្តមណ្ឌលគិរី បានបើក"]) is True  # the Khmer form

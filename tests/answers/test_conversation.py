@@ -91,6 +91,16 @@ def test_and_another_subject_asks_the_last_question_about_it(resolver, question,
     assert third.attempts[-1].question == "What are its goals? (Singapore)"
 
 
+def test_the_last_questions_own_subject_gives_way_to_the_new_one(resolver) -> None:
+    """"What are the goals of the Rural Broadband Policy?" then "And Vietnam?": the goals, of
+    Vietnam, not a question about both the policy and Vietnam."""
+    resolution = resolver.resolve("And Vietnam?", [FIRST])
+    assert resolution.attempts[-1].question == "What are the goals of the? (Vietnam)"
+    singapore = Turn("What are the goals of Singapore's Rural Broadband Policy?", "")
+    resolution = resolver.resolve("What about Kerala?", [singapore])
+    assert resolution.attempts[-1].question == "What are the goals of? (Kerala)"
+
+
 def test_an_aspect_of_the_same_subject_is_no_new_subject(resolver) -> None:
     for question in ("And its timeline?", "What about the budget?", "And IT staff?",
                      "ចុះថវិការបស់វាវិញ?"):
