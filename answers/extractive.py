@@ -43,7 +43,7 @@ from answers.focus import (
     titled_documents,
     without_weak_sessions,
 )
-from answers.fragments import join_fragments
+from answers.fragments import is_cut_by_page, join_fragments
 from answers.front_matter import asked_statement, front_matter_evidence
 from answers.gates import (
     Strength,
@@ -173,6 +173,8 @@ class ExtractiveAnswerer:
         else:
             pool = prefer_named(pool, named | set(titled), language, self.strength)
             pool = prefer_jurisdiction(pool, question, self.strength)
+        # half a sentence the page break cut reads as a fragment
+        pool = [s for s in pool if not is_cut_by_page(s, self._page_text)]
         pool, dropped = language_lead(pool, language, self.strength)
         chosen = choose_items(pool, items, most) if items is not None else []
         if not chosen or not self.strength.enough(chosen[0]):

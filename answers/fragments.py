@@ -26,6 +26,8 @@ _ENDED = re.compile(r"[.!?។៕;…]['\"”’)\]]*$")
 _WANTS_NOUN = re.compile(r"\b(?:the|a|an|of|to|in|for|with|by|on|at|from|about|including|"
                          r"such as|than|per)$", re.IGNORECASE)
 MAX_JOINED = 900
+_UNFINISHED = re.compile(r"(?:\b(?:the|a|an|of|to|in|for|with|by|on|at|from|and|or|that|which)"
+                         r"|,)$", re.IGNORECASE)
 # the words after a unit up to the next sentence end (or the passage's end), when short
 _LEFTOVER = re.compile(r"(\s*[^\n]{1,150}?(?:[.!?។៕;](?=\s|$)|$))")
 # "Telecommunication Regulator of Cambodia" | "(TRC), in collaboration with ...": the
@@ -130,13 +132,36 @@ _SENTENCE_END_BEFORE = re.compile(r"[.!?។៕;]['\"”’)\]]*\s+")
 _SENTENCE_END_AFTER = re.compile(r"[.!?។៕;](?=['\"”’)\]]*(?:\s|$))['\"”’)\]]*")
 
 
+def is_cut_by_page(unit: EvidenceSentence, page: PageText) -> bool:
+    """A unit that is half a sentence the page break cut: it opens its passage with a
+    lower-case word and its page holds no head for it ("of data resulting from the
+    interaction of ..." under a running header), or it ends its passage visibly unfinished
+    and its page holds no rest ("... the implementation and performance of"). A citation names one
+    page, so it could only be quoted as the fragment it is."""
+    hit = unit.hit
+    if unit.row is not None:
+        return False
+    tail = unit.text[:1].islower() and unit.start - hit.start <= CHUNK_GAP
+    # visibly unfinished (an article, preposition or conjunction last): a headline or a
+    # table line ends with no stop and is whole
+    head = bool(_UNFINISHED.search(unit.text.rstrip())) and hit.end - unit.end <= CHUNK_GAP
+    if not (tail or head):
+        return False
+    text = page(hit.doc_id, hit.page)
+    if text is None or text[unit.start:unit.end] != unit.text:
+        return False
+    completed = _completed_from_page(unit, text)
+    return (tail and completed.start == unit.start) \
+        or (head and completed.end == unit.end and not text[unit.end:].strip())
+
+
 def _completed_from_page(unit: EvidenceSentence, page: str | None) -> EvidenceSentence:
     """A unit still cut by its passage's edge, completed from the page: chunks overlap by a
     few words, so a passage may open with a sentence's last words ("applying for an
     E-commerce license.") or close mid-sentence ("... especially on digital"), and neither
     has a unit to join with. A unit that starts with a lower-case letter gets the head of
-    its sentence; one that ends no sentence at its passage's end gets the rest. The quote
-    stays an exact span of the page."""
+    its sentence; one that ends no sentence at its passage's end gets the rest; neither
+    across a blank line. The quote stays an exact span of the page."""
     hit = unit.hit
     if page is None or unit.row is not None or page[unit.start:unit.end] != unit.text:
         return unit
@@ -144,8 +169,11 @@ def _completed_from_page(unit: EvidenceSentence, page: str | None) -> EvidenceSe
     if unit.text[:1].islower() and unit.start - hit.start < CHUNK_GAP + 1:
         window = page[max(0, unit.end - MAX_JOINED):unit.start]
         ends = list(_SENTENCE_END_BEFORE.finditer(window))
-        if ends:
-            start = unit.start - len(window) + ends[-1].end()
+        head = unit.start - len(window) + ends[-1].end() if ends else unit.start
+        # never across a blank line: above one is a running header or another paragraph
+        # (the sentence began on the page before)
+        if ends and "\n\n" not in page[head:unit.start]:
+            start = head
     if not _ENDED.search(unit.text.rstrip()) and hit.end - unit.end < CHUNK_GAP + 1:
         found = _SENTENCE_END_AFTER.search(page, unit.end, start + MAX_JOINED)
         if found and not page[unit.end:found.end()].count("\n\n"):

@@ -20,7 +20,7 @@ from answers.focus import (
     titled_documents,
     without_weak_sessions,
 )
-from answers.fragments import join_fragments, runs_on
+from answers.fragments import is_cut_by_page, join_fragments, runs_on
 from answers.gates import Strength, identified, identifiers, language_lead
 from answers.parts import asks_kinds, known_facts, states
 from answers.policy_questions import prefer_registered
@@ -274,6 +274,36 @@ def test_a_sentence_cut_by_overlapping_passages_is_completed_from_the_page() -> 
     assert joined.text == "The office then checks the shop within ten days."
     # without the page nothing changes
     assert join_fragments([tail], [tail])[0].text == "applying for a shop licence."
+    # a sentence that began on the page before keeps its tail: above the blank line is the
+    # running header, not its head
+    page = "3 .  P R O V I N C I A L  P L A N    27\n\nof data shared by every office."
+    opening = passage(page[page.index("of data"):], start=page.index("of data"))
+    tail = unit(opening, "of data shared by every office.")
+    tail.start, tail.end = opening.start, opening.start + len(tail.text)
+    assert join_fragments([tail], [tail], lambda _doc, _page: page)[0].text == tail.text
+
+
+def test_half_a_sentence_the_page_break_cut_is_a_fragment() -> None:
+    """A citation names one page: the tail of a sentence begun on the page before, and the
+    head of one finished on the next, can only be quoted as fragments."""
+    page = ("3 .  P R O V I N C I A L  P L A N    27\n\nof data shared by every office.\n\n"
+            "The plan connects every commune office. Its fund pays for the fibre and")
+    tail_at, head_at = page.index("of data"), page.index("Its fund")
+    first = passage(page[tail_at:page.index("\n\nThe plan")], start=tail_at)
+    last = passage(page[page.index("The plan"):], start=page.index("The plan"))
+    tail = unit(first, "of data shared by every office.")
+    tail.start, tail.end = tail_at, tail_at + len(tail.text)
+    head = unit(last, "Its fund pays for the fibre and")
+    head.start, head.end = head_at, head_at + len(head.text)
+    whole = unit(last, "The plan connects every commune office.")
+    whole.start, whole.end = page.index("The plan"), page.index("The plan") + len(whole.text)
+    read = lambda _doc, _page: page  # noqa: E731
+    assert is_cut_by_page(tail, read) and is_cut_by_page(head, read)
+    assert not is_cut_by_page(whole, read)
+    # a headline with no stop at the end of its record is whole
+    headline = passage("Minister opens the provincial data week", start=0)
+    line = unit(headline, "Minister opens the provincial data week")
+    assert not is_cut_by_page(line, lambda _doc, _page: headline.text)
 
 
 def test_the_words_left_after_a_cut_that_make_no_unit_are_joined() -> None:
