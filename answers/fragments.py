@@ -4,7 +4,7 @@ The splitter cuts a PDF's text where a line break looks like a sentence end; som
 cut falls mid-sentence ("...2-Mechanism to build technology infrastructure of the" | "Ministry
 of Interior (ICT Network Infrastructure), 3-Mechanism of ..."), and the half that was chosen
 lacks the facts the other half holds. The splitter also cuts a sentence longer than
-``MAX_SENTENCE_CHARS`` at a space ("... as well as the management of the entire national" |
+``EVIDENCE_SENTENCE_CHARS`` at a space ("... as well as the management of the entire national" |
 "social security."), which policy prose often is. A chosen unit that visibly runs on is
 joined with the unit that follows it in the same passage, and the citation quotes the joined
 span (still an exact slice of the page).
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from index.evidence import EvidenceSentence
-from ingest.sentences import MAX_SENTENCE_CHARS
+from ingest.sentences import EVIDENCE_SENTENCE_CHARS
 
 # a sentence ends with a stop, a Khmer stop, or a closing quote/bracket after one
 _ENDED = re.compile(r"[.!?។៕;…]['\"”’)\]]*$")
@@ -34,7 +34,7 @@ _LEFTOVER = re.compile(r"(\s*[^\n]{1,150}?(?:[.!?។៕;](?=\s|$)|$))")
 # abbreviation in brackets belongs to the name before it
 _ABBREVIATION_GLOSS = re.compile(r"\([A-Z][A-Za-z&.-]{1,11}\)")
 #: A unit at least this long that ends no sentence was cut for length, not at a sentence end.
-CUT_FOR_LENGTH = int(0.85 * MAX_SENTENCE_CHARS)
+CUT_FOR_LENGTH = int(0.85 * EVIDENCE_SENTENCE_CHARS)
 
 
 def runs_on(text: str, following: str) -> bool:

@@ -19,6 +19,7 @@ from ingest.heading_lines import is_heading_unit
 from ingest.khmer.script import BASE_CLASS
 from ingest.language import detect_language
 from ingest.schedule import Session, find_sessions
+from ingest.sentences import EVIDENCE_SENTENCE_CHARS
 
 if TYPE_CHECKING:
     from ingest.analysis import Analyzer
@@ -49,7 +50,7 @@ class EvidenceSentence:
 
 
 def evidence_units(text: str, split: Callable[[str], list[tuple[int, int]]],
-                   min_chars: int = 25, max_chars: int = 700,
+                   min_chars: int = 25, max_chars: int = EVIDENCE_SENTENCE_CHARS,
                    ) -> list[tuple[int, int, Structured | None]]:
     """The evidence units of a passage as ``(start, end, row)`` offsets into ``text``:
     each row of a priority-action table and each session of a programme whole (``row``
@@ -84,7 +85,7 @@ def evidence_units(text: str, split: Callable[[str], list[tuple[int, int]]],
 
 def sentences_of(hits: Sequence[Hit], split: Callable[[str], list[tuple[int, int]]],
                  analyzer: Analyzer, min_chars: int = 25,
-                 max_chars: int = 700) -> list[EvidenceSentence]:
+                 max_chars: int = EVIDENCE_SENTENCE_CHARS) -> list[EvidenceSentence]:
     """Every usable sentence (or table row) of the passages, located exactly in its page,
     with its terms by the ``analyzer`` the question's terms came from."""
     out: list[EvidenceSentence] = []
@@ -97,7 +98,7 @@ def sentences_of(hits: Sequence[Hit], split: Callable[[str], list[tuple[int, int
 
 
 def prepare(passages: Iterable[tuple[str, str]], split: Callable[[str], list[tuple[int, int]]],
-            analyzer: Analyzer, min_chars: int = 25, max_chars: int = 700) -> int:
+            analyzer: Analyzer, min_chars: int = 25, max_chars: int = EVIDENCE_SENTENCE_CHARS) -> int:
     """Analyse passages given as ``(text, heading)`` ahead of the questions that will
     retrieve them (the server's background warm-up), exactly as :func:`sentences_of` does."""
     n = 0

@@ -19,10 +19,15 @@ from ingest.khmer.normalize import ZERO_WIDTH
 from ingest.khmer.script import COENG, CONSONANT_CLASS, DIGIT_CLASS, is_base, is_khmer, is_mark
 from ingest.label_blocks import label_blocks
 
-__all__ = ["MAX_SENTENCE_CHARS", "split_sentences"]
+__all__ = ["EVIDENCE_SENTENCE_CHARS", "MAX_SENTENCE_CHARS", "split_evidence", "split_sentences"]
 
 #: Longest span returned; longer runs are cut at the last space before this many chars.
 MAX_SENTENCE_CHARS = 400
+#: Longest evidence unit an answer scores and quotes. Policy prose runs to 400-700
+#: characters a sentence; cut at 400, its short tail ("coordination of the National Council
+#: for Digital Economy and Society.") outscored the whole sentence, which is about another
+#: body, and was then quoted joined to it.
+EVIDENCE_SENTENCE_CHARS = 700
 
 _KHMER_ENDERS = "\u17d4\u17d5\u17da"  # ។ ៕ ៚
 _KHMER_ETC = "\u17d4\u179b\u17d4"  # ។ល។ "and so on": not a sentence end
@@ -248,3 +253,10 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tupl
             spans.extend(_split_long(text, start, end, max_chars))
         previous = cut
     return spans
+
+
+def split_evidence(text: str) -> list[tuple[int, int]]:
+    """``split_sentences`` for answer evidence: whole sentences up to
+    ``EVIDENCE_SENTENCE_CHARS``. One module-level function, so the answerer and the warm-up
+    that stores evidence-sentence vectors cut passages alike."""
+    return split_sentences(text, EVIDENCE_SENTENCE_CHARS)

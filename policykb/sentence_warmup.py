@@ -52,18 +52,19 @@ def warm_sentence_vectors(vectors: Callable[[list[str]], Any], catalog: Catalog,
     and, ``with_terms``, analyse every passage for this process's answers."""
     from index.evidence import embedding_texts, prepare
     from index.sentence_vectors import SentenceVectors
-    from ingest.sentences import split_sentences
+    from ingest.sentences import EVIDENCE_SENTENCE_CHARS, split_evidence
 
     embedded = 0
-    generation = catalog.generation()
+    # the evidence units' length is part of what was warmed: other lengths, other texts
+    generation = f"{catalog.generation()}|units{EVIDENCE_SENTENCE_CHARS}"
     if isinstance(vectors, SentenceVectors) and vectors.warmed_generation() != generation:
         passages = ((c.text, c.heading) for c in catalog.iter_chunks())
-        texts = embedding_texts(passages, split_sentences, frozenset(embedder.languages))
+        texts = embedding_texts(passages, split_evidence, frozenset(embedder.languages))
         loaded = model()
         embedded = vectors.warm(texts, generation, stop=stop,
                                 embed=lambda batch: loaded.embed_batch(batch, kind="passage"))
     if with_terms:  # this process's analysis of every passage (index.evidence.prepare)
-        prepare(((c.text, c.heading) for c in catalog.iter_chunks()), split_sentences, analyzer)
+        prepare(((c.text, c.heading) for c in catalog.iter_chunks()), split_evidence, analyzer)
     return embedded
 
 

@@ -246,12 +246,12 @@ class Services:
     @cached_property
     def answerer(self) -> ExtractiveAnswerer:
         from answers.extractive import ExtractiveAnswerer
-        from ingest.sentences import split_sentences
+        from ingest.sentences import split_evidence
         from policykb.sections import RegistrySections
 
         return ExtractiveAnswerer(
             self.searcher, self.sparse.current,
-            self.sentence_vectors, split_sentences,
+            self.sentence_vectors, split_evidence,
             sections=RegistrySections(self.registry, self.catalog), glossary=self.glossary)
 
     @cached_property

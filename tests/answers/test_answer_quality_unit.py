@@ -25,7 +25,7 @@ from answers.gates import Strength, identified, identifiers, language_lead
 from answers.parts import asks_kinds, known_facts, states
 from answers.policy_questions import prefer_registered
 from ingest.schedule import Session
-from ingest.sentences import split_sentences
+from ingest.sentences import EVIDENCE_SENTENCE_CHARS, split_sentences
 from tests.answers.evidence_factory import passage, unit
 
 STRENGTH = Strength(frozenset({"en"}))
@@ -206,8 +206,9 @@ def test_a_sentence_cut_mid_phrase_is_joined_with_its_continuation() -> None:
     assert runs_on("On May 3, 2024, the Provincial Data Office", "(PDO), with its partners, met")
     assert not runs_on("On May 3, 2024, the office met", "(a) Every commune reports.")
     # a sentence the splitter cut for length goes on, whatever its next word
-    long = "The committee coordinates " + "the security of every network and system, " * 9
-    assert runs_on(long[:395].rsplit(" ", 1)[0], "Social security is also managed.")
+    long = "The committee coordinates " + "the security of every network and system, " * 16
+    assert runs_on(long[:EVIDENCE_SENTENCE_CHARS - 5].rsplit(" ", 1)[0],
+                   "Social security is also managed.")
     assert not runs_on(long[:200].rsplit(",", 1)[0], "Social security is also managed.")
     assert runs_on("offers services to receive and send packages", "domestically and abroad.")
 
@@ -315,7 +316,7 @@ def test_the_words_left_after_a_cut_that_make_no_unit_are_joined() -> None:
     assert joined[0].display.endswith("empowerment of citizens")
     assert joined[0].text == hit.text[joined[0].start - 100:joined[0].end - 100]
     # the chosen tail of a cut sentence gets its head; chosen together, they show once
-    opening = "The plan, " + "with its data, skills and networks, " * 10 + "is the vision of the Royal"
+    opening = "The plan, " + "with its data, skills and networks, " * 17 + "is the vision of the Royal"
     text = opening + "\nGovernment of Cambodia to connect every commune."
     cut = passage(text)
     head = unit(cut, opening)  # cut for length (a unit of its own that ends no sentence)

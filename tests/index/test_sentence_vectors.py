@@ -18,7 +18,7 @@ import pytest
 
 from index.evidence import embedding_text, sentences_of
 from index.sentence_vectors import SentenceVectors
-from ingest.sentences import split_sentences
+from ingest.sentences import EVIDENCE_SENTENCE_CHARS, split_sentences
 
 TEXTS = ["The ministry trains five hundred civil servants in cybersecurity every year.",
          "Strategy 2\nEvery database that holds personal data must be protected.",
@@ -104,7 +104,9 @@ def test_services_answer_from_stored_vectors(search_services: Any) -> None:
     before = services.answerer.answer(question)
     assert before.found
     services.warm_sentence_vectors(with_terms=True)
-    assert store.warmed_generation() == services.catalog.generation()
+    # the generation warmed names the evidence units' length: another length re-warms
+    assert store.warmed_generation() == \
+        f"{services.catalog.generation()}|units{EVIDENCE_SENTENCE_CHARS}"
     misses = store.misses
     after = services.answerer.answer(question)
     assert store.misses == misses  # every candidate sentence was stored
@@ -140,7 +142,8 @@ def test_the_server_warm_up_runs_in_the_background(tmp_path: Path, embedder: Any
         thread = services.warm_sentence_vectors_in_background(delay_s=0)
         thread.join(timeout=120)
         assert not thread.is_alive()
-        assert store.warmed_generation() == services.catalog.generation()
+        assert store.warmed_generation() == \
+            f"{services.catalog.generation()}|units{EVIDENCE_SENTENCE_CHARS}"
         from index.evidence import embedding_texts
 
         chunks = [(c.text, c.heading) for c in services.catalog.iter_chunks()]
