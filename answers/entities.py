@@ -57,6 +57,9 @@ class Entity:
     kind: str  # number | name
     latin: frozenset[str]  # casefolded words/phrases; all words of one form must occur
     khmer: frozenset[str]  # search-keyed, spaces removed
+    #: every surface form the glossary knows ("Ministry of Post and Telecommunications"),
+    #: generic words included: what a question says *about* the entity is the rest
+    forms: frozenset[str] = frozenset()
 
 
 def _key_km(text: str) -> str:
@@ -97,7 +100,8 @@ def key_entities(question: str, glossary: Glossary | None) -> list[Entity]:
                 latin |= {" ".join(_WORD.findall(f.casefold())) for f in english
                           if not _distinctive(f)} - {""}
                 khmer = {_key_km(f) for f in forms if _KHMER.search(f)}
-                found.append(Entity(match.term, "name", frozenset(latin), frozenset(khmer)))
+                found.append(Entity(match.term, "name", frozenset(latin), frozenset(khmer),
+                                    frozenset(forms)))
                 covered.append(match.span)
     for start, name in _names_in(question):
         # "KPIs" is looked for as "KPI": a text lists "New KPI: ..." one at a time

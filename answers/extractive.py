@@ -56,7 +56,14 @@ from answers.gates import (
 from answers.lists import list_answer, list_question, named_policy
 from answers.neighbours import with_neighbours
 from answers.notices import ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
-from answers.parts import COUNT_WORDS, asks_kinds, known_facts, question_parts, states
+from answers.parts import (
+    COUNT_WORDS,
+    QUESTION_VERBS,
+    asks_kinds,
+    known_facts,
+    question_parts,
+    states,
+)
 from answers.policy_questions import POLICY_BOOST, allowed, asks_which_policy, prefer_registered
 from answers.sections import PolicyRef, SectionLookup
 from answers.types import Answer
@@ -100,9 +107,10 @@ class ExtractiveAnswerer:
         self.sections = sections
         self.glossary = glossary
         # words that frame a question, never what it asks about: "province" (ខេត្ត) is part
-        # of a place's name, ចំនួន ("number") asks for a count
-        self.framing_terms = frozenset(t for word in (*place_kinds(glossary), *COUNT_WORDS)
-                                       for t in searcher.analyzer.analyze(word))
+        # of a place's name, ចំនួន ("number") asks for a count, ធ្វើ ("do") asks what happened
+        self.framing_terms = frozenset(
+            t for word in (*place_kinds(glossary), *COUNT_WORDS, *QUESTION_VERBS)
+            for t in searcher.analyzer.analyze(word))
         # each passage's lead-in and debris verdicts, once per index generation
         self.usable = UsableEvidence(split_sentences, searcher.analyzer)
 

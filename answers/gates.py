@@ -92,8 +92,10 @@ CHECKABLE = frozenset({"en", "km", "mixed"})
 
 
 def entity_terms(entities: list[Entity], analyze: Callable[[str], list[str]]) -> frozenset[str]:
-    """The index terms of every form of the key entities (Latin and Khmer)."""
-    return frozenset(t for e in entities for form in (*e.latin, *e.khmer, e.text)
+    """The index terms of every form of the key entities (Latin and Khmer, the generic words
+    of a glossary name included: asked ក្រសួងប្រៃសណីយ៍..., "ministry" is the name's, not a
+    thing asked about it)."""
+    return frozenset(t for e in entities for form in (*e.latin, *e.khmer, *e.forms, e.text)
                      for t in analyze(form))
 
 

@@ -24,6 +24,9 @@ _KM_SPLIT = re.compile(r"\s*(?:ហើយ|និង)\s*(?=តើ)|\s+ហើយ\s*
 
 #: words that ask for a count ("ចំនួនប៉ុន្មាន", "the number of"), not what is counted
 COUNT_WORDS = ("ចំនួន", "number")
+#: verbs that only carry the question ("បានធ្វើអ្វីខ្លះ", "what did it do"): English's are stop
+#: words already, Khmer's are indexed
+QUESTION_VERBS = ("ធ្វើ", "happen", "happened")
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NUMBERS = re.compile(r"\d+")

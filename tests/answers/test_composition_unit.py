@@ -63,6 +63,19 @@ def test_an_acronym_of_a_name_is_its_own_entity_and_found_singular() -> None:
         "Ministry of Interior"]
 
 
+def test_the_generic_words_of_a_named_body_are_the_names_not_asked_about_it() -> None:
+    """"What did the Ministry of Interior do in Kampot?" asked in Khmer: translated, the
+    question holds "ministry", which Khmer sentences about ក្រសួងមហាផ្ទៃ never spell; it is
+    part of the name, so nothing is asked beyond the two entities."""
+    from answers.gates import entity_terms
+    from ingest.analysis import Analyzer
+
+    analyze = Analyzer().analyze
+    entities = key_entities("តើក្រសួងមហាផ្ទៃបានធ្វើអ្វីខ្លះនៅខេត្តកំពត?", GLOSSARY)
+    terms = entity_terms(entities, analyze)
+    assert {"ministri", "interior", "ក្រសួង", "កំពត", "kampot"} <= terms
+
+
 def test_an_entity_is_looked_for_in_both_languages_and_digits() -> None:
     year, place = key_entities("What did Mondulkiri do in 2019?", GLOSSARY)
     assert mentions(place, ["ខេត្តមណ្ឌលគិរី បានបើក"]) is True  # the Khmer form
