@@ -75,8 +75,8 @@ def is_lead_in(sentence: EvidenceSentence) -> bool:
 
 # "3. Collaborating and cooperating nationally" / "2) Approaches to convergence": a numbered item
 _NUMBERED = re.compile(r"^\(?\d{1,2}[.)]\s+")
-#: a bullet item or label this short, with no stop, names a topic; it states nothing (an
-#: unmarked one must also hold no figure and no "label: value")
+#: a bullet item or label this short, with no stop, no figure and no "label: value", names a
+#: topic; it states nothing
 FRAGMENT_WORDS = 12
 
 
@@ -94,9 +94,10 @@ def is_fragment(sentence: EvidenceSentence) -> bool:
         return False
     marked = _LEADING_MARKS.match(raw) or _NUMBERED.match(raw)
     text = folded(raw[marked.end():] if marked else raw)
-    if text.endswith((".", "!", "?")):
-        return False
-    return len(text.split()) <= FRAGMENT_WORDS and (bool(marked) or not re.search(r"\d|:", text))
+    if text.endswith((".", "!", "?")) or _PERSON.search(text):
+        return False  # a statement; a person and their post ("H.E. Sok Dara, Secretary ...")
+    # a figure or a "label: value" is a fact however short ("• 3,508 services online")
+    return len(text.split()) <= FRAGMENT_WORDS and not re.search(r"\d|:", text)
 
 
 def is_break(sentence: EvidenceSentence) -> bool:

@@ -168,6 +168,8 @@ def test_a_dateline_answers_a_question_asking_when(line: str) -> None:
     ("3. Collaborating and cooperating nationally and internationally", True),
     # a statement, a figure, a label with its value and Khmer are not fragments
     ("• The office trains clerks every year.", False),
+    ("• 3,508 commune services online", False),  # a figure is a fact, however short
+    ("H.E. Sok Dara, Secretary of State", False),  # who holds a post
     ("2. Data Forum (DF), attended by the governor and other top management of every "
      "district office, operators and companies from fifteen provinces", False),
     ("Coverage of mobile phone service 4G 82.5%", False),
