@@ -85,3 +85,14 @@ def test_a_session_titled_in_capitals_alone_answers_when(quality_services: Any) 
     assert answer.found, answer.answer
     _exact(quality_services, answer)
     assert "10:30\u201311:00 TEA & COFFEE BREAK" in answer.answer, answer.answer
+
+
+def test_a_dateline_under_an_agendas_title_answers_when_it_was_held(quality_services: Any) -> None:
+    """"Thursday 6th March 2025 @ Provincial Hall" is set like a heading, but to a question
+    asking when, it is the answer; the question quotes the agenda's own name."""
+    answer = quality_services.answerer.answer("When was the Provincial Digital Forum 2025 held?")
+    assert answer.found, answer.answer
+    _exact(quality_services, answer)
+    assert "Thursday 6th March 2025" in answer.sentences[0].text, answer.answer
+    assert answer.citations[0].doc_id == AGENDA_ID
+
