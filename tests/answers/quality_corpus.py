@@ -1,7 +1,9 @@
 """A corpus for the answer-quality tests (``test_answer_quality.py``), written for them: a
 data plan whose levels are enumerated as items below a sentence *about* the levels, a
 mechanism list the splitter cuts mid-phrase at a line break, a web page of download links,
-and a forum agenda whose speakers stand a blank line below their "Keynote Speech by". Original text; fictional facts."""
+a forum agenda whose speakers stand a blank line below their "Keynote Speech by", and a news
+item whose first sentence is cut before a bracketed abbreviation. Original text; fictional
+facts."""
 
 from __future__ import annotations
 
@@ -85,7 +87,15 @@ Urban Planning
 Moderator: Ms. Pich Sreyneang
 Head of Outreach, Provincial Hall
 """
-CORPUS = {PLAN_ID: PLAN, LINKS_ID: LINKS, AGENDA_ID: AGENDA}
+# a sentence whose title-case head ends a line before the name's bracketed abbreviation
+EXCHANGE_ID = "news/provincial_data_exchange_en.md"
+EXCHANGE = """---
+title: The provincial data exchange opens to every department
+---
+On May 3, 2025, Provincial Data Office of the Northern Province
+(PDO), with the help of the Open Registers Institute (ORI), opened the provincial data exchange at the Riverside Hall in Stung Treng. Twelve departments connected their registers on the first day.
+"""
+CORPUS = {PLAN_ID: PLAN, LINKS_ID: LINKS, AGENDA_ID: AGENDA, EXCHANGE_ID: EXCHANGE}
 LEVELS = ["Paper registers are scanned", "Registers are typed into databases",
           "Departments exchange their databases", "Dashboards built on the exchanged data"]
 

@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from tests.answers.quality_corpus import AGENDA_ID, LEVELS, LINKS_ID, PLAN_ID, ingest_quality_corpus
+from tests.answers.quality_corpus import (
+    AGENDA_ID,
+    EXCHANGE_ID,
+    LEVELS,
+    LINKS_ID,
+    PLAN_ID,
+    ingest_quality_corpus,
+)
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +103,16 @@ def test_a_dateline_under_an_agendas_title_answers_when_it_was_held(quality_serv
     assert "Thursday 6th March 2025" in answer.sentences[0].text, answer.answer
     assert answer.citations[0].doc_id == AGENDA_ID
 
+
+def test_a_sentence_cut_before_a_bracketed_abbreviation_is_quoted_whole(
+        quality_services: Any) -> None:
+    """"On May 3, 2025, Provincial Data Office of the Northern Province" | "(PDO), with ...
+    opened the provincial data exchange at the Riverside Hall": the head, set in title case,
+    is no answer alone, but it holds the date and the subject of the sentence that answers."""
+    answer = quality_services.answerer.answer("Where was the provincial data exchange opened?")
+    assert answer.found, answer.answer
+    _exact(quality_services, answer)
+    first = answer.citations[0]
+    assert first.doc_id == EXCHANGE_ID
+    assert first.quote.startswith("On May 3, 2025, Provincial Data Office"), first.quote
+    assert "Riverside Hall" in first.quote
