@@ -14,6 +14,7 @@ import logging
 import os
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,6 +103,9 @@ class Job:
 
 
 _ready: set[Path] = set()  # queue files whose schema this process has checked
+_setting_up = threading.Lock()
+#: how long a queue file being set up by another process is waited for
+_SET_UP_WAIT_S = 10.0
 
 _COLUMNS = ("job_id, kind, file_name, doc_id, state, stage, done, total, error, result, "
             "submitted_by, created_at, started_at, finished_at, owner_pid, attempts, collection")
@@ -128,17 +132,12 @@ class JobQueue:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = connect(self.path)
             if self.path not in _ready:
-                conn.execute("PRAGMA journal_mode=WAL")  # persistent: once per file
-                conn.executescript(_SCHEMA)
-                present = {r[1] for r in conn.execute("PRAGMA table_info(jobs)")}
-                for column, declaration in _ADDED:
-                    if column not in present:
-                        try:
-                            conn.execute(f"ALTER TABLE jobs ADD COLUMN {column} {declaration}")
-                        except sqlite3.OperationalError as exc:  # another process was first
-                            if "duplicate column" not in str(exc):
-                                raise
-                _ready.add(self.path)
+                # one thread of this process sets the file up; the runner's first poll and a
+                # submit raced here, and both asked for WAL mode at once
+                with _setting_up:
+                    if self.path not in _ready:
+                        self._set_up(conn)
+                        _ready.add(self.path)
         except (OSError, sqlite3.Error) as exc:
             raise ConfigurationError(f"cannot open the job queue {self.path}: {exc}") from exc
         try:
@@ -146,6 +145,30 @@ class JobQueue:
                 yield conn
         finally:
             conn.close()
+
+    @staticmethod
+    def _set_up(conn: sqlite3.Connection) -> None:
+        """WAL mode (persistent: once per file), the table and its later columns. Switching to
+        WAL takes the file's exclusive lock and SQLite does not wait for it (the busy timeout
+        does not cover it), so another process setting the same file up is waited out here."""
+        deadline = time.monotonic() + _SET_UP_WAIT_S
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        conn.executescript(_SCHEMA)
+        present = {r[1] for r in conn.execute("PRAGMA table_info(jobs)")}
+        for column, declaration in _ADDED:
+            if column not in present:
+                try:
+                    conn.execute(f"ALTER TABLE jobs ADD COLUMN {column} {declaration}")
+                except sqlite3.OperationalError as exc:  # another process was first
+                    if "duplicate column" not in str(exc):
+                        raise
 
     # -- submitting and reading -----------------------------------------------------------
 
