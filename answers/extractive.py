@@ -64,7 +64,13 @@ from answers.parts import (
     question_parts,
     states,
 )
-from answers.policy_questions import POLICY_BOOST, allowed, asks_which_policy, prefer_registered
+from answers.policy_questions import (
+    POLICY_BOOST,
+    allowed,
+    asks_which_policy,
+    prefer_registered,
+    with_policy_passages,
+)
 from answers.sections import PolicyRef, SectionLookup
 from answers.types import Answer
 from index.evidence import score_sentences, select
@@ -129,7 +135,7 @@ class ExtractiveAnswerer:
         which_policy = self.sections is not None and asks_which_policy(question)
         named = named_documents(question, query.translations, self.sections)
         if which_policy:
-            hits = self._with_policies(question, hits, filters, named)
+            hits = with_policy_passages(self.searcher.search, question, hits, filters, named)
         hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
         evidence = units = self.usable(hits, index.generation)
@@ -287,23 +293,6 @@ class ExtractiveAnswerer:
         """A page's text, read only to quote a sentence the chunker cut between passages."""
         record = self.searcher.catalog.page(doc_id, page)
         return record.text if record is not None else None
-
-    def _with_policies(self, question: str, hits: list[Hit],
-                       filters: SearchFilters | None, named: set[str]) -> list[Hit]:
-        """The hits plus the best passages of policy documents: "which policy covers X" is
-        answered by a policy even where news items rank above it (the question's vector is
-        cached, so this costs no model call). A question naming a policy ("which strategy of
-        the Digital Government Policy") gets that policy's best passages."""
-        if filters is not None and filters.doc_types and "policy" not in filters.doc_types:
-            return hits
-        narrowed = replace(filters or SearchFilters(), doc_types=["policy"])
-        per_doc = 2  # several policies, each with its best passages
-        if named and not (filters is not None and filters.doc_ids):
-            narrowed, per_doc = replace(narrowed, doc_ids=sorted(named)), 6
-        extra = self.searcher.search(question, k=6, filters=narrowed, per_doc=per_doc,
-                                     rerank=None).hits
-        seen = {h.chunk_id for h in hits}
-        return hits + [h for h in extra if h.chunk_id not in seen]
 
     def _not_found(self, question: str, language: str, hits: list[Hit], started: float,
                    lacking: list[Entity] | None = None) -> Answer:

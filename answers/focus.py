@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from answers.conversation_titles import longest_common_run
-from answers.gates import Strength
+from answers.gates import Strength, strong_subset
 from answers.lists import named_policy
 from answers.sections import SectionLookup
 from index.evidence import EvidenceSentence
@@ -122,10 +122,7 @@ def only_named(pool: list[EvidenceSentence], doc_ids: set[str],
     """Only the named documents' sentences, when one of them is strong enough to answer:
     asked which strategy *of a named policy* covers a topic, another policy's measure on the
     same topic is no answer however well it scores."""
-    named = [s for s in pool if s.hit.doc_id in doc_ids]
-    if not named or not strength.enough(max(named, key=lambda s: s.score)):
-        return pool
-    return named
+    return strong_subset(pool, lambda s: s.hit.doc_id in doc_ids, strength)
 
 
 def prefer_jurisdiction(pool: list[EvidenceSentence], question: str,
@@ -141,10 +138,7 @@ def prefer_jurisdiction(pool: list[EvidenceSentence], question: str,
     named = countries_named(question)
     if not named or DEFAULT_COUNTRY in named or not pool:
         return pool
-    own = [s for s in pool if matches(s.hit.country, named)]
-    if not own or not strength.enough(max(own, key=lambda s: s.score)):
-        return pool
-    return own
+    return strong_subset(pool, lambda s: matches(s.hit.country, named), strength)
 
 
 #: Another programme session joins a session answer only when it scores this share of it.

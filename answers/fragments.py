@@ -26,8 +26,8 @@ _ENDED = re.compile(r"[.!?។៕;…]['\"”’)\]]*$")
 _WANTS_NOUN = re.compile(r"\b(?:the|a|an|of|to|in|for|with|by|on|at|from|about|including|"
                          r"such as|than|per)$", re.IGNORECASE)
 MAX_JOINED = 900
-_UNFINISHED = re.compile(r"(?:\b(?:the|a|an|of|to|in|for|with|by|on|at|from|and|or|that|which)"
-                         r"|,)$", re.IGNORECASE)
+# a clause left open: a conjunction or a comma last (with _WANTS_NOUN: visibly unfinished)
+_OPEN_CLAUSE = re.compile(r"(?:\b(?:and|or|that|which)|,)$", re.IGNORECASE)
 # the words after a unit up to the next sentence end (or the passage's end), when short
 _LEFTOVER = re.compile(r"(\s*[^\n]{1,150}?(?:[.!?។៕;](?=\s|$)|$))")
 # "Telecommunication Regulator of Cambodia" | "(TRC), in collaboration with ...": the
@@ -144,7 +144,9 @@ def is_cut_by_page(unit: EvidenceSentence, page: PageText) -> bool:
     tail = unit.text[:1].islower() and unit.start - hit.start <= CHUNK_GAP
     # visibly unfinished (an article, preposition or conjunction last): a headline or a
     # table line ends with no stop and is whole
-    head = bool(_UNFINISHED.search(unit.text.rstrip())) and hit.end - unit.end <= CHUNK_GAP
+    ending = unit.text.rstrip()
+    head = bool(_WANTS_NOUN.search(ending) or _OPEN_CLAUSE.search(ending)) \
+        and hit.end - unit.end <= CHUNK_GAP
     if not (tail or head):
         return False
     text = page(hit.doc_id, hit.page)
@@ -166,7 +168,7 @@ def _completed_from_page(unit: EvidenceSentence, page: str | None) -> EvidenceSe
     if page is None or unit.row is not None or page[unit.start:unit.end] != unit.text:
         return unit
     start, end = unit.start, unit.end
-    if unit.text[:1].islower() and unit.start - hit.start < CHUNK_GAP + 1:
+    if unit.text[:1].islower() and unit.start - hit.start <= CHUNK_GAP:
         window = page[max(0, unit.end - MAX_JOINED):unit.start]
         ends = list(_SENTENCE_END_BEFORE.finditer(window))
         head = unit.start - len(window) + ends[-1].end() if ends else unit.start
@@ -174,9 +176,9 @@ def _completed_from_page(unit: EvidenceSentence, page: str | None) -> EvidenceSe
         # (the sentence began on the page before)
         if ends and "\n\n" not in page[head:unit.start]:
             start = head
-    if not _ENDED.search(unit.text.rstrip()) and hit.end - unit.end < CHUNK_GAP + 1:
+    if not _ENDED.search(unit.text.rstrip()) and hit.end - unit.end <= CHUNK_GAP:
         found = _SENTENCE_END_AFTER.search(page, unit.end, start + MAX_JOINED)
-        if found and not page[unit.end:found.end()].count("\n\n"):
+        if found and "\n\n" not in page[unit.end:found.end()]:
             end = found.end()
     if (start, end) == (unit.start, unit.end):
         return unit

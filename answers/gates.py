@@ -43,6 +43,16 @@ class Strength:
         return best.lexical >= self.min_lexical and (not readable or best.dense >= self.min_dense)
 
 
+def strong_subset(pool: list[EvidenceSentence], keep: Callable[[EvidenceSentence], bool],
+                  strength: Strength) -> list[EvidenceSentence]:
+    """The sentences ``keep`` accepts, when one of them is strong enough to answer; else the
+    pool as it was (a preference never empties an answer)."""
+    kept = [s for s in pool if keep(s)]
+    if not kept or not strength.enough(max(kept, key=lambda s: s.score)):
+        return pool
+    return kept
+
+
 def _names(entity: Entity, texts: tuple[str, ...], hit: Hit) -> bool:
     """Whether the texts name the entity, or the passage is a document of the country the
     entity is: Singapore's Blueprint says "the Government", never "Singapore"."""

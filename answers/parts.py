@@ -50,9 +50,11 @@ _PERSON = re.compile(r"\b(?:H\.\s?E\.|His Excellency|Her Excellency|Excellency|D
                      r"Ms\.|Lok Chumteav|Samdech|Minister|Secretary of State|Director|Chairman|"
                      r"Chairwoman|President|Governor|Ambassador|Prime Minister)\b|ឯកឧត្តម|"
                      r"លោកជំទាវ|សម្តេច|សម្ដេច|លោកស្រី|អ្នកស្រី|បណ្ឌិត|រដ្ឋមន្ត្រី|រដ្ឋមន្រ្តី")
-_BODY = re.compile(r"\bMinister of\b|\b(?:Ministry|Council|Committee|Commission|Department|Authority|Regulator|"
-                   r"Agency|Office|Secretariat|Bank|University|Institute|Centre|Center|"
-                   r"Corporation|Company)\b|ក្រសួង|ក្រុមប្រឹក្សា|គណៈកម្មាធិការ|នាយកដ្ឋាន|"
+# the words that make a name a body's ("Digital Government Committee")
+_BODY_WORDS = (r"(?:Ministry|Council|Committee|Commission|Department|Authority|Regulator|"
+               r"Agency|Office|Secretariat|Bank|University|Institute|Centre|Center|"
+               r"Corporation|Company)")
+_BODY = re.compile(rf"\bMinister of\b|\b{_BODY_WORDS}\b|ក្រសួង|ក្រុមប្រឹក្សា|គណៈកម្មាធិការ|នាយកដ្ឋាន|"
                    r"អាជ្ញាធរ|សាកលវិទ្យាល័យ|វិទ្យាស្ថាន|ក្រុមហ៊ុន|ធនាគារ")
 # "province" before a name, not before a count or a generic word ("in 3 provinces", "ខេត្តចំនួន ៣")
 _PLACE = re.compile(r"\b(?:[A-Z][a-z]+ (?:province|city|district)|(?:province|city|district) "
@@ -145,10 +147,7 @@ def numbers_in(text: str) -> frozenset[str]:
 # a body's name in English: capitalised words around the word that makes it a body
 # ("Digital Government Committee", "Ministry of Post and Telecommunications")
 _CAPITALISED = r"[A-Z][\w'’-]*"
-_NAMED_BODY = re.compile(rf"(?:{_CAPITALISED}\s+(?:(?:of|and|for|on)\s+)?)*"
-                         r"(?:Ministry|Council|Committee|Commission|Department|Authority|"
-                         r"Regulator|Agency|Office|Secretariat|Bank|University|Institute|Centre|"
-                         r"Center|Corporation|Company)"
+_NAMED_BODY = re.compile(rf"(?:{_CAPITALISED}\s+(?:(?:of|and|for|on)\s+)?)*{_BODY_WORDS}"
                          rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPITALISED}"
                          rf"(?:\s+(?:and\s+)?{_CAPITALISED})*)?")
 

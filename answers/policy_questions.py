@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
-from answers.gates import Strength
+from answers.gates import Strength, strong_subset
 from answers.sections import PolicyRef
 from index.evidence import EvidenceSentence
-from index.search_types import SearchFilters
+from index.search_types import Hit, SearchFilters
 
 _WHICH_POLICY = re.compile(r"\b(?:which|what)\b(?:\s+\w+){0,3}\s+(?:polic(?:y|ies)|strateg(?:y|ies)"
                            r"|plans?|frameworks?)\b", re.IGNORECASE)
@@ -46,7 +48,22 @@ def prefer_registered(pool: list[EvidenceSentence],
     language. Asked in Khmer, the question's own language otherwise leads with a Khmer news
     item that mentions a policy in passing, since the national policies are indexed in
     English (the answer then carries the note that its evidence is in English)."""
-    registered = [s for s in pool if section_of(s) is not None]
-    if not registered or not strength.enough(max(registered, key=lambda s: s.score)):
-        return pool
-    return registered
+    return strong_subset(pool, lambda s: section_of(s) is not None, strength)
+
+
+def with_policy_passages(search: Callable[..., Any], question: str, hits: list[Hit],
+                         filters: SearchFilters | None, named: set[str]) -> list[Hit]:
+    """The hits plus the best passages of policy documents: "which policy covers X" is
+    answered by a policy even where news items rank above it (``search`` is the searcher's;
+    the question's vector is cached, so this costs no model call). A question naming a
+    policy ("which strategy of the Digital Government Policy") gets that policy's best
+    passages."""
+    if filters is not None and filters.doc_types and "policy" not in filters.doc_types:
+        return hits
+    narrowed = replace(filters or SearchFilters(), doc_types=["policy"])
+    per_doc = 2  # several policies, each with its best passages
+    if named and not (filters is not None and filters.doc_ids):
+        narrowed, per_doc = replace(narrowed, doc_ids=sorted(named)), 6
+    extra = search(question, k=6, filters=narrowed, per_doc=per_doc, rerank=None).hits
+    seen = {h.chunk_id for h in hits}
+    return hits + [h for h in extra if h.chunk_id not in seen]
