@@ -19,7 +19,7 @@ from ingest.khmer.script import CONSONANT_CLASS, KHMER_CLASS, MARKS, char_class
 from ingest.khmer.segment import Segmenter, segment_khmer, tokenize_mixed
 
 #: Bump when analysis changes: it is part of every file's ingest fingerprint.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 
 ENGLISH_STOP_WORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -38,7 +38,7 @@ ENGLISH_STOP_WORDS = frozenset(
 KHMER_STOP_WORDS = frozenset(
     search_key(word)
     for word in """និង នៃ ក្នុង ជា បាន ដែល នេះ នោះ ទៅ មក ពី ដល់ នឹង ក៏ ផង ដោយ សម្រាប់ ចំពោះ លើ ឬ
-    ហើយ គឺ មាន របស់ ទាំង នូវ ត្រូវ ថា ៗ ផងដែរ តើ ណា ខ្លះ អ្វី ហេតុអ្វី ហេតុ បានជា អ្នកណា
+    ហើយ គឺ មាន របស់ ទាំង នូវ ត្រូវ ថា ៗ ផងដែរ តើ ណា ខ្លះ អ្វី ហេតុអ្វី ហេតុ បានជា អ្នកណា នរណា
     ប៉ុន្មាន យ៉ាងដូចម្តេច ដូចម្តេច យ៉ាងណា ពេលណា ឯណា ទីណា ដែរ ទេ ឬទេ អំពី គឺជា ដើម្បី ស្តីពី
     នៅ ទាំងអស់ មួយ ទៀត ដែរឬទេ បែបណា របៀប""".split()
 )

@@ -26,6 +26,14 @@ def test_khmer_is_segmented_keyed_and_stripped_of_debris() -> None:
     assert "2024" in analyzer.analyze("ឆ្នាំ២០២៤")  # Khmer digits fold and split off
 
 
+def test_both_khmer_words_for_who_are_question_words() -> None:
+    """"តើនរណាជាប្រធាន?" ("Who is the chair?") asks about the chair: នរណា, like អ្នកណា, is
+    no topic, and counted as one it held a third of the question's weight, so the sentence
+    naming the chair was too weak to answer."""
+    for who in ("នរណា", "អ្នកណា"):
+        assert Analyzer().analyze(f"តើ{who}ជាប្រធាន?") == ["ប្រធាន"]
+
+
 def test_dotted_khmer_abbreviation_is_one_term() -> None:
     assert Analyzer().analyze("ក.ប.ទ. បានប្រកាស")[0] == "ក.ប.ទ"
 
