@@ -43,7 +43,7 @@ from answers.focus import (
     titled_documents,
     without_weak_sessions,
 )
-from answers.fragments import is_cut_by_page, join_fragments
+from answers.fragments import is_cut_by_page, is_sentence_tail, join_fragments
 from answers.front_matter import asked_statement, front_matter_evidence
 from answers.gates import (
     Strength,
@@ -134,12 +134,16 @@ class ExtractiveAnswerer:
         hits = response.hits
         which_policy = self.sections is not None and asks_which_policy(question)
         named = named_documents(question, query.translations, self.sections)
-        if which_policy:
+        if which_policy or named:
             hits = with_policy_passages(self.searcher.search, question, hits, filters, named)
         hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
         evidence = units = self.usable(hits, index.generation)
         kinds, known = asks_kinds(question), known_facts(question)
+
+        def stating(text: str) -> bool:  # states a kind of fact the question asks for
+            return any(states(k, text, known) for k in kinds)
+
         items = items_asked(question)
         if not which_policy:  # a which-policy answer may name its section by the heading
             evidence = [s for s in evidence if not is_heading_line(s, "date" in kinds)
@@ -151,9 +155,9 @@ class ExtractiveAnswerer:
         read_as = replace(query, dense_text=f"{query.dense_text} ({long_forms})") \
             if query.long_forms and query.dense_text else query
         titled = titled_documents(query.terms, hits, self.searcher.analyzer.analyze)
-        given = names_given(query.terms, {
-            **titled, **named_document_terms(question, query.translations, self.sections,
-                                             self.searcher.analyzer.analyze)})
+        names = {**titled, **named_document_terms(question, query.translations, self.sections,
+                                                  self.searcher.analyzer.analyze)}
+        given = names_given(query.terms, names)
         score_sentences(evidence, query, index.idf, self.embed,
                         self.searcher.query_vector(read_as,
                                                    filters.collections if filters else None),
@@ -178,14 +182,16 @@ class ExtractiveAnswerer:
         if entities:
             asked = frozenset((*query.terms, *query.translated_terms)) \
                 - entity_terms(entities, self.searcher.analyzer.analyze) - self.framing_terms
-            pool = beyond_entities(pool, asked, self.strength.readable)
+            pool = beyond_entities(pool, asked, self.strength.readable,
+                                   self.strength.sure_dense, stating)
         if which_policy:
             pool = prefer_registered(pool, sections.of, self.strength)
             # "Which strategy of the Digital Government Policy ...": that policy's strategy,
             # not another policy's measure on the same topic
             pool = only_named(pool, named, self.strength)
         else:
-            pool = prefer_named(pool, named | set(titled), language, self.strength)
+            pool = prefer_named(pool, {d: words.intersection(query.terms)
+                                       for d, words in names.items()}, language, self.strength)
             pool = prefer_jurisdiction(pool, question, self.strength)
         # half a sentence the page break cut reads as a fragment
         pool = [s for s in pool if not is_cut_by_page(s, self._page_text)]
@@ -197,8 +203,7 @@ class ExtractiveAnswerer:
             # sentences instead
             chosen = select(pool, max_sentences=most, max_chars=max(900, 250 * most))
         if not chosen or not self.strength.enough(chosen[0]):
-            chosen = select(identified(pool, question, lambda text: any(
-                states(k, text, known) for k in kinds)))
+            chosen = select(identified(pool, question, stating))
         if not chosen:
             return self._not_found(question, language, response.hits, started)
         chosen = without_weak_sessions(chosen)
@@ -211,9 +216,11 @@ class ExtractiveAnswerer:
         # a cut sentence's other half may be a unit no answer uses alone (a title-case head
         # "On February 14-16, 2023, Telecommunication Regulator of Cambodia" | "(TRC), ...")
         chosen = join_fragments(chosen, units, self._page_text)
-        stating = [s for s in chosen if any(states(k, s.text, known) for k in kinds)]
-        if stating and items is None:  # the sentence that states the fact asked for leads
-            chosen = [stating[0], *(s for s in chosen if s is not stating[0])]
+        # a tail too long to join with its head would be quoted as the fragment it is
+        chosen = [s for s in chosen if not is_sentence_tail(s, self._page_text)] or chosen
+        leading = [s for s in chosen if stating(s.text)]
+        if leading and items is None:  # the sentence that states the fact asked for leads
+            chosen = [leading[0], *(s for s in chosen if s is not leading[0])]
         answer = compose(question, language, chosen, sections=sections,
                          policies_first=which_policy, lead_first=items is None)
         answer.alternates = [alternate(s) for s in twins(chosen, evidence, dropped)]

@@ -92,29 +92,34 @@ def names_given(question_terms: Sequence[str], named: Mapping[str, frozenset[str
     return {doc_id: terms for doc_id, terms in named.items() if not asked <= terms}
 
 
-def prefer_named(pool: list[EvidenceSentence], doc_ids: set[str], language: str,
-                 strength: Strength) -> list[EvidenceSentence]:
-    """Only the named documents' sentences (weighed more) when they are in the other
-    language than the question (the preference for the question's language would otherwise
-    let secondary sources outscore the policy), one of them is strong enough to answer and
-    it is not far behind the best of all. In the question's own language the named policy's
-    sentences weigh more but other documents that state its facts (a policy citing another's
-    total) stay: a press release that says "digital government policy" and "achieve" had led
-    "What does the Digital Government Policy aim to achieve by 2025?"."""
-    if not doc_ids or not pool:
+def prefer_named(pool: list[EvidenceSentence], names: Mapping[str, frozenset[str]],
+                 language: str, strength: Strength) -> list[EvidenceSentence]:
+    """The named documents' sentences (weighed more), when one of them is strong enough to
+    answer and not far behind the best of all. ``names``: per named document, the words of
+    its name the question uses.
+
+    In the question's own language other documents' sentences that name the policy stay: the
+    Digital Government Policy states the framework's total of 139 measures, a page the
+    framework's own search may not reach. Sentences that do not name it go: asked what the
+    Digital Government Policy says about cybersecurity, the framework's own cybersecurity
+    measures outscored the policy's digital-security strategy on the word alone. When the
+    named document is in the other language, only its sentences stay (the preference for the
+    question's language would otherwise let a news item that names the policy outscore it)."""
+    if not names or not pool:
         return pool
-    named = [s for s in pool if s.hit.doc_id in doc_ids and s.language not in (language, "mixed")]
-    if not named:
-        for sentence in pool:  # the policy asked about leads; others stating its facts stay
-            if sentence.hit.doc_id in doc_ids:
-                sentence.score *= NAMED_BOOST
+    for sentence in pool:
+        if sentence.hit.doc_id in names:
+            sentence.score *= NAMED_BOOST
+    named = [s for s in pool if s.hit.doc_id in names]
+    foreign = [s for s in named if s.language not in (language, "mixed")]
+    best = max(foreign or named, key=lambda s: s.score, default=None)
+    if best is None or not strength.enough(best) \
+            or best.score < NEAR * max(s.score for s in pool):
         return pool
-    best = max(named, key=lambda s: s.score)
-    if not strength.enough(best) or best.score < NEAR * max(s.score for s in pool):
-        return pool
-    for sentence in named:
-        sentence.score *= NAMED_BOOST
-    return named
+    if foreign:
+        return foreign
+    return [s for s in pool if s.hit.doc_id in names
+            or any(words and words <= s.terms for words in names.values())]
 
 
 def only_named(pool: list[EvidenceSentence], doc_ids: set[str],

@@ -157,6 +157,21 @@ def is_cut_by_page(unit: EvidenceSentence, page: PageText) -> bool:
         or (head and completed.end == unit.end and not text[unit.end:].strip())
 
 
+def is_sentence_tail(unit: EvidenceSentence, page: PageText) -> bool:
+    """An English unit that opens mid-line after words no sentence end closed: the tail of
+    a sentence cut for length ("... the vision of The Royal" | "Government of Cambodia is
+    promoting economic growth ..."). The splitter cuts mid-line only after a stop, so what
+    precedes a unit on its line ends a sentence unless the cut was forced; quoted alone, the
+    tail misreads (a capital letter hides the cut that a lower-case start would show)."""
+    if unit.row is not None or unit.language != "en":
+        return False
+    text = page(unit.hit.doc_id, unit.hit.page)
+    if text is None or text[unit.start:unit.end] != unit.text:
+        return False
+    line = text[max(0, unit.start - 200):unit.start].rsplit("\n", 1)[-1].rstrip()
+    return bool(line) and (line[-1].isalnum() or line[-1] == ",")
+
+
 def _completed_from_page(unit: EvidenceSentence, page: str | None) -> EvidenceSentence:
     """A unit still cut by its passage's edge, completed from the page: chunks overlap by a
     few words, so a passage may open with a sentence's last words ("applying for an

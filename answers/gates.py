@@ -110,20 +110,27 @@ def entity_terms(entities: list[Entity], analyze: Callable[[str], list[str]]) ->
 
 
 def beyond_entities(pool: list[EvidenceSentence], asked: frozenset[str],
-                    readable: frozenset[str]) -> list[EvidenceSentence]:
+                    readable: frozenset[str], sure_dense: float = 1.0,
+                    states_asked: Callable[[str], bool] = lambda _text: False,
+                    ) -> list[EvidenceSentence]:
     """The sentences that hold something the question asks *about* its key entities.
 
     ``asked`` is the question's terms (and their translations) that are not a key entity's:
-    for "What is the population of Battambang?" the population. Where the embedder reads
-    a sentence, its meaning is checked by the dense score; elsewhere (Khmer, with MiniLM) only
-    its words can be, and a Khmer news item that only names Battambang scored as half the
-    question and was given as the answer. Such sentences no longer count. When the question
-    is only its entities ("Who is Hun Manet?") nothing is asked beyond them. Words of a
-    language the analyzer cannot check (Vietnamese) are not held against a sentence."""
+    for "What is the population of Battambang?" the population. A sentence holding none of
+    them is kept only where the embedder reads it as close to the question (``sure_dense``)
+    or it states the kind of fact asked (``states_asked``: an agenda's dateline answers
+    "When was the conference held?" without the word "held"). A report sentence that names
+    ASEAN and 2019 was read loosely close to "Where did the ASEAN foreign ministers meet in
+    2019?" and answered it. Where the embedder cannot read (Khmer, with MiniLM) only words
+    count: a Khmer news item that only names Battambang scored as half the question and was
+    given as the answer. When the question is only its entities ("Who is Hun Manet?")
+    nothing is asked beyond them. Words of a language the analyzer cannot check
+    (Vietnamese) are not held against a sentence."""
     if not asked:
         return pool
-    return [s for s in pool if s.language in readable or s.language not in CHECKABLE
-            or asked & (s.terms | s.context_terms)]
+    return [s for s in pool if asked & (s.terms | s.context_terms)
+            or (s.dense >= sure_dense or states_asked(s.text) if s.language in readable
+                else s.language not in CHECKABLE)]
 
 
 #: The question's language leads only with evidence holding at least this share of what the

@@ -98,7 +98,45 @@ def asks_kinds(question: str) -> list[str]:
     if "number" not in kinds and "date" in kinds and re.search(r"\bhow (?:many|much)\b|ប៉ុន្មាន",
                                                               question, re.IGNORECASE):
         kinds.append("number")
+    if defined_term(question):
+        kinds.append("definition")
     return kinds
+
+
+#: "How does the policy define digital government?", "What is the definition of open data?",
+#: "What does interoperability mean?"
+_DEFINE = re.compile(
+    r"\bdefines?\s+(?:the\s+(?:term|concept)\s+(?:of\s+)?)?[\"“‘']?(?P<a>[^?\"”’']+?)[\"”’']?\s*\??$"
+    r"|\b(?:definition|meaning)\s+of\s+(?:the\s+(?:term|concept)\s+)?[\"“‘']?(?P<b>[^?\"”’']+?)[\"”’']?"
+    r"(?:\s+(?:in|according to)\b.*)?\s*\??$"
+    r"|\bwhat\s+(?:does|do)\s+(?:the\s+term\s+)?[\"“‘']?(?P<c>[^?\"”’']+?)[\"”’']?\s+mean\b",
+    re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def defined_term(question: str) -> str | None:
+    """The term a question asks the definition of, or None."""
+    m = _DEFINE.search(question.strip())
+    if not m:
+        return None
+    term = _ARTICLE.sub("", next(g for g in m.groups() if g).strip())
+    return term if 0 < len(term.split()) <= 6 else None
+
+
+def defines(term: str, text: str) -> bool:
+    """Whether ``text`` opens by defining ``term``: "Digital government is the establishment
+    of ...", "Open data refers to ...", "Interoperability (IOP): the ability ...". A sentence
+    that only uses the term ("building a digital government is an important agenda") or
+    rates it ("... is a driver for new growth") does not."""
+    words = r"[\s-]+".join(re.escape(w) for w in term.split())
+    if re.match(rf"\W*\d{{1,3}}\.\s*{words}\s+(?:\([^)]*\)\s*)?(?-i:(?:The|A|An|Any)\b)", text.strip(),
+                re.IGNORECASE):
+        return True  # a numbered glossary row: "47. Interoperability The ability of ..."
+    return bool(re.match(
+        rf"\W*(?:the\s+(?:term\s+)?)?{words}\s*(?:\([^)]*\)\s*)?"
+        rf"(?:(?:is|are|refers?\s+to|means|(?:is|can\s+be)\s+defined\s+as)\b"
+        rf"(?!\s+(?:a|an|the)?\s*(?:important|key|necessary|priority|driver|challenge)\b)|[:–—])",
+        text.strip(), re.IGNORECASE))
 
 
 def asks_for(part: str) -> str | None:
@@ -131,6 +169,8 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
         return bool((_MINISTRY if kind == "ministry" else _BODY).search(text))
     if kind == "place":
         return bool(_PLACE.search(text))
+    if kind == "definition":  # the term defined is among what the question states itself
+        return any(defines(term, text) for term in known if not term[:1].isdigit())
     text = text.translate(DIGITS_TO_ASCII)
     if kind == "date":
         return any(m.group() not in known for m in _YEAR.finditer(text)) \
@@ -156,4 +196,6 @@ def known_facts(question: str) -> frozenset[str]:
     """What the question states itself and so cannot be its answer: its numbers ("by 2027"
     does not answer "how many") and the bodies it names ("Which ministry leads the Digital
     Government Committee?" is not answered by a sentence because it names that committee)."""
-    return numbers_in(question) | {m.group() for m in _NAMED_BODY.finditer(question)}
+    term = defined_term(question)
+    return numbers_in(question) | {m.group() for m in _NAMED_BODY.finditer(question)} \
+        | ({term} if term else set())

@@ -13,6 +13,7 @@ from answers.coverage import cover_kinds
 from answers.display import is_break, is_debris, is_fragment, is_heading_line, is_lead_in
 from answers.enumeration import boost_items, items_asked
 from answers.focus import (
+    NAMED_BOOST,
     names_given,
     only_named,
     prefer_jurisdiction,
@@ -20,8 +21,8 @@ from answers.focus import (
     titled_documents,
     without_weak_sessions,
 )
-from answers.fragments import is_cut_by_page, join_fragments, runs_on
-from answers.gates import Strength, identified, identifiers, language_lead
+from answers.fragments import is_cut_by_page, is_sentence_tail, join_fragments, runs_on
+from answers.gates import Strength, beyond_entities, identified, identifiers, language_lead
 from answers.parts import asks_kinds, known_facts, states
 from answers.policy_questions import prefer_registered
 from ingest.schedule import Session
@@ -351,18 +352,41 @@ def test_which_policy_is_answered_by_a_registered_policy_in_either_language() ->
     assert prefer_registered([khmer], section_of, STRENGTH) == [khmer]
 
 
-def test_the_named_policy_leads_over_the_questions_language_only_across_languages() -> None:
+def test_the_named_policy_leads_over_the_questions_language() -> None:
     policy = passage("The plan sets out 27 priority actions.", doc_id="policy/plan_en.pdf")
     news = passage("ព័ត៌មានអំពីផែនការទិន្នន័យខេត្ត", doc_id="news/item_km.md", language="km")
+    names = {"policy/plan_en.pdf": frozenset({"provincial", "data", "plan"})}
     fact = unit(policy, "The plan sets out 27 priority actions.", 0.55)
     khmer = unit(news, "ព័ត៌មានអំពីផែនការទិន្នន័យខេត្ត", 0.8)
-    assert prefer_named([fact, khmer], {"policy/plan_en.pdf"}, "km", STRENGTH) == [fact]
-    # an English question about the English policy keeps every document
-    fact.score = 0.55
-    assert prefer_named([fact, khmer], {"policy/plan_en.pdf"}, "en", STRENGTH) == [fact, khmer]
+    assert prefer_named([fact, khmer], names, "km", STRENGTH) == [fact]
     # far behind the best of all: the pool stays as it was
     fact.score = 0.3
-    assert prefer_named([fact, khmer], {"policy/plan_en.pdf"}, "km", STRENGTH) == [fact, khmer]
+    assert prefer_named([fact, khmer], names, "km", STRENGTH) == [fact, khmer]
+
+
+def test_a_named_policy_is_answered_from_itself_and_from_what_names_it() -> None:
+    """"What does the Provincial Data Plan say about cybersecurity?": another policy's
+    cybersecurity measure outscores the plan's digital-security strategy on the word alone
+    and goes; a framework sentence that names the plan (and states its total) stays."""
+    plan = passage("Strategy 3 protects digital security infrastructure.",
+                   doc_id="policy/plan_en.pdf")
+    other = passage("Develop strategies on cybersecurity. The Provincial Data Plan sets out "
+                    "27 actions.", doc_id="policy/framework_en.pdf")
+    names = {"policy/plan_en.pdf": frozenset({"provincial", "data", "plan"})}
+    strategy = unit(plan, "Strategy 3 protects digital security infrastructure.", 0.5)
+    measure = unit(other, "Develop strategies on cybersecurity.", 0.6)
+    total = unit(other, "The Provincial Data Plan sets out 27 actions.", 0.45,
+                 terms=frozenset({"provincial", "data", "plan", "sets", "27", "actions"}))
+    assert prefer_named([measure, strategy, total], names, "en", STRENGTH) == [strategy, total]
+    assert strategy.score == pytest.approx(0.5 * NAMED_BOOST)
+    # the plan's best sentence far behind the best of all: every document stays
+    strategy.score = 0.2
+    assert prefer_named([measure, strategy, total], names, "en", STRENGTH) \
+        == [measure, strategy, total]
+    # a name the question gives no words of is named by its own document only
+    strategy.score = 0.5
+    assert prefer_named([measure, strategy, total], {"policy/plan_en.pdf": frozenset()}, "en",
+                        STRENGTH) == [strategy]
 
 
 def test_a_document_whose_own_name_the_question_quotes_is_named() -> None:
@@ -614,3 +638,67 @@ def test_a_sentence_that_starts_with_a_pronoun_is_quoted_with_its_antecedent() -
     lead, alone = unit(hit, "The plan has six parts."), unit(
         hit, "It is important to train staff in every district.")
     assert [u.text for u in join_fragments([alone], [lead, alone])] == [alone.text]
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("How does the Provincial Data Plan define open data?", "open data"),
+    ("What is the definition of the once-only principle?", "once-only principle"),
+    ("What does interoperability mean?", "interoperability"),
+    ("What does the Provincial Data Plan say about open data?", None),
+])
+def test_a_question_that_asks_what_a_term_means(question: str, term: str | None) -> None:
+    assert (term in known_facts(question)) if term else "definition" not in asks_kinds(question)
+    assert ("definition" in asks_kinds(question)) == (term is not None)
+
+
+def test_the_sentence_that_defines_the_term_states_the_definition() -> None:
+    """Only a sentence that opens with the term and says what it is: one that uses the term
+    or rates it does not."""
+    known = known_facts("How does the Provincial Data Plan define open data?")
+    for text in ("Open data is data that anyone can use and share.",
+                 "Open data (OD) refers to data published without restriction.",
+                 "12. Open Data The data a ministry publishes for anyone to use.",
+                 "Open data: data anyone may use."):
+        assert states("definition", text, known), text
+    for text in ("Publishing open data is an important step for the plan.",
+                 "Open data is a driver for new growth.",
+                 "The plan will define open data in a later decree.",
+                 "12. Open Data Council meets monthly."):
+        assert not states("definition", text, known), text
+
+
+def test_the_tail_of_a_sentence_cut_for_length_is_known() -> None:
+    """The splitter cuts a sentence longer than the evidence limit at a space; what follows
+    the cut on the same line is a tail, whatever its capital letter shows."""
+    head = "The plan, " + "with its data, skills and networks, " * 19 + "is the vision of The Royal"
+    text = head + " Government of Cambodia to connect every commune. The plan ends in 2030."
+    hit = passage(text)
+    read = lambda _doc, _page: text  # noqa: E731
+    tail = unit(hit, "Government of Cambodia to connect every commune.")
+    whole = unit(hit, "The plan ends in 2030.")
+    assert is_sentence_tail(tail, read)
+    assert not is_sentence_tail(whole, read)
+    # a line break is where the splitter may cut a PDF's sentence: not judged here
+    broken = passage("The vision of the Royal\nGovernment of Cambodia is clear.")
+    assert not is_sentence_tail(unit(broken, "Government of Cambodia is clear."),
+                                lambda _doc, _page: broken.text)
+
+
+def test_an_english_sentence_holding_only_the_named_entities_is_no_evidence() -> None:
+    """"Where did the regional ministers meet in 2019?": a report sentence that names the
+    region and 2019 but not the ministers or a meeting is read by the embedder only loosely
+    (dense below sure) and goes; the Khmer report of the meeting holds its translated
+    words and stays; an English sentence the embedder reads as close stays too."""
+    report = passage("The 2019 ASEAN Integration Report shows growth. Ministers met in Bangkok.")
+    km = passage("កិច្ចប្រជុំរដ្ឋមន្ត្រីនៅបាងកក", doc_id="news/meeting_km.md", language="km")
+    loose = unit(report, "The 2019 ASEAN Integration Report shows growth.", 0.6)
+    loose.dense = 0.41
+    khmer = unit(km, "កិច្ចប្រជុំរដ្ឋមន្ត្រីនៅបាងកក", 0.55, terms=frozenset({"minister", "meet"}))
+    close = unit(report, "Ministers met in Bangkok.", 0.5, terms=frozenset({"bangkok"}))
+    close.dense = 0.62
+    asked = frozenset({"minister", "meet"})
+    assert beyond_entities([loose, khmer, close], asked, STRENGTH.readable,
+                           STRENGTH.sure_dense) == [khmer, close]
+    # nothing asked beyond the entities ("Who is Hun Manet?"): every sentence stays
+    assert beyond_entities([loose, khmer], frozenset(), STRENGTH.readable,
+                           STRENGTH.sure_dense) == [loose, khmer]
