@@ -129,8 +129,9 @@ class ConversationResolver:
             # it; the subject's words help when the question alone is too weak to answer,
             # though they also pull sentences that merely name the subject
             within = replace(filters, doc_ids=[d.doc_id for d in carried])
-            attempts += [Attempt(searched, within, "filter"), Attempt(expanded, within, "filter")]
-        attempts.append(Attempt(expanded, filters, "expansion"))
+            attempts += [Attempt(searched, within, "filter"),
+                         Attempt(expanded, within, "filter", asks=searched)]
+        attempts.append(Attempt(expanded, filters, "expansion", asks=searched))
         return Resolution(question, True, cue, subject, carried, attempts)
 
     def _switched(self, question: str, history: Sequence[Turn],

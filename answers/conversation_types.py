@@ -44,6 +44,10 @@ class Attempt:
     question: str
     filters: SearchFilters
     strategy: str  # as_asked | filter | expansion
+    #: the user's own words when ``question`` also carries the subject's: an answer must say
+    #: something they ask, not only name the subject ("And its budget?" is not answered by
+    #: the centre's functions, which only its name brought in)
+    asks: str = ""
 
 
 @dataclass

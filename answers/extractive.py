@@ -13,6 +13,7 @@ List questions ("what strategies does X have") are answered from the policy regi
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -120,7 +121,10 @@ class ExtractiveAnswerer:
         # each passage's lead-in and debris verdicts, once per index generation
         self.usable = UsableEvidence(split_sentences, searcher.analyzer)
 
-    def answer(self, question: str, filters: SearchFilters | None = None) -> Answer:
+    def answer(self, question: str, filters: SearchFilters | None = None,
+               asks: str = "") -> Answer:
+        """The answer to ``question``; ``asks``: the user's own words when the question
+        searched also carries the conversation's subject (see ``Attempt.asks``)."""
         started = time.perf_counter()
         query = self.searcher.analyze(question)
         language = "km" if query.language == "km" else "en"
@@ -184,6 +188,12 @@ class ExtractiveAnswerer:
                 - entity_terms(entities, self.searcher.analyzer.analyze) - self.framing_terms
             pool = beyond_entities(pool, asked, self.strength.readable,
                                    self.strength.sure_dense, stating)
+        if asks:  # a follow-up carrying its subject: the subject's words answer nothing,
+            # and they lift every sentence naming it closer to the question for the embedder
+            own = self.searcher.analyze(asks)
+            pool = beyond_entities(
+                pool, frozenset((*own.terms, *own.translated_terms)) - self.framing_terms,
+                self.strength.readable, math.inf, stating)
         if which_policy:
             pool = prefer_registered(pool, sections.of, self.strength)
             # "Which strategy of the Digital Government Policy ...": that policy's strategy,
@@ -227,9 +237,10 @@ class ExtractiveAnswerer:
         answer.took_ms = (time.perf_counter() - started) * 1000
         return answer
 
-    def events(self, question: str, filters: SearchFilters | None = None) -> Iterator[AnswerEvent]:
+    def events(self, question: str, filters: SearchFilters | None = None,
+               asks: str = "") -> Iterator[AnswerEvent]:
         """The answer as a stream of events: one per sentence, then the whole answer."""
-        answer = self.answer(question, filters)
+        answer = self.answer(question, filters, asks)
         yield StartEvent(answer.language, answer.mode, answer.found)
         if answer.note:
             yield NoteEvent(answer.note)

@@ -67,7 +67,7 @@ def _events(body: AskRequestIn, settings: Settings, answerer: ExtractiveAnswerer
         if generative is not None:
             return generative.events(attempt.question, attempt.filters, history=history,
                                      asked=body.question)
-        return answerer.events(attempt.question, attempt.filters)
+        return answerer.events(attempt.question, attempt.filters, asks=attempt.asks)
 
     if not history:
         return run(Attempt(body.question, filters, "as_asked"))

@@ -51,6 +51,10 @@ def test_follow_ups_carry_the_subject_as_a_filter_then_an_expansion(resolver, qu
     assert strategies == [("filter", ["broadband.pdf"]), ("filter", ["broadband.pdf"]),
                           ("expansion", None)]
     assert resolution.attempts[1].question.endswith("(Rural Broadband Policy)")
+    # the subject's words only search: an answer must say something the user asked
+    assert resolution.attempts[0].asks == ""
+    assert resolution.attempts[1].asks == resolution.attempts[2].asks == \
+        resolution.attempts[0].question
 
 
 @pytest.mark.parametrize("question", [

@@ -142,3 +142,13 @@ def test_generative_mode_shows_the_model_the_conversation(followup_services: Any
     assert messages[2]["content"] and "[1]" not in messages[2]["content"]
     assert messages[-1]["content"].endswith(f"Question: {FOLLOW_UP}")
     assert "Rural Broadband Policy" in messages[-1]["content"]  # the evidence is the subject's
+
+
+def test_a_follow_up_the_subject_does_not_answer_is_not_answered_by_its_name(base: str) -> None:
+    """"What about its budget?" after the policy's goals: no page states a budget. With the
+    policy's name appended to the search, its goal sentences held the name and were given as
+    the answer; they say nothing the user asked, so the question is declined instead."""
+    first = ask(base, FIRST).json()
+    answer = ask(base, "What about its budget?", [turn(FIRST, first)]).json()
+    assert not answer["found"], (answer["answer"], answer["conversation"])
+    assert answer["conversation"]["follow_up"]
