@@ -74,7 +74,11 @@ class UsableEvidence:
     def verdicts(self, generation: Hashable) -> _Verdicts:
         return self._watcher.current(generation)
 
-    def __call__(self, hits: Sequence[Hit], generation: Hashable) -> list[EvidenceSentence]:
+    def __call__(self, hits: Sequence[Hit], generation: Hashable,
+                 readmit: Callable[[str], bool] | None = None) -> list[EvidenceSentence]:
+        """The usable units of ``hits``; ``readmit``: a question's own reason to keep a unit
+        the verdicts left out (a lead-in that states the count a "how many" question asks:
+        "A total of 139 policy measures have been put in place ..., including:")."""
         held = self.verdicts(generation)
         out: list[EvidenceSentence] = []
         for hit in hits:
@@ -86,5 +90,7 @@ class UsableEvidence:
                 self.computed += 1
                 if self.size:
                     held.put(key, flags)
-            out.extend(s for s, keep in zip(sentences, flags, strict=True) if keep)
+            out.extend(s for s, keep in zip(sentences, flags, strict=True)
+                       if keep or readmit is not None and readmit(s.text)
+                       and is_lead_in(s) and not is_debris(s))
         return out

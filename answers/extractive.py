@@ -61,6 +61,8 @@ from answers.parts import (
     COUNT_WORDS,
     QUESTION_VERBS,
     asks_kinds,
+    counted_noun,
+    counts,
     known_facts,
     question_parts,
     states,
@@ -142,7 +144,10 @@ class ExtractiveAnswerer:
             hits = with_policy_passages(self.searcher.search, question, hits, filters, named)
         hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
-        evidence = units = self.usable(hits, index.generation)
+        counted = counted_noun(question)
+        evidence = units = self.usable(
+            hits, index.generation,
+            (lambda text: counts(counted, text)) if counted else None)
         kinds, known = asks_kinds(question), known_facts(question)
 
         def stating(text: str) -> bool:  # states a kind of fact the question asks for
@@ -174,6 +179,8 @@ class ExtractiveAnswerer:
             for kind in kinds:
                 if states(kind, sentence.text, known):
                     sentence.score *= FACT_BOOST
+            if counted and counts(counted, sentence.text):  # "10 strategies", not "Strategy 5"
+                sentence.score *= FACT_BOOST
         most = boost_items(evidence, items) if items is not None else 4
         if which_policy:
             for sentence in evidence:
@@ -228,7 +235,8 @@ class ExtractiveAnswerer:
         chosen = join_fragments(chosen, units, self._page_text)
         # a tail too long to join with its head would be quoted as the fragment it is
         chosen = [s for s in chosen if not is_sentence_tail(s, self._page_text)] or chosen
-        leading = [s for s in chosen if stating(s.text)]
+        leading = [s for s in chosen if counted and counts(counted, s.text)] \
+            or [s for s in chosen if stating(s.text)]
         if leading and items is None:  # the sentence that states the fact asked for leads
             chosen = [leading[0], *(s for s in chosen if s is not leading[0])]
         answer = compose(question, language, chosen, sections=sections,

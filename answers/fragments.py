@@ -19,8 +19,10 @@ from dataclasses import replace
 from index.evidence import EvidenceSentence
 from ingest.sentences import EVIDENCE_SENTENCE_CHARS
 
-# a sentence ends with a stop, a Khmer stop, or a closing quote/bracket after one
-_ENDED = re.compile(r"[.!?។៕;…]['\"”’)\]]*$")
+# a sentence ends with a stop, a Khmer stop, or a closing quote/bracket after one; a colon
+# ends a count's lead-in ("... 139 policy measures ..., including:"): a list follows, whose
+# first marker ("1).") is no rest of the sentence
+_ENDED = re.compile(r"[.!?។៕;…:៖]['\"”’)\]]*$")
 # an article or preposition wants a noun phrase, which may be a name ("of the" | "Ministry
 # of ...")
 _WANTS_NOUN = re.compile(r"\b(?:the|a|an|of|to|in|for|with|by|on|at|from|about|including|"

@@ -180,6 +180,31 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
                for m in _NUMBERS.finditer(text))
 
 
+#: "How many policy measures does ...": the words counted, up to the verb
+_COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*?s)\b"
+                      r"(?=\s+(?:are|were|is|was|do|does|did|has|have|had|will|can|in|of|for|"
+                      r"does|at|across|on|there)\b|\s*\??$)", re.IGNORECASE)
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve "
+                 "thirteen fourteen fifteen twenty thirty forty fifty hundred").split()
+
+
+def counted_noun(question: str) -> str | None:
+    """What a "how many" question counts ("strategies", "policy measures"), or None."""
+    m = _COUNTED.search(question)
+    return m.group(1).lower() if m else None
+
+
+def counts(noun: str, text: str) -> bool:
+    """Whether ``text`` gives a count of ``noun``: a number before it ("10 strategies",
+    "a total of 139 key policy measures"), not a label after it ("Strategy 5:")."""
+    last = noun.split()[-1]
+    stem = last[:-3] + "y" if last.endswith("ies") else last.rstrip("s")
+    stem = stem[:-1] if stem.endswith("y") else stem  # strategy / strategies
+    number = rf"(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS)})"
+    return bool(re.search(rf"\b{number}\s+(?:[\w-]+\s+){{0,2}}?{re.escape(stem)}\w*\b",
+                          text.translate(DIGITS_TO_ASCII), re.IGNORECASE))
+
+
 def numbers_in(text: str) -> frozenset[str]:
     return frozenset(m.group() for m in _NUMBERS.finditer(text.translate(DIGITS_TO_ASCII)))
 

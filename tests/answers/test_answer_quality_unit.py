@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from answers.ask_evidence import UsableEvidence
 from answers.coverage import cover_kinds
 from answers.display import is_break, is_debris, is_fragment, is_heading_line, is_lead_in
 from answers.enumeration import boost_items, items_asked
@@ -23,8 +24,9 @@ from answers.focus import (
 )
 from answers.fragments import is_cut_by_page, is_sentence_tail, join_fragments, runs_on
 from answers.gates import Strength, beyond_entities, identified, identifiers, language_lead
-from answers.parts import asks_kinds, known_facts, states
+from answers.parts import asks_kinds, counted_noun, counts, known_facts, states
 from answers.policy_questions import prefer_registered
+from ingest.analysis import Analyzer
 from ingest.schedule import Session
 from ingest.sentences import EVIDENCE_SENTENCE_CHARS, split_sentences
 from tests.answers.evidence_factory import passage, unit
@@ -702,3 +704,40 @@ def test_an_english_sentence_holding_only_the_named_entities_is_no_evidence() ->
     # nothing asked beyond the entities ("Who is Hun Manet?"): every sentence stays
     assert beyond_entities([loose, khmer], frozenset(), STRENGTH.readable,
                            STRENGTH.sure_dense) == [loose, khmer]
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("How many strategies does the Provincial Data Plan have?", "strategies"),
+    ("How many policy measures does the plan contain in total?", "policy measures"),
+    ("How many commune offices are there in Kampot?", "commune offices"),
+    ("How much does the fibre fund hold?", None),
+])
+def test_what_a_how_many_question_counts(question: str, noun: str | None) -> None:
+    assert counted_noun(question) == noun
+
+
+def test_a_count_is_a_number_before_the_noun_not_a_label_after_it() -> None:
+    """"How many strategies ...?" is answered by "identifies 10 strategies", not by
+    "Strategy 5: ..." (which states a number too)."""
+    assert counts("strategies", "The plan identifies 10 strategies and 83 priority actions.")
+    assert counts("strategies", "It sets out four key strategies:")
+    assert counts("policy measures", "A total of 139 policy measures have been put in place")
+    assert not counts("strategies", "Strategy 5: Organizing digital government governance.")
+    assert not counts("strategies", "The plan has strategies for 2025.")
+
+
+def test_a_lead_in_that_states_the_count_asked_is_evidence() -> None:
+    """A lead-in says nothing by itself, unless it counts what a "how many" question asks:
+    then it states the total and its colon ends it (the list marker after it is no rest)."""
+    text = ("A total of 27 priority actions have been put in place, including:\n"
+            "1). Fibre for every commune office.\nThe priority actions are:\n"
+            "Map the poles.")
+    hit = passage(text)
+    usable = UsableEvidence(split_sentences, Analyzer(), size=0)
+    plain = [u.text for u in usable([hit], "g")]
+    assert not any(t.endswith(":") for t in plain)
+    counted = [u.text for u in usable([hit], "g", lambda t: counts("priority actions", t))]
+    assert "A total of 27 priority actions have been put in place, including:" in counted
+    assert "The priority actions are:" not in counted
+    lead = unit(hit, "A total of 27 priority actions have been put in place, including:")
+    assert join_fragments([lead], [lead])[0].text == lead.text
