@@ -6,7 +6,7 @@ half only. Lexical only: no extra model call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from answers.parts import asks_for, known_facts, states
 from index.evidence import EvidenceSentence
@@ -42,7 +42,7 @@ def cover_parts(parts: list[str], pool: list[EvidenceSentence], chosen: list[Evi
     return out
 
 
-def cover_kinds(kinds: list[str], pool: list[EvidenceSentence], chosen: list[EvidenceSentence],
+def cover_kinds(kinds: Sequence[str], pool: list[EvidenceSentence], chosen: list[EvidenceSentence],
                 known: frozenset[str], most: int = 6, near: float = 0.5) -> list[EvidenceSentence]:
     """Each kind of fact the question asks for ("how many ..., in which province?") is
     stated by a chosen sentence: else the best sentence that states it is added, from a

@@ -62,12 +62,17 @@ def folded(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+#: "... will focus on: (1)." / "... resources and capacity; and (2).": the splitter took the
+#: next item's marker for a sentence end, so the unit is a lead-in or a run-in list's middle
+_FIRST_MARKER = re.compile(r"(?:[:៖;]|\band)\s*\(?(?:\d{1,2}|[a-z])\)\.?$")
+
+
 def is_lead_in(sentence: EvidenceSentence) -> bool:
     """A sentence that only introduces what follows ("The priority actions are:") or repeats
     the document's title above its text says nothing by itself (a headline that is the
     whole passage does)."""
     text = folded(sentence.text)
-    if text.endswith((":", "៖")) or _LIST_FOLLOWS.search(text):
+    if text.endswith((":", "៖")) or _LIST_FOLLOWS.search(text) or _FIRST_MARKER.search(text):
         return True
     title = folded(sentence.hit.title)
     return text.casefold() == title.casefold() and len(sentence.hit.text.strip()) > 1.5 * len(text)

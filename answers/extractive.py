@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from answers.access import readable_policies
 from answers.ask_evidence import UsableEvidence
+from answers.asked import AskedFacts
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
 from answers.display import display_text, is_break, is_fragment, is_heading_line
@@ -60,17 +61,13 @@ from answers.notices import ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
 from answers.parts import (
     COUNT_WORDS,
     QUESTION_VERBS,
-    asks_kinds,
-    counted_noun,
-    counts,
-    known_facts,
     question_parts,
-    states,
 )
 from answers.policy_questions import (
     POLICY_BOOST,
     allowed,
     asks_which_policy,
+    every_policy,
     prefer_registered,
     with_policy_passages,
 )
@@ -87,10 +84,6 @@ if TYPE_CHECKING:
     from index.glossary import Glossary
 
 __all__ = ["NOT_FOUND", "OTHER_LANGUAGE_NOTE", "ExtractiveAnswerer", "compose", "display_text"]
-
-#: a sentence stating the kind of fact asked for (a number, a year) weighs this much more
-FACT_BOOST = 1.15
-
 
 class ExtractiveAnswerer:
     """Composes an answer from evidence sentences; dependencies are passed in.
@@ -144,15 +137,10 @@ class ExtractiveAnswerer:
             hits = with_policy_passages(self.searcher.search, question, hits, filters, named)
         hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
-        counted = counted_noun(question)
-        evidence = units = self.usable(
-            hits, index.generation,
-            (lambda text: counts(counted, text)) if counted else None)
-        kinds, known = asks_kinds(question), known_facts(question)
-
-        def stating(text: str) -> bool:  # states a kind of fact the question asks for
-            return any(states(k, text, known) for k in kinds)
-
+        facts = AskedFacts.of(question)
+        kinds, known, stating = facts.kinds, facts.known, facts.stated_by
+        evidence = units = self.usable(hits, index.generation,
+                                       facts.counted_by if facts.counted else None)
         items = items_asked(question)
         if not which_policy:  # a which-policy answer may name its section by the heading
             evidence = [s for s in evidence if not is_heading_line(s, "date" in kinds)
@@ -176,11 +164,7 @@ class ExtractiveAnswerer:
                         given=given)
         sections = SectionCache(self.sections)
         for sentence in evidence:  # "how many", "when", "who": a sentence stating one answers
-            for kind in kinds:
-                if states(kind, sentence.text, known):
-                    sentence.score *= FACT_BOOST
-            if counted and counts(counted, sentence.text):  # "10 strategies", not "Strategy 5"
-                sentence.score *= FACT_BOOST
+            sentence.score *= facts.weight(sentence.text)
         most = boost_items(evidence, items) if items is not None else 4
         if which_policy:
             for sentence in evidence:
@@ -224,6 +208,8 @@ class ExtractiveAnswerer:
         if not chosen:
             return self._not_found(question, language, response.hits, started)
         chosen = without_weak_sessions(chosen)
+        if which_policy:
+            chosen = every_policy(chosen, pool, sections.of, most)
         parts = question_parts(question)
         if len(parts) > 1:
             chosen = cover_parts(parts, pool, chosen, self.searcher.analyzer.analyze,
@@ -235,10 +221,8 @@ class ExtractiveAnswerer:
         chosen = join_fragments(chosen, units, self._page_text)
         # a tail too long to join with its head would be quoted as the fragment it is
         chosen = [s for s in chosen if not is_sentence_tail(s, self._page_text)] or chosen
-        leading = [s for s in chosen if counted and counts(counted, s.text)] \
-            or [s for s in chosen if stating(s.text)]
-        if leading and items is None:  # the sentence that states the fact asked for leads
-            chosen = [leading[0], *(s for s in chosen if s is not leading[0])]
+        if items is None:  # the sentence that states the fact asked for leads
+            chosen = facts.lead(chosen)
         answer = compose(question, language, chosen, sections=sections,
                          policies_first=which_policy, lead_first=items is None)
         answer.alternates = [alternate(s) for s in twins(chosen, evidence, dropped)]

@@ -65,6 +65,20 @@ _PLACE = re.compile(r"\b(?:[A-Z][a-z]+ (?:province|city|district)|(?:province|ci
                     r"|(?:ខេត្ត|រាជធានី|ក្រុង|ស្រុក)(?!ចំនួន|គោលដៅ|នានា|ទាំង|និង|\s|$)")
 _DATE_WORDS = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|"
                          r"october|november|december)\b", re.IGNORECASE)
+_KM_MONTHS = "មករា|កុម្ភៈ|មីនា|មេសា|ឧសភា|មិថុនា|កក្កដា|សីហា|កញ្ញា|តុលា|វិច្ឆិកា|ធ្នូ"
+#: a day of a month: "19th November", "November 19", "on 3 March", Khmer "ថ្ងៃទី០៣ ... ខែមីនា"
+_DAY_OF_MONTH = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?)?\s+(?:of\s+)?"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b|\b(?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)\s+\d{1,2}\b"
+    rf"|ថ្ងៃទី\s*\d{{1,2}}[^។]{{0,30}}?ខែ\s*(?:{_KM_MONTHS})", re.IGNORECASE)
+
+
+def gives_day(text: str) -> bool:
+    """Whether ``text`` gives a day of a month, not only a year: "When was the census held?"
+    is answered by "from 3 to 13 March 2019" before "the 2016-2030 development goals"."""
+    return bool(_DAY_OF_MONTH.search(text.translate(DIGITS_TO_ASCII)))
 
 
 def question_parts(question: str) -> list[str]:

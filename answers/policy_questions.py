@@ -67,3 +67,37 @@ def with_policy_passages(search: Callable[..., Any], question: str, hits: list[H
     extra = search(question, k=6, filters=narrowed, per_doc=per_doc, rerank=None).hits
     seen = {h.chunk_id for h in hits}
     return hits + [h for h in extra if h.chunk_id not in seen]
+
+
+#: another policy's best sentence joins a which-policy answer when it scores this share of
+#: the best sentence of all
+OTHER_POLICY_NEAR = 0.85
+
+
+def every_policy(chosen: list[EvidenceSentence], pool: list[EvidenceSentence],
+                 section_of: Callable[[EvidenceSentence], object | None],
+                 most: int) -> list[EvidenceSentence]:
+    """``chosen`` with the best sentence of each other registered policy that answers about
+    as well: "Which national policies address digital payment systems?" was answered from
+    the framework's four payment measures alone, though the Digital Government Policy's
+    payment strategy scored 0.79 against 0.87. Such a sentence takes the place of the last
+    sentence of a policy already named twice when the answer is full."""
+    if not chosen:
+        return chosen
+    top = max(s.score for s in pool)
+    out = list(chosen)
+    for doc_id in dict.fromkeys(s.hit.doc_id for s in pool if section_of(s) is not None):
+        if any(s.hit.doc_id == doc_id for s in out):
+            continue
+        best = max((s for s in pool if s.hit.doc_id == doc_id and section_of(s) is not None),
+                   key=lambda s: s.score)
+        if best.score < OTHER_POLICY_NEAR * top:
+            continue
+        if len(out) >= most:
+            repeated = [i for i, s in enumerate(out)
+                        if sum(t.hit.doc_id == s.hit.doc_id for t in out) > 1]
+            if not repeated:
+                continue
+            out.pop(repeated[-1])
+        out.append(best)
+    return out

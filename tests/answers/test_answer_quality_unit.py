@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from answers.ask_evidence import UsableEvidence
+from answers.asked import AskedFacts
 from answers.coverage import cover_kinds
 from answers.display import is_break, is_debris, is_fragment, is_heading_line, is_lead_in
 from answers.enumeration import boost_items, items_asked
@@ -24,8 +25,8 @@ from answers.focus import (
 )
 from answers.fragments import is_cut_by_page, is_sentence_tail, join_fragments, runs_on
 from answers.gates import Strength, beyond_entities, identified, identifiers, language_lead
-from answers.parts import asks_kinds, counted_noun, counts, known_facts, states
-from answers.policy_questions import prefer_registered
+from answers.parts import asks_kinds, counted_noun, counts, gives_day, known_facts, states
+from answers.policy_questions import every_policy, prefer_registered
 from ingest.analysis import Analyzer
 from ingest.schedule import Session
 from ingest.sentences import EVIDENCE_SENTENCE_CHARS, split_sentences
@@ -741,3 +742,59 @@ def test_a_lead_in_that_states_the_count_asked_is_evidence() -> None:
     assert "The priority actions are:" not in counted
     lead = unit(hit, "A total of 27 priority actions have been put in place, including:")
     assert join_fragments([lead], [lead])[0].text == lead.text
+
+
+def test_a_day_of_a_month_is_told_from_a_year() -> None:
+    """"When was the census held?": "from 3 to 13 March 2019" leads, not a sentence that
+    only names the 2016-2030 goals (both state a year)."""
+    for text in ("Tuesday 19th November 2024 @ CADT", "On February 14-16, 2023, the forum met.",
+                 "ចាប់ពីថ្ងៃទី០៣ ដល់១៣ ខែមីនា ឆ្នាំ២០១៩", "On 9 February 2026 the group met."):
+        assert gives_day(text), text
+    for text in ("the goals for 2016-2030", "ឆ្នាំ២០១៦-២០៣០", "The plan ends in 2030."):
+        assert not gives_day(text), text
+
+
+def test_a_unit_ending_with_the_next_items_marker_is_a_lead_in() -> None:
+    """The splitter takes "(1)." after a colon, or "(2)." after "; and", for a sentence end:
+    "... will focus on: (1)." introduces a list; "... capacity; and (2)." is its middle."""
+    hit = passage("The key factors will focus on: (1). Resources and capacity; and (2). "
+                  "The plan ends in 2030.")
+    assert is_lead_in(unit(hit, "The key factors will focus on: (1)."))
+    assert is_lead_in(unit(hit, "Resources and capacity; and (2)."))
+    assert not is_lead_in(unit(hit, "The plan ends in 2030."))
+
+
+def test_another_policy_that_answers_about_as_well_is_named_too() -> None:
+    """"Which national policies address digital payment systems?": the framework's measures
+    fill the answer; the other policy's payment strategy, nearly as strong, takes the place
+    of the framework's last sentence. A policy far behind is not named."""
+    framework = passage("Measure one on payments. Measure two on payments. Measure three.",
+                        doc_id="policy/framework.pdf")
+    plan = passage("Strategy 2 builds payment gateways. Strategy 9 trains clerks.",
+                   doc_id="policy/plan.pdf")
+    one, two, three = (unit(framework, t, s) for t, s in (
+        ("Measure one on payments.", 0.9), ("Measure two on payments.", 0.85),
+        ("Measure three.", 0.8)))
+    gateway = unit(plan, "Strategy 2 builds payment gateways.", 0.8)
+    clerks = unit(plan, "Strategy 9 trains clerks.", 0.3)
+    pool = [one, two, three, gateway, clerks]
+    registered = lambda _s: "a section"  # noqa: E731
+    assert every_policy([one, two, three], pool, registered, 3) == [one, two, gateway]
+    assert every_policy([one, two], pool, registered, 4) == [one, two, gateway]
+    gateway.score = 0.5
+    assert every_policy([one, two, three], pool, registered, 3) == [one, two, three]
+
+
+def test_the_sentence_that_states_the_asked_fact_best_leads() -> None:
+    hit = passage("Strategy 5: Organise governance. The plan identifies 10 strategies. "
+                  "The plan ran from 2016 to 2030. It started on 3 March 2019.")
+    label, count = unit(hit, "Strategy 5: Organise governance."), \
+        unit(hit, "The plan identifies 10 strategies.")
+    years, day = unit(hit, "The plan ran from 2016 to 2030."), \
+        unit(hit, "It started on 3 March 2019.")
+    how_many = AskedFacts.of("How many strategies does the plan have?")
+    assert how_many.lead([label, count]) == [count, label]
+    assert how_many.weight(count.text) > how_many.weight(label.text) > 1.0
+    when = AskedFacts.of("When did the plan start?")
+    assert when.lead([years, day]) == [day, years]
+    assert AskedFacts.of("What does the plan cover?").lead([years, day]) == [years, day]

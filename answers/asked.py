@@ -1,0 +1,56 @@
+"""What kind of fact a question asks for, and which sentences state it.
+
+One object built from the question, so the answerer weighs, gates and orders sentences by the
+same reading: "how many strategies" counts strategies ("10 strategies", not "Strategy 5:"),
+"when" prefers a day of a month to a bare year, "who" wants a person, and the question's own
+numbers and bodies answer nothing (``answers/parts.py`` holds the rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from answers.parts import asks_kinds, counted_noun, counts, gives_day, known_facts, states
+from index.evidence import EvidenceSentence
+
+#: a sentence stating the kind of fact asked for (a number, a year) weighs this much more,
+#: once per kind it states and once more when it counts what "how many" counts
+FACT_BOOST = 1.15
+
+
+@dataclass(frozen=True)
+class AskedFacts:
+    """The kinds of fact asked (``asks_kinds``), what the question states itself
+    (``known_facts``) and what "how many" counts (``counted_noun``)."""
+
+    kinds: tuple[str, ...]
+    known: frozenset[str]
+    counted: str | None
+
+    @classmethod
+    def of(cls, question: str) -> AskedFacts:
+        return cls(tuple(asks_kinds(question)), known_facts(question), counted_noun(question))
+
+    def stated_by(self, text: str) -> bool:
+        """Whether ``text`` states a kind of fact the question asks for."""
+        return any(states(kind, text, self.known) for kind in self.kinds)
+
+    def counted_by(self, text: str) -> bool:
+        """Whether ``text`` counts what a "how many" question counts."""
+        return self.counted is not None and counts(self.counted, text)
+
+    def weight(self, text: str) -> float:
+        """How much more a sentence weighs for the facts it states."""
+        hits = sum(states(kind, text, self.known) for kind in self.kinds) + self.counted_by(text)
+        return FACT_BOOST ** hits
+
+    def lead(self, chosen: Sequence[EvidenceSentence]) -> list[EvidenceSentence]:
+        """``chosen`` with the sentence that states the fact best first: one that counts what
+        is asked, else a day of a month for "when", else any that states the kind asked."""
+        leading = [s for s in chosen if self.counted_by(s.text)] \
+            or [s for s in chosen if "date" in self.kinds and gives_day(s.text)] \
+            or [s for s in chosen if self.stated_by(s.text)]
+        if not leading:
+            return list(chosen)
+        return [leading[0], *(s for s in chosen if s is not leading[0])]
