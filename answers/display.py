@@ -113,6 +113,18 @@ def is_break(sentence: EvidenceSentence) -> bool:
         and all(is_capitals_line(line) for line in row.lines)
 
 
+_REFERRAL = re.compile(r"^\W*(?:for\s+(?:more|additional|further)\s+(?:information|details)\b"
+                       r"|សម្រាប់ព័ត៌មានបន្ថែម)", re.IGNORECASE)
+
+
+def is_referral(sentence: EvidenceSentence) -> bool:
+    """"For more information, please visit the official website of CTC at www.ctc.edu.kh":
+    a news item's closing pointer. It names the programme, so it shares the question's
+    words ("What is the purpose of the Digital Skills Development Program?") and was quoted
+    as a fact; it answers only a question about a contact (``asks_contact``)."""
+    return bool(_REFERRAL.search(folded(sentence.text)))
+
+
 # "(Scoring scale 0-1, where 0 = lowest) Figure 20.": a note under a graphic, then its label
 _CAPTION_NOTE = re.compile(r"^\(.*\)\s*(?:figure|fig\.|table|chart|graph)\s*[\dA-Z.]*\s*[.:]?$",
                            re.IGNORECASE | re.DOTALL)

@@ -81,6 +81,16 @@ def gives_day(text: str) -> bool:
     return bool(_DAY_OF_MONTH.search(text.translate(DIGITS_TO_ASCII)))
 
 
+_ASKS_CONTACT = re.compile(r"\b(?:hotline|phone|telephone|contact|call|e-?mail|website|web\s+site|"
+                           r"address|telegram)\b|ទូរសព្ទ|ទូរស័ព្ទ|ទាក់ទង|គេហទំព័រ|អ៊ីមែល",
+                           re.IGNORECASE)
+
+
+def asks_contact(question: str) -> bool:
+    """Whether the question asks how to reach someone (a hotline, a website, an email)."""
+    return bool(_ASKS_CONTACT.search(question))
+
+
 def question_parts(question: str) -> list[str]:
     """The question's parts, each a question of its own; one part when it has only one."""
     text = question.strip()

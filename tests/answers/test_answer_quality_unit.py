@@ -12,7 +12,14 @@ import pytest
 from answers.ask_evidence import UsableEvidence
 from answers.asked import AskedFacts
 from answers.coverage import cover_kinds
-from answers.display import is_break, is_debris, is_fragment, is_heading_line, is_lead_in
+from answers.display import (
+    is_break,
+    is_debris,
+    is_fragment,
+    is_heading_line,
+    is_lead_in,
+    is_referral,
+)
 from answers.enumeration import boost_items, items_asked
 from answers.focus import (
     NAMED_BOOST,
@@ -25,7 +32,15 @@ from answers.focus import (
 )
 from answers.fragments import is_cut_by_page, is_sentence_tail, join_fragments, runs_on
 from answers.gates import Strength, beyond_entities, identified, identifiers, language_lead
-from answers.parts import asks_kinds, counted_noun, counts, gives_day, known_facts, states
+from answers.parts import (
+    asks_contact,
+    asks_kinds,
+    counted_noun,
+    counts,
+    gives_day,
+    known_facts,
+    states,
+)
 from answers.policy_questions import every_policy, prefer_registered
 from ingest.analysis import Analyzer
 from ingest.schedule import Session
@@ -798,3 +813,14 @@ def test_the_sentence_that_states_the_asked_fact_best_leads() -> None:
     when = AskedFacts.of("When did the plan start?")
     assert when.lead([years, day]) == [day, years]
     assert AskedFacts.of("What does the plan cover?").lead([years, day]) == [years, day]
+
+
+def test_a_closing_pointer_answers_only_a_question_about_a_contact() -> None:
+    hit = passage("For more information, please visit the official website of the plan at "
+                  "www.plan.gov.kh. សម្រាប់ព័ត៌មានបន្ថែម សូមចូលទៅកាន់គេហទំព័រ។ The plan ends in 2030.")
+    assert is_referral(unit(hit, "For more information, please visit the official website of "
+                                 "the plan at www.plan.gov.kh."))
+    assert is_referral(unit(hit, "សម្រាប់ព័ត៌មានបន្ថែម សូមចូលទៅកាន់គេហទំព័រ។"))
+    assert not is_referral(unit(hit, "The plan ends in 2030."))
+    assert asks_contact("What is the TRC hotline?") and asks_contact("តើលេខទូរសព្ទអ្វី?")
+    assert not asks_contact("What is the purpose of the plan?")
