@@ -141,7 +141,7 @@ class ExtractiveAnswerer:
         facts = AskedFacts.of(question)
         kinds, known, stating = facts.kinds, facts.known, facts.stated_by
         evidence = units = self.usable(hits, index.generation,
-                                       facts.counted_by if facts.counted else None)
+                                       facts.counted_in_lead_in if facts.counted else None)
         items = items_asked(question)
         if not which_policy:  # a which-policy answer may name its section by the heading
             contact = asks_contact(question)

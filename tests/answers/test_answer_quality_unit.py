@@ -824,3 +824,13 @@ def test_a_closing_pointer_answers_only_a_question_about_a_contact() -> None:
     assert not is_referral(unit(hit, "The plan ends in 2030."))
     assert asks_contact("What is the TRC hotline?") and asks_contact("តើលេខទូរសព្ទអ្វី?")
     assert not asks_contact("What is the purpose of the plan?")
+
+
+def test_a_lead_in_counting_a_part_is_not_the_total() -> None:
+    """"How many strategies does it have?" is not answered by "... with the following two
+    strategies:" (the strategies of one goal); "... four strategic goals and ten strategies
+    as follows:" gives the total."""
+    facts = AskedFacts.of("How many strategies does the plan have?")
+    assert facts.counted_in_lead_in("The plan has set four goals and ten strategies as follows:")
+    assert not facts.counted_in_lead_in(
+        "The second goal is digital governance with the following two strategies:")
