@@ -164,14 +164,20 @@ def is_sentence_tail(unit: EvidenceSentence, page: PageText) -> bool:
     a sentence cut for length ("... the vision of The Royal" | "Government of Cambodia is
     promoting economic growth ..."). The splitter cuts mid-line only after a stop, so what
     precedes a unit on its line ends a sentence unless the cut was forced; quoted alone, the
-    tail misreads (a capital letter hides the cut that a lower-case start would show)."""
+    tail misreads (a capital letter hides the cut that a lower-case start would show). At a
+    line's start, a unit after a line ending with a comma is the rest of a run-in list the
+    splitter cut at an item's number ("... 2- Building trust ...," | "3- Building digital
+    citizens, 4- ..."): the splitter cuts there only before a list marker."""
     if unit.row is not None or unit.language != "en":
         return False
     text = page(unit.hit.doc_id, unit.hit.page)
     if text is None or text[unit.start:unit.end] != unit.text:
         return False
-    line = text[max(0, unit.start - 200):unit.start].rsplit("\n", 1)[-1].rstrip()
-    return bool(line) and (line[-1].isalnum() or line[-1] == ",")
+    before = text[max(0, unit.start - 200):unit.start]
+    line = before.rsplit("\n", 1)[-1].rstrip()
+    if line:
+        return line[-1].isalnum() or line[-1] == ","
+    return "\n\n" not in before[-3:] and before.rstrip().endswith(",")
 
 
 def _completed_from_page(unit: EvidenceSentence, page: str | None) -> EvidenceSentence:

@@ -834,3 +834,15 @@ def test_a_lead_in_counting_a_part_is_not_the_total() -> None:
     assert facts.counted_in_lead_in("The plan has set four goals and ten strategies as follows:")
     assert not facts.counted_in_lead_in(
         "The second goal is digital governance with the following two strategies:")
+
+
+def test_the_rest_of_a_run_in_list_cut_at_an_items_number_is_a_tail() -> None:
+    text = ("The measures serve five goals: 1- Development of infrastructure, 2- Building trust,\n"
+            "3- Building digital citizens, and 4- Promoting digital businesses.\n"
+            "- Strategy 1: Fibre for every commune\n- Strategy 2: Payment gateways")
+    hit = passage(text)
+    read = lambda _doc, _page: text  # noqa: E731
+    assert is_sentence_tail(unit(hit, "3- Building digital citizens, and 4- Promoting digital "
+                                      "businesses."), read)
+    # a bullet after a bullet with no stop is an item, not a tail
+    assert not is_sentence_tail(unit(hit, "- Strategy 2: Payment gateways"), read)
