@@ -27,8 +27,10 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
     allow_header_conformance,
+    negative_data_rejection,
     positive_data_acceptance,
     unsupported_method,
 )
@@ -121,7 +123,24 @@ def test_fuzz_with_admin_key(case, fuzz_server, session_http):
 def excluded_checks(case) -> list:
     label = case.operation.label
     return ([positive_data_acceptance] if label in SEMANTIC_REFUSALS else []) + (
-        [allow_header_conformance, unsupported_method] if label in OVERLAPPING_PATHS else [])
+        [allow_header_conformance, unsupported_method] if label in OVERLAPPING_PATHS else []) + (
+        [negative_data_rejection] if only_undeclared_query(case) else [])
+
+
+def only_undeclared_query(case) -> bool:
+    """A "negative" case whose query holds a parameter the operation does not declare
+    (`/jobs?limit=1&ifs1=null`), with nothing else negative but headers: FastAPI ignores an
+    undeclared query parameter by design, and the Authorization header a negative case drops
+    is the one every call here adds back, so "schema-violating request accepted" would be a
+    false positive (it failed one full-suite run, after the response pool had captured a
+    job). Declared parameters with invalid values are generated in cases of their own."""
+    meta = case.meta
+    if meta is None or not meta.is_negative_at(ParameterLocation.QUERY):
+        return False
+    negative = {loc for loc in meta.components if meta.is_negative_at(loc)}
+    declared = {p.name for p in case.operation.query}
+    return negative <= {ParameterLocation.QUERY, ParameterLocation.HEADER} \
+        and any(key not in declared for key in (case.query or {}))
 
 
 # Without a key: refused (401), or turned away before authentication by the router (404 for a
