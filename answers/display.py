@@ -125,6 +125,18 @@ def is_referral(sentence: EvidenceSentence) -> bool:
     return bool(_REFERRAL.search(folded(sentence.text)))
 
 
+_VISA = re.compile(r"^[\W\d_]*(?:បានឃើញ|having\s+seen\b|having\s+regard\s+to\b)", re.IGNORECASE)
+
+
+def is_visa(sentence: EvidenceSentence) -> bool:
+    """A legal instrument's citation of the texts it rests on ("- បានឃើញរដ្ឋធម្មនុញ្ញ ...",
+    "Having seen the Constitution ..."): a block of decree numbers and dates that shares
+    words with many questions (ប្រកាស "promulgate", លេខ "number", the ministries) and
+    answered "What did the TRC announce about the common codes?" from a sub-decree's
+    preamble. It answers only a question about the legal basis (``asks_legal_basis``)."""
+    return bool(_VISA.search(folded(sentence.text)))
+
+
 # "(Scoring scale 0-1, where 0 = lowest) Figure 20.": a note under a graphic, then its label
 _CAPTION_NOTE = re.compile(r"^\(.*\)\s*(?:figure|fig\.|table|chart|graph)\s*[\dA-Z.]*\s*[.:]?$",
                            re.IGNORECASE | re.DOTALL)

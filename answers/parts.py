@@ -91,6 +91,16 @@ def asks_contact(question: str) -> bool:
     return bool(_ASKS_CONTACT.search(question))
 
 
+_ASKS_LEGAL_BASIS = re.compile(r"\blegal\s+basis\b|\bbased\s+on\s+which\b|\bhaving\s+seen\b"
+                               r"|\bwhich\s+(?:laws?|decrees?|texts?)\b.*\b(?:cite|refer|rest|base)"
+                               r"|មូលដ្ឋានគតិយុត្ត|បានឃើញ|ផ្អែកលើ", re.IGNORECASE)
+
+
+def asks_legal_basis(question: str) -> bool:
+    """Whether the question asks which texts an instrument rests on (its visas)."""
+    return bool(_ASKS_LEGAL_BASIS.search(question))
+
+
 def question_parts(question: str) -> list[str]:
     """The question's parts, each a question of its own; one part when it has only one."""
     text = question.strip()

@@ -19,6 +19,7 @@ from answers.display import (
     is_heading_line,
     is_lead_in,
     is_referral,
+    is_visa,
 )
 from answers.enumeration import boost_items, items_asked
 from answers.focus import (
@@ -35,6 +36,7 @@ from answers.gates import Strength, beyond_entities, identified, identifiers, la
 from answers.parts import (
     asks_contact,
     asks_kinds,
+    asks_legal_basis,
     counted_noun,
     counts,
     gives_day,
@@ -846,3 +848,31 @@ def test_the_rest_of_a_run_in_list_cut_at_an_items_number_is_a_tail() -> None:
                                       "businesses."), read)
     # a bullet after a bullet with no stop is an item, not a tail
     assert not is_sentence_tail(unit(hit, "- Strategy 2: Payment gateways"), read)
+
+
+def test_a_sentence_joined_into_a_later_one_keeps_its_place_and_score() -> None:
+    """"On 3 July 2025 the group signed the memorandum." was chosen first; "This
+    collaboration ..." was chosen third and is quoted with the sentence it refers back to.
+    The joined span stands first, with the first sentence's score: before, it stood third
+    and a training item led the answer to "When was the memorandum signed?"."""
+    hit = passage("On 3 July 2025 the group signed the memorandum with the coders. "
+                  "This collaboration is organized to strengthen digital skills. "
+                  "Other news followed later that week in the province.")
+    signed = unit(hit, "On 3 July 2025 the group signed the memorandum with the coders.", 1.0)
+    refers = unit(hit, "This collaboration is organized to strengthen digital skills.", 0.4)
+    other_hit = passage("On 5 July 2025 the coders trained forty students.",
+                        doc_id="news/training.md")
+    training = unit(other_hit, "On 5 July 2025 the coders trained forty students.", 0.5)
+    joined = join_fragments([signed, training, refers], [signed, refers, training])
+    assert [u.text[:10] for u in joined] == ["On 3 July ", "On 5 July "]
+    assert joined[0].text.endswith("digital skills.") and joined[0].score == 1.0
+
+
+def test_an_instruments_visas_answer_only_a_question_about_its_legal_basis() -> None:
+    hit = passage("- បានឃើញរដ្ឋធម្មនុញ្ញនៃព្រះរាជាណាចក្រកម្ពុជា Having seen the Constitution of the "
+                  "Kingdom. The plan ends in 2030.")
+    assert is_visa(unit(hit, "- បានឃើញរដ្ឋធម្មនុញ្ញនៃព្រះរាជាណាចក្រកម្ពុជា"))
+    assert is_visa(unit(hit, "Having seen the Constitution of the Kingdom."))
+    assert not is_visa(unit(hit, "The plan ends in 2030."))
+    assert asks_legal_basis("What is the legal basis of the sub-decree?")
+    assert not asks_legal_basis("What did the regulator announce about the common codes?")
