@@ -90,11 +90,21 @@ def sentences_of(hits: Sequence[Hit], split: Callable[[str], list[tuple[int, int
     with its terms by the ``analyzer`` the question's terms came from."""
     out: list[EvidenceSentence] = []
     for hit in hits:
+        headline = _headline_terms(hit.title, analyzer) if hit.doc_type == "news" else frozenset()
         for s, e, row, language, terms, context, display in _analysed_units(
                 hit.text, hit.heading, split, analyzer, min_chars, max_chars):
             out.append(EvidenceSentence(hit, hit.start + s, hit.start + e, hit.text[s:e],
-                                        language, terms, context, row=row, display=display))
+                                        language, terms, context | (headline - terms),
+                                        row=row, display=display))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _headline_terms(title: str, analyzer: Analyzer) -> frozenset[str]:
+    """A news item's headline is the heading of each of its sentences: the body says "the
+    five codes above" where the headline says "common codes *1201#, ...", and a question
+    asks in the headline's words. Counted like a heading path (half weight)."""
+    return frozenset(analyzer.analyze(title)) if title else frozenset()
 
 
 def prepare(passages: Iterable[tuple[str, str]], split: Callable[[str], list[tuple[int, int]]],

@@ -402,3 +402,25 @@ def test_the_glossary_translation_keeps_alternatives_together() -> None:
     unknown = analyze_query("តើក្រសួងមហាផ្ទៃមានថវិកា", glossary_translator(glossary, ANALYZER),
                             frozenset({"en"}), ANALYZER)
     assert 0.3 < unknown.content_coverage < 1.0  # "ថវិកា" (budget) has no row: it counts
+
+
+def test_a_news_headline_is_the_heading_of_its_sentences() -> None:
+    """The body says "the five codes above"; the headline says "common codes": a news item's
+    sentences count its headline's words as context (half weight), a policy's do not."""
+    from index.evidence import sentences_of
+    from index.search_types import Hit, ScoreBreakdown
+    from ingest.analysis import Analyzer
+    from ingest.sentences import split_evidence
+
+    def hit(doc_type: str) -> Hit:
+        text = "The public may use the five codes above free of charge from 1 January 2022."
+        return Hit(chunk_id=f"{doc_type}#1#0", doc_id=f"{doc_type}/codes.md",
+                   title="Announcement on the use of common codes", doc_type=doc_type,
+                   language="en", doc_language="en", date=None, issuing_body=None, page=1,
+                   start=0, end=len(text), heading="", text=text, snippet=text,
+                   highlights=[], scores=ScoreBreakdown(fused=1.0))
+
+    news, = sentences_of([hit("news")], split_evidence, Analyzer())
+    policy, = sentences_of([hit("policy")], split_evidence, Analyzer())
+    assert "common" in news.context_terms and "common" not in news.terms
+    assert "common" not in policy.context_terms
