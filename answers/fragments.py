@@ -97,12 +97,19 @@ def join_fragments(chosen: list[EvidenceSentence], evidence: list[EvidenceSenten
                     unit = _with_antecedent(head, unit)
             unit = _completed_from_page(unit, read(unit))
         out.append(unit)
-    kept: list[EvidenceSentence] = []
+    kept: list[tuple[int, EvidenceSentence]] = []
     for i, unit in enumerate(out):
-        if not any(_contains(o, unit) and (not _contains(unit, o) or j < i)
-                   for j, o in enumerate(out) if j != i):
-            kept.append(unit)  # of two units that joined into the same span, the first stays
-    return kept
+        if any(_contains(o, unit) and (not _contains(unit, o) or j < i)
+               for j, o in enumerate(out) if j != i):
+            continue  # of two units that joined into the same span, the first stays
+        # a unit that took in another chosen unit ("This collaboration ..." joined with the
+        # sentence it refers back to) stands where the best of them stood, with its score:
+        # the fact the answer was chosen for must still lead
+        absorbed = [j for j, o in enumerate(out) if _contains(unit, o)]
+        best = min(absorbed, default=i)
+        kept.append((best, replace(unit, score=max(out[j].score for j in absorbed))
+                     if best != i else unit))
+    return [unit for _, unit in sorted(kept, key=lambda pair: pair[0])]
 
 
 def _in_page_order(evidence: list[EvidenceSentence], across_chunks: bool
