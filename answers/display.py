@@ -8,7 +8,9 @@ the composer and the alternates show a unit the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 
+from answers.parts import asks_contact, asks_legal_basis
 from index.evidence import EvidenceSentence
 from ingest.identity.boilerplate import is_boilerplate
 from ingest.schedule import Session, is_capitals_line
@@ -251,3 +253,16 @@ def _is_header_block(raw: str, title: str) -> bool:
     rest = [line for line in lines if not _SOURCE_LINE.match(line)]
     return all(folded(line).casefold() == folded(title).casefold() or is_title_line(line)
                for line in rest)
+
+
+def can_answer(question: str, terms: Collection[str], dates_asked: bool,
+               list_asked: bool) -> Callable[[EvidenceSentence], bool]:
+    """Whether a unit may answer this question at all: not a heading (a dateline may, for a
+    "when"), not a short fragment (a list question reads its items), not a programme break
+    that shares no word with it, not a closing pointer unless a contact is asked, not an
+    instrument's visas unless its legal basis is."""
+    contact, basis, asked = asks_contact(question), asks_legal_basis(question), set(terms)
+    return lambda s: (not is_heading_line(s, dates_asked)
+                      and (list_asked or not is_fragment(s))
+                      and (not is_break(s) or bool(s.terms & asked))
+                      and (contact or not is_referral(s)) and (basis or not is_visa(s)))

@@ -24,14 +24,7 @@ from answers.ask_evidence import UsableEvidence
 from answers.asked import AskedFacts
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
-from answers.display import (
-    display_text,
-    is_break,
-    is_fragment,
-    is_heading_line,
-    is_referral,
-    is_visa,
-)
+from answers.display import can_answer, display_text
 from answers.entities import Entity, key_entities, place_kinds, with_long_forms
 from answers.enumeration import boost_items, choose_items, items_asked
 from answers.events import (
@@ -68,8 +61,6 @@ from answers.notices import ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
 from answers.parts import (
     COUNT_WORDS,
     QUESTION_VERBS,
-    asks_contact,
-    asks_legal_basis,
     question_parts,
 )
 from answers.policy_questions import (
@@ -152,11 +143,8 @@ class ExtractiveAnswerer:
                                        facts.counted_in_lead_in if facts.counted else None)
         items = items_asked(question)
         if not which_policy:  # a which-policy answer may name its section by the heading
-            contact, basis = asks_contact(question), asks_legal_basis(question)
-            evidence = [s for s in evidence if not is_heading_line(s, "date" in kinds)
-                        and (items is not None or not is_fragment(s))
-                        and (not is_break(s) or s.terms & set(query.terms))
-                        and (contact or not is_referral(s)) and (basis or not is_visa(s))]
+            evidence = list(filter(can_answer(question, query.terms, "date" in kinds,
+                                              items is not None), evidence))
         # sentences are compared with the question and the long forms of its abbreviations:
         # the model cannot know "CADT" is the "Cambodia Academy of Digital Technology"
         long_forms = "; ".join(query.long_forms.values())
