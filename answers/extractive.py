@@ -25,7 +25,7 @@ from answers.asked import AskedFacts
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
 from answers.display import can_answer, display_text
-from answers.entities import Entity, key_entities, place_kinds, with_long_forms
+from answers.entities import key_entities, place_kinds, with_long_forms
 from answers.enumeration import boost_items, choose_items, items_asked
 from answers.events import (
     AnswerEvent,
@@ -43,6 +43,7 @@ from answers.focus import (
     prefer_jurisdiction,
     prefer_named,
     titled_documents,
+    unsupported_countries,
     without_weak_sessions,
 )
 from answers.fragments import is_cut_by_page, is_sentence_tail, join_fragments
@@ -57,7 +58,7 @@ from answers.gates import (
 )
 from answers.lists import list_answer, list_question, named_policy
 from answers.neighbours import with_neighbours
-from answers.notices import ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
+from answers.notices import COUNTRY_NOTE, ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
 from answers.parts import (
     COUNT_WORDS,
     QUESTION_VERBS,
@@ -172,7 +173,8 @@ class ExtractiveAnswerer:
         entities = with_long_forms(key_entities(question, self.glossary), query.long_forms)
         pool, lacking = about_entities(evidence, entities, hits, self.strength)
         if lacking:
-            return self._not_found(question, language, response.hits, started, lacking)
+            return self._not_found(question, language, response.hits, started,
+                                   [e.text for e in lacking])
         if entities:
             asked = frozenset((*query.terms, *query.translated_terms)) \
                 - entity_terms(entities, self.searcher.analyzer.analyze) - self.framing_terms
@@ -190,6 +192,9 @@ class ExtractiveAnswerer:
             # not another policy's measure on the same topic
             pool = only_named(pool, named, self.strength)
         else:
+            if missing := unsupported_countries(pool, question, self.strength):
+                return self._not_found(question, language, response.hits, started, missing,
+                                       COUNTRY_NOTE)
             pool = prefer_named(pool, {d: words.intersection(query.terms)
                                        for d, words in names.items()}, language, self.strength)
             pool = prefer_jurisdiction(pool, question, self.strength)
@@ -304,10 +309,11 @@ class ExtractiveAnswerer:
         return record.text if record is not None else None
 
     def _not_found(self, question: str, language: str, hits: list[Hit], started: float,
-                   lacking: list[Entity] | None = None) -> Answer:
+                   lacking: list[str] | None = None,
+                   notes: dict[str, str] = ENTITY_NOTE) -> Answer:
         note = None
         if lacking:
-            note = ENTITY_NOTE[language].format(entity=", ".join(e.text for e in lacking))
+            note = notes[language].format(entity=", ".join(lacking))
         return Answer(question=question, language=language, mode="extractive", found=False,
                       answer=NOT_FOUND[language], closest_documents=closest(hits), note=note,
                       took_ms=(time.perf_counter() - started) * 1000)

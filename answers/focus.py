@@ -18,7 +18,7 @@ from answers.gates import Strength, strong_subset
 from answers.lists import named_policy
 from answers.sections import SectionLookup
 from index.evidence import EvidenceSentence
-from index.jurisdiction import DEFAULT_COUNTRY, countries_named, matches
+from index.jurisdiction import DEFAULT_COUNTRY, countries_named, matches, mentions, names_in
 from index.search_types import Hit
 from ingest.schedule import Session, opens_with_time_range
 
@@ -144,6 +144,32 @@ def prefer_jurisdiction(pool: list[EvidenceSentence], question: str,
     if not named or DEFAULT_COUNTRY in named or not pool:
         return pool
     return strong_subset(pool, lambda s: matches(s.hit.country, named), strength)
+
+
+def unsupported_countries(pool: list[EvidenceSentence], question: str,
+                          strength: Strength) -> list[str]:
+    """The other countries a question names (without Cambodia), as it writes them, when no
+    evidence is from one of their documents and no sentence strong enough to answer names
+    one (a Vietnamese decree's sentences count though no analyser here reads Vietnamese): "What is the digital
+    government policy of Thailand?" was answered with Cambodia's policy, and "What is Laos's
+    national broadband plan?" with Cambodia's broadband figures. The index holds no such
+    document, so the question is declined with the country named, like a place the corpus
+    never mentions."""
+    named = countries_named(question)
+    if not named or DEFAULT_COUNTRY in named:
+        return []
+    # a country's policy or plan is one of its own documents; a Cambodian passage that
+    # mentions it in passing (a cable "connecting Cambodia to Thailand") is not
+    own_only = bool(_ASKS_INSTRUMENT.search(question))
+    if any(matches(s.hit.country, named)
+           or not own_only and strength.enough(s) and mentions(s.text, named) for s in pool):
+        return []
+    return names_in(question, named)
+
+
+_ASKS_INSTRUMENT = re.compile(r"\b(?:polic(?:y|ies)|plans?|strateg(?:y|ies)|blueprints?|laws?|"
+                              r"decrees?|resolutions?|frameworks?|programmes?|programs?)\b"
+                              r"|គោលនយោបាយ|ផែនការ|យុទ្ធសាស្ត្រ|ច្បាប់|ក្របខណ្ឌ", re.IGNORECASE)
 
 
 #: Another programme session joins a session answer only when it scores this share of it.

@@ -17,3 +17,8 @@ ENTITY_NOTE = {
     "en": "None of the closest passages mentions {entity}.",
     "km": "គ្មានអត្ថបទដែលជិតបំផុតណាមួយ និយាយអំពី {entity} ទេ។",
 }
+#: a question about another country's policy when no indexed document is that country's
+COUNTRY_NOTE = {
+    "en": "No indexed document is from {entity}.",
+    "km": "គ្មានឯកសារណាមួយក្នុងប្រព័ន្ធជារបស់ {entity} ទេ។",
+}

@@ -23,7 +23,7 @@ from index.fusion import RankedList
 from ingest.identity.country import COUNTRIES, KHMER_NAMES
 
 __all__ = ["DEFAULT_COUNTRY", "JURISDICTION_WEIGHT", "countries_named", "jurisdiction_list",
-           "matches", "mentions", "with_subdivisions"]
+           "matches", "mentions", "names_in", "with_subdivisions"]
 
 DEFAULT_COUNTRY = "KH"
 #: As much as one retriever's vote: enough to put a named country's relevant passages above
@@ -61,6 +61,13 @@ def countries_named(question: str) -> frozenset[str]:
 def matches(country: str | None, named: frozenset[str]) -> bool:
     """Whether a document of ``country`` (None or "" when unknown) is in a named jurisdiction."""
     return (country or DEFAULT_COUNTRY) in named
+
+
+def names_in(text: str, named: frozenset[str]) -> list[str]:
+    """How ``text`` writes the ``named`` jurisdictions ("Thailand", "ថៃ"), for a notice."""
+    folded = unicodedata.normalize("NFC", text.replace("\u200b", ""))
+    return [m.group() for code, pattern in _PATTERNS
+            if code in named and (m := pattern.search(folded))]
 
 
 def mentions(text: str, named: frozenset[str]) -> bool:

@@ -44,3 +44,25 @@ def test_a_city_is_not_named_by_every_document_of_its_country(services: Any, tmp
     answer = services.answerer.answer("How many residents live along the rural roads of "
                                       "Phnom Penh?")
     assert answer.found and answer.citations[0].doc_id == "city_roads_en.md", answer.answer
+
+
+def test_a_country_with_no_document_of_its_own_is_declined(services: Any, tmp_path: Any) -> None:
+    """"What is Thailand's digital government policy?" over a Cambodian corpus whose plan
+    mentions Thailand in passing (a cable "connecting Cambodia to Thailand"): no document is
+    Thailand's, so the question is declined with the country named, not answered with
+    Cambodia's plan. A question about Thai traders in the same text is not about a Thai
+    document and is still answered from the passage that names them."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "cable_plan_en.md").write_text(
+        "# Provincial Digital Government Plan\n\nThe Provincial Digital Government Plan builds "
+        "a fibre cable connecting Cambodia to Thailand by 2027, so that every commune office "
+        "can serve residents online. Thai traders at the border market will pay fees by "
+        "mobile wallet from 2026.\n", encoding="utf-8")
+    (corpus / "cable_plan_en.md.meta.yaml").write_text("country: KH\n", encoding="utf-8")
+    assert not services.ingestor.ingest([corpus]).failed
+    declined = services.answerer.answer("What is Thailand's digital government policy?")
+    assert not declined.found, declined.answer
+    assert declined.note == "No indexed document is from Thailand."
+    answered = services.answerer.answer("How will Thai traders at the border market pay fees?")
+    assert answered.found and "mobile wallet" in answered.answer
