@@ -8,15 +8,20 @@ numbers and bodies answer nothing (``answers/parts.py`` holds the rules).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from answers.parts import asks_kinds, counted_noun, counts, gives_day, known_facts, states
+from answers.parts import (
+    asks_kinds,
+    counted_noun,
+    counts,
+    counts_the_whole,
+    gives_day,
+    known_facts,
+    states,
+)
 from index.evidence import EvidenceSentence
 
-_FOLLOWING_COUNT = re.compile(r"\bfollowing\s+(?:\d+|one|two|three|four|five|six|seven|eight|"
-                              r"nine|ten)\b", re.IGNORECASE)
 #: a sentence stating the kind of fact asked for (a number, a year) weighs this much more,
 #: once per kind it states and once more when it counts what "how many" counts
 FACT_BOOST = 1.15
@@ -47,7 +52,7 @@ class AskedFacts:
         """Whether a lead-in states the count asked ("A total of 139 policy measures have been
         put in place ..., including:"), not only the size of the list it opens ("... with
         the following two strategies:", a part of the whole)."""
-        return self.counted_by(text) and not _FOLLOWING_COUNT.search(text)
+        return self.counted is not None and counts_the_whole(self.counted, text)
 
     def weight(self, text: str) -> float:
         """How much more a sentence weighs for the facts it states."""

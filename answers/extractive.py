@@ -56,7 +56,7 @@ from answers.gates import (
     identified,
     language_lead,
 )
-from answers.lists import list_answer, list_question, named_policy
+from answers.lists import list_answer, list_question
 from answers.neighbours import with_neighbours
 from answers.notices import COUNTRY_NOTE, ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
 from answers.parts import (
@@ -69,10 +69,11 @@ from answers.policy_questions import (
     allowed,
     asks_which_policy,
     every_policy,
+    policy_meant,
     prefer_registered,
     with_policy_passages,
 )
-from answers.sections import PolicyRef, SectionLookup
+from answers.sections import SectionLookup
 from answers.types import Answer
 from index.evidence import score_sentences, select
 from index.jurisdiction import DEFAULT_COUNTRY, countries_named
@@ -262,7 +263,7 @@ class ExtractiveAnswerer:
         named = countries_named(question)
         if named and DEFAULT_COUNTRY not in named:
             return None  # the registry holds Cambodia's policies: "Singapore's pillars" are not theirs
-        policy = self._policy_meant(question, query, policies, filters)
+        policy = policy_meant(question, query.translations, policies, filters)
         by_doc = {p.doc_id: p for p in policies}
         if policy is None:
             hits = self.searcher.search(question, k=self.passages, filters=filters, per_doc=3,
@@ -274,17 +275,6 @@ class ExtractiveAnswerer:
         asked = list_question(question, policy.level_words) or asked
         return list_answer(question, language, policy, asked, self.sections)
 
-    @staticmethod
-    def _policy_meant(question: str, query: AnalyzedQuery, policies: list[PolicyRef],
-                      filters: SearchFilters | None) -> PolicyRef | None:
-        """The registered policy the question names, else the first one a follow-up's
-        filters are on."""
-        policy = named_policy(question, query.translations, policies)
-        if policy is None and filters is not None and filters.doc_ids:
-            by_doc = {p.doc_id: p for p in policies}
-            policy = next((by_doc[d] for d in filters.doc_ids if d in by_doc), None)
-        return policy
-
     def _front_matter_answer(self, question: str, query: AnalyzedQuery, language: str,
                              filters: SearchFilters | None) -> Answer | None:
         """"Who prepared <policy>?", "When was <policy> signed?": the policy's own statement,
@@ -294,7 +284,7 @@ class ExtractiveAnswerer:
         if self.sections is None or kind is None:
             return None
         policies = readable_policies(self.sections.policies(), self.searcher.catalog, filters)
-        policy = self._policy_meant(question, query, policies, filters)
+        policy = policy_meant(question, query.translations, policies, filters)
         if policy is None or not policy.doc_id or not allowed(policy, filters):
             return None
         sentence = front_matter_evidence(policy.doc_id, kind, self.searcher.catalog,

@@ -149,12 +149,12 @@ def prefer_jurisdiction(pool: list[EvidenceSentence], question: str,
 def unsupported_countries(pool: list[EvidenceSentence], question: str,
                           strength: Strength) -> list[str]:
     """The other countries a question names (without Cambodia), as it writes them, when no
-    evidence is from one of their documents and no sentence strong enough to answer names
-    one (a Vietnamese decree's sentences count though no analyser here reads Vietnamese): "What is the digital
-    government policy of Thailand?" was answered with Cambodia's policy, and "What is Laos's
-    national broadband plan?" with Cambodia's broadband figures. The index holds no such
-    document, so the question is declined with the country named, like a place the corpus
-    never mentions."""
+    evidence is from one of their documents (a Vietnamese decree's sentences count, though
+    no analyser here reads Vietnamese) and no sentence strong enough to answer names one:
+    "What is the digital government policy of Thailand?" was answered with Cambodia's
+    policy, and "What is Laos's national broadband plan?" with Cambodia's broadband figures.
+    The index holds no such document, so the question is declined with the country named,
+    like a place the corpus never mentions."""
     named = countries_named(question)
     if not named or DEFAULT_COUNTRY in named:
         return []

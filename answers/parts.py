@@ -217,9 +217,11 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
 #: "How many policy measures does ...": the words counted, up to the verb
 _COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*?s)\b"
                       r"(?=\s+(?:are|were|is|was|do|does|did|has|have|had|will|can|in|of|for|"
-                      r"does|at|across|on|there)\b|\s*\??$)", re.IGNORECASE)
+                      r"at|across|on|there)\b|\s*\??$)", re.IGNORECASE)
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve "
                  "thirteen fourteen fifteen twenty thirty forty fifty hundred").split()
+_NUMBER = rf"(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS)})"
+_FOLLOWING_COUNT = re.compile(rf"\bfollowing\s+{_NUMBER}\b", re.IGNORECASE)
 
 
 def counted_noun(question: str) -> str | None:
@@ -232,11 +234,16 @@ def counts(noun: str, text: str) -> bool:
     """Whether ``text`` gives a count of ``noun``: a number before it ("10 strategies",
     "a total of 139 key policy measures"), not a label after it ("Strategy 5:")."""
     last = noun.split()[-1]
-    stem = last[:-3] + "y" if last.endswith("ies") else last.rstrip("s")
+    stem = last[:-3] + "y" if last.endswith("ies") else last.removesuffix("s")
     stem = stem[:-1] if stem.endswith("y") else stem  # strategy / strategies
-    number = rf"(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS)})"
-    return bool(re.search(rf"\b{number}\s+(?:[\w-]+\s+){{0,2}}?{re.escape(stem)}\w*\b",
+    return bool(re.search(rf"\b{_NUMBER}\s+(?:[\w-]+\s+){{0,2}}?{re.escape(stem)}\w*\b",
                           text.translate(DIGITS_TO_ASCII), re.IGNORECASE))
+
+
+def counts_the_whole(noun: str, text: str) -> bool:
+    """``counts``, when the count is not only the size of a list the text opens ("... with the
+    following two strategies:" counts one goal's strategies, not the policy's)."""
+    return counts(noun, text) and not _FOLLOWING_COUNT.search(text.translate(DIGITS_TO_ASCII))
 
 
 def numbers_in(text: str) -> frozenset[str]:

@@ -6,11 +6,12 @@ list question.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from answers.gates import Strength, strong_subset
+from answers.lists import named_policy
 from answers.sections import PolicyRef
 from index.evidence import EvidenceSentence
 from index.search_types import Hit, SearchFilters
@@ -40,6 +41,17 @@ def allowed(policy: PolicyRef, filters: SearchFilters | None) -> bool:
     return not (filters.languages and "en" not in filters.languages)
 
 
+def policy_meant(question: str, translations: Sequence[str], policies: Sequence[PolicyRef],
+                 filters: SearchFilters | None) -> PolicyRef | None:
+    """The registered policy the question names, else the first one a follow-up's filters
+    are on."""
+    policy = named_policy(question, translations, policies)
+    if policy is None and filters is not None and filters.doc_ids:
+        by_doc = {p.doc_id: p for p in policies}
+        policy = next((by_doc[d] for d in filters.doc_ids if d in by_doc), None)
+    return policy
+
+
 def prefer_registered(pool: list[EvidenceSentence],
                       section_of: Callable[[EvidenceSentence], object | None],
                       strength: Strength) -> list[EvidenceSentence]:
@@ -56,14 +68,15 @@ def with_policy_passages(search: Callable[..., Any], question: str, hits: list[H
     """The hits plus the best passages of policy documents: "which policy covers X" is
     answered by a policy even where news items rank above it (``search`` is the searcher's;
     the question's vector is cached, so this costs no model call). A question naming a
-    policy ("which strategy of the Digital Government Policy") gets that policy's best
-    passages."""
-    if filters is not None and filters.doc_types and "policy" not in filters.doc_types:
-        return hits
-    narrowed = replace(filters or SearchFilters(), doc_types=["policy"])
-    per_doc = 2  # several policies, each with its best passages
+    registered policy ("what does the Digital Government Policy say about ...", "which
+    strategy of ...") gets that policy's best passages."""
     if named and not (filters is not None and filters.doc_ids):
-        narrowed, per_doc = replace(narrowed, doc_ids=sorted(named)), 6
+        # the named documents themselves, whatever their type (a registered plan or law)
+        narrowed, per_doc = replace(filters or SearchFilters(), doc_ids=sorted(named)), 6
+    elif filters is not None and filters.doc_types and "policy" not in filters.doc_types:
+        return hits
+    else:  # several policies, each with its best passages
+        narrowed, per_doc = replace(filters or SearchFilters(), doc_types=["policy"]), 2
     extra = search(question, k=6, filters=narrowed, per_doc=per_doc, rerank=None).hits
     seen = {h.chunk_id for h in hits}
     return hits + [h for h in extra if h.chunk_id not in seen]

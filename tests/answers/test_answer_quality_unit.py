@@ -6,6 +6,7 @@ document number that answers in a language no embedder reads."""
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
@@ -43,7 +44,8 @@ from answers.parts import (
     known_facts,
     states,
 )
-from answers.policy_questions import every_policy, prefer_registered
+from answers.policy_questions import every_policy, prefer_registered, with_policy_passages
+from index.search_types import SearchFilters
 from ingest.analysis import Analyzer
 from ingest.schedule import Session
 from ingest.sentences import EVIDENCE_SENTENCE_CHARS, split_sentences
@@ -876,3 +878,21 @@ def test_an_instruments_visas_answer_only_a_question_about_its_legal_basis() -> 
     assert not is_visa(unit(hit, "The plan ends in 2030."))
     assert asks_legal_basis("What is the legal basis of the sub-decree?")
     assert not asks_legal_basis("What did the regulator announce about the common codes?")
+
+
+def test_a_named_document_is_searched_whatever_its_type() -> None:
+    """A question naming a registered plan (typed a plan draft, not a policy) searches that
+    document itself; a which-policy question without a name searches the policies."""
+    asked: list[SearchFilters] = []
+
+    def search(_question: str, **kwargs: object) -> SimpleNamespace:
+        asked.append(kwargs["filters"])  # type: ignore[arg-type]
+        return SimpleNamespace(hits=[])
+
+    with_policy_passages(search, "What does the plan say?", [], None, {"plan/ict.pdf"})
+    with_policy_passages(search, "Which policy covers it?", [], None, set())
+    assert asked[0].doc_ids == ["plan/ict.pdf"] and not asked[0].doc_types
+    assert asked[1].doc_types == ["policy"] and not asked[1].doc_ids
+    # a caller's filter on news excludes the policies, not a named document
+    assert with_policy_passages(search, "Which policy?", [], SearchFilters(doc_types=["news"]),
+                                set()) == [] and len(asked) == 2
