@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from answers.parts import (
     asks_kinds,
+    asks_when,
     counted_noun,
     counts,
     counts_the_whole,
     gives_day,
     known_facts,
+    names_time,
     states,
 )
 from index.evidence import EvidenceSentence
@@ -25,6 +27,8 @@ from index.evidence import EvidenceSentence
 #: a sentence stating the kind of fact asked for (a number, a year) weighs this much more,
 #: once per kind it states and once more when it counts what "how many" counts
 FACT_BOOST = 1.15
+#: a "when" is answered by a sentence scored at least this share of the answer's best
+WHEN_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,12 @@ class AskedFacts:
     kinds: tuple[str, ...]
     known: frozenset[str]
     counted: str | None
+    when: bool = False  # asks for a point in time (``asks_when``)
 
     @classmethod
     def of(cls, question: str) -> AskedFacts:
-        return cls(tuple(asks_kinds(question)), known_facts(question), counted_noun(question))
+        return cls(tuple(asks_kinds(question)), known_facts(question), counted_noun(question),
+                   asks_when(question))
 
     def stated_by(self, text: str) -> bool:
         """Whether ``text`` states a kind of fact the question asks for."""
@@ -58,6 +64,18 @@ class AskedFacts:
         """How much more a sentence weighs for the facts it states."""
         hits = sum(states(kind, text, self.known) for kind in self.kinds) + self.counted_by(text)
         return FACT_BOOST ** hits
+
+    def says_when(self, chosen: Sequence[EvidenceSentence]) -> bool:
+        """For a question asking when, whether the answer says it: one of its leading
+        sentences (scored at least ``WHEN_SHARE`` of the best) names a time. "When was the
+        Cybercrime Law adopted?" answered by a policy's list of laws still to be drafted names
+        none: the documents do not say, and the answer must not pretend they do; a weak
+        fourth sentence from another item that mentions "three working days" does not make it
+        an answer. Always true for other questions."""
+        if not self.when or not chosen:
+            return True
+        best = max(s.score for s in chosen)
+        return any(names_time(s.text) for s in chosen if s.score >= WHEN_SHARE * best)
 
     def lead(self, chosen: Sequence[EvidenceSentence]) -> list[EvidenceSentence]:
         """``chosen`` with the sentence that states the fact best first: one that counts what

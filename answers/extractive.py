@@ -66,6 +66,7 @@ from answers.parts import (
 )
 from answers.policy_questions import (
     POLICY_BOOST,
+    about_another_subject,
     allowed,
     asks_which_policy,
     every_policy,
@@ -221,6 +222,8 @@ class ExtractiveAnswerer:
                                  index.idf, index.max_idf())
         if kinds:
             chosen = cover_kinds(kinds, pool, chosen, known)
+        if len(parts) == 1 and not facts.says_when(chosen):  # a part may say when instead
+            return self._not_found(question, language, response.hits, started)
         # a cut sentence's other half may be a unit no answer uses alone (a title-case head
         # "On February 14-16, 2023, Telecommunication Regulator of Cambodia" | "(TRC), ...")
         chosen = join_fragments(chosen, units, self._page_text)
@@ -269,6 +272,9 @@ class ExtractiveAnswerer:
             hits = self.searcher.search(question, k=self.passages, filters=filters, per_doc=3,
                                         rerank=None).hits
             policy = next((by_doc[h.doc_id] for h in hits[:3] if h.doc_id in by_doc), None)
+            if policy is not None and language == "en" and about_another_subject(
+                    query.terms, policy, self.searcher.analyzer.analyze):
+                return None
         if policy is None or not allowed(policy, filters):
             return None
         # the level by this policy's own words ("pillars" are the framework's goals)

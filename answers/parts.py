@@ -75,6 +75,28 @@ _DAY_OF_MONTH = re.compile(
     rf"|ថ្ងៃទី\s*\d{{1,2}}[^។]{{0,30}}?ខែ\s*(?:{_KM_MONTHS})", re.IGNORECASE)
 
 
+#: "when was it adopted", "in which year", Khmer "ពេលណា / ឆ្នាំណា / ថ្ងៃណា": a point in time,
+#: not a duration ("how long", "until when" are answered by periods)
+_ASKS_WHEN = re.compile(r"^(?!.*\bhow long\b).*(?:\bwhen\b|\bwhat (?:year|date)\b|\bwhich year\b)",
+                        re.IGNORECASE | re.DOTALL)
+_TIME = re.compile(rf"\b(?:19|20)\d{{2}}\b|{_DATE_WORDS.pattern}|{_KM_MONTHS}|ព\.ស"
+                   r"|\b(?:days?|weeks?|months?|years?|quarters?|annually|yearly|monthly|weekly|"
+                   r"daily|yesterday|today|tomorrow|morning|afternoon|evening|tonight)\b"
+                   r"|ថ្ងៃ|សប្តាហ៍|ខែ|ឆ្នាំ|ព្រឹក|រសៀល|ល្ងាច", re.IGNORECASE)
+
+
+def asks_when(question: str) -> bool:
+    """Whether the question asks for a point in time (a day, a month, a year)."""
+    return bool(_ASKS_WHEN.search(question)) or any(
+        w in question for w in ("ពេលណា", "ឆ្នាំណា", "ថ្ងៃណា"))
+
+
+def names_time(text: str) -> bool:
+    """Whether ``text`` says anything about time at all: a year, a month (English or Khmer),
+    a Buddhist-era date (ព.ស.), a span ("within three working days") or a time of day."""
+    return bool(_TIME.search(text.translate(DIGITS_TO_ASCII)))
+
+
 def gives_day(text: str) -> bool:
     """Whether ``text`` gives a day of a month, not only a year: "When was the census held?"
     is answered by "from 3 to 13 March 2019" before "the 2016-2030 development goals"."""

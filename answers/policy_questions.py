@@ -52,6 +52,24 @@ def policy_meant(question: str, translations: Sequence[str], policies: Sequence[
     return policy
 
 
+#: what a list question frames itself with, beside the policy's names and the list's levels
+_LIST_WORDS = ("main key major list name enumerate show all goals objectives policy directions "
+               "measures priority actions strategies strategic priorities measure groups pillars "
+               "national plan framework")
+
+
+def about_another_subject(terms: Sequence[str], policy: PolicyRef,
+                          analyze: Callable[[str], list[str]]) -> bool:
+    """Whether a list question that names no policy asks about something other than the
+    ``policy`` its search found first: one of its (analysed) ``terms`` is neither in the
+    policy's names nor a list question's own words. "What are the goals of the digital skills
+    programme for civil servants?" asks for that programme's goals, not for the Digital
+    Government Policy's strategic goals; "What are the strategic goals?" names nothing else."""
+    own_words = [w for _, words in policy.level_words for w in words]
+    allowed = set(analyze(" ".join((*policy.names, *own_words, _LIST_WORDS))))
+    return any(t not in allowed and not t.isdigit() for t in terms)
+
+
 def prefer_registered(pool: list[EvidenceSentence],
                       section_of: Callable[[EvidenceSentence], object | None],
                       strength: Strength) -> list[EvidenceSentence]:

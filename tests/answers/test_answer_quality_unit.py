@@ -38,10 +38,12 @@ from answers.parts import (
     asks_contact,
     asks_kinds,
     asks_legal_basis,
+    asks_when,
     counted_noun,
     counts,
     gives_day,
     known_facts,
+    names_time,
     states,
 )
 from answers.policy_questions import every_policy, prefer_registered, with_policy_passages
@@ -896,3 +898,21 @@ def test_a_named_document_is_searched_whatever_its_type() -> None:
     # a caller's filter on news excludes the policies, not a named document
     assert with_policy_passages(search, "Which policy?", [], SearchFilters(doc_types=["news"]),
                                 set()) == [] and len(asked) == 2
+
+
+def test_a_point_in_time_is_asked_and_named_in_either_language() -> None:
+    for question in ("When was the law adopted?", "In which year did it start?",
+                     "តើច្បាប់ត្រូវបានអនុម័តនៅពេលណា?", "តើវាចាប់ផ្តើមនៅឆ្នាំណា?"):
+        assert asks_when(question), question
+    for question in ("How long does the plan last?", "What are its strategies?"):
+        assert not asks_when(question), question
+    for text in ("The law was adopted in 2016.", "It was signed on 3 March.",
+                 "ថ្ងៃទី០៣ ខែមីនា ឆ្នាំ២០១៩", "ធ្វើនៅភ្នំពេញ ព.ស.២៥៦៣",
+                 "Papers are collected within three working days."):
+        assert names_time(text), text
+    assert not names_time("The law will be drafted by the ministry with 12 partners.")
+    facts = AskedFacts.of("When was the law adopted?")
+    hit = passage("The ministry will draft the law. The law was adopted in 2016.")
+    assert not facts.says_when([unit(hit, "The ministry will draft the law.")])
+    assert facts.says_when([unit(hit, "The law was adopted in 2016.")])
+    assert AskedFacts.of("Who drafts the law?").says_when([unit(hit, "The ministry will draft the law.")])

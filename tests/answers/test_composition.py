@@ -258,6 +258,29 @@ def test_a_place_named_without_what_is_asked_of_it_is_not_an_answer(
         assert answer.answer == NOT_FOUND[answer.language]
 
 
+def test_a_when_question_answered_by_no_time_is_declined(answer_services: Any) -> None:
+    """The policy says how commune fees are paid and receipted but never since when: those
+    sentences do not answer "when". A "when" whose answer names a year is answered."""
+    declined = answer_services.answerer.answer(
+        "When did commune fee payments start getting receipt numbers?")
+    assert not declined.found, declined.answer
+    assert declined.answer == NOT_FOUND["en"]
+    answered = answer_services.answerer.answer("When does the Smart Village Policy end?")
+    assert answered.found and "2030" in answered.answer, answered.answer
+
+
+def test_a_list_question_about_another_subject_is_not_the_policys_list(
+        answer_services: Any) -> None:
+    """"The goals of the yearly course" are not the Smart Village Policy's strategic goals,
+    though the search finds the policy first; a list question naming nothing else is."""
+    other = answer_services.answerer.answer(
+        "What are the goals of the yearly cybersecurity course for commune clerks?")
+    assert other.found and "strategic goals" not in other.answer, other.answer
+    assert "cybersecurity" in other.answer
+    bare = answer_services.answerer.answer("What are the strategic goals?")
+    assert bare.answer.startswith(f"{POLICY_TITLE}: 2 strategic goals"), bare.answer
+
+
 ANSWERABLE = [  # (question, a fact the answer must hold)
     ("When will every commune office in Kampot province have a fibre connection?", "2027"),
     ("How many commune clerks are trained in cybersecurity every year?", "three hundred"),
