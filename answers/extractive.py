@@ -82,6 +82,7 @@ from index.query import AnalyzedQuery
 from index.search_types import Hit, SearchFilters
 from index.searcher import Searcher
 from index.sparse import SparseIndex
+from ingest.language import asked_in
 
 if TYPE_CHECKING:
     from index.glossary import Glossary
@@ -125,7 +126,7 @@ class ExtractiveAnswerer:
         searched also carries the conversation's subject (see ``Attempt.asks``)."""
         started = time.perf_counter()
         query = self.searcher.analyze(question)
-        language = "km" if query.language == "km" else "en"
+        language = asked_in(question)
         listed = self._list_answer(question, query, language, filters) \
             or self._front_matter_answer(question, query, language, filters)
         if listed is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from index.jurisdiction import DEFAULT_COUNTRY, countries_named
 from ingest.khmer.script import DIGITS_TO_ASCII
 
 _EN_QUESTION = r"(?:what|when|who|whom|whose|which|where|why|how|is|are|was|were|does|do|did|will|can|should)"
@@ -45,7 +46,14 @@ _KM_BODY = ("ក្រសួងណា", "ស្ថាប័នណា", "អង�
             "គណៈកម្មាធិការណា", "ក្រុមប្រឹក្សាណា")
 _ASKS_PLACE = re.compile(r"\bwhere\b|\b(?:which|what)\s+(?:province|provinces|city|cities|"
                          r"district|districts|country|countries|region|location)\b", re.IGNORECASE)
-_KM_PLACE = ("ខេត្តណា", "ទីណា", "កន្លែងណា", "ក្រុងណា", "ស្រុកណា", "ប្រទេសណា", "ទីតាំងណា")
+_KM_PLACE = ("ខេត្តណា", "ទីណា", "កន្លែងណា", "ក្រុងណា", "ស្រុកណា", "ទីតាំងណា")
+# which country: a province of Cambodia does not answer it, another country's name does
+_ASKS_COUNTRY = re.compile(r"\b(?:which|what)\s+(?:country|countries|nations?)\b|ប្រទេសណា",
+                           re.IGNORECASE)
+_COUNTRY = re.compile(r"(?:ប្រទេស|សាធារណរដ្ឋ|ព្រះរាជាណាចក្រ|សហព័ន្ធ)[\s\u200b]*"
+                      r"(?!កម្ពុជា|ជាតិ|នានា|ទាំង|ជា|និង)[\u1780-\u17ff]"
+                      r"|\b(?:Republic|Kingdom|Federation|Sultanate|Commonwealth)\s+of\s+"
+                      r"(?!Cambodia)[A-Z]")
 _PERSON = re.compile(r"\b(?:H\.\s?E\.|His Excellency|Her Excellency|Excellency|Dr\.|Mr\.|Mrs\.|"
                      r"Ms\.|Lok Chumteav|Samdech|Minister|Secretary of State|Director|Chairman|"
                      r"Chairwoman|President|Governor|Ambassador|Prime Minister)\b|ឯកឧត្តម|"
@@ -141,7 +149,7 @@ def asks_kinds(question: str) -> list[str]:
     """Every kind of fact the question asks for, in a fixed order: ``date``, ``number``,
     ``person`` (who), ``ministry`` (which ministry: a minister or ministry answers, not the
     council a sentence also names), ``body`` (which institution, committee...), ``place``
-    (where, which province). "How many students, and in which province?" asks for two."""
+    (where, which province) or ``country`` (which country). "How many students, and in which province?" asks for two."""
     kinds = [k for k in (asks_for(question),) if k]
     if _ASKS_PERSON.search(question) or any(w in question for w in _KM_PERSON):
         kinds.append("person")
@@ -149,7 +157,9 @@ def asks_kinds(question: str) -> list[str]:
         kinds.append("ministry")
     elif _ASKS_BODY.search(question) or any(w in question for w in _KM_BODY):
         kinds.append("body")
-    if _ASKS_PLACE.search(question) or any(w in question for w in _KM_PLACE):
+    if _ASKS_COUNTRY.search(question):
+        kinds.append("country")
+    elif _ASKS_PLACE.search(question) or any(w in question for w in _KM_PLACE):
         kinds.append("place")
     if "number" not in kinds and "date" in kinds and re.search(r"\bhow (?:many|much)\b|ប៉ុន្មាន",
                                                               question, re.IGNORECASE):
@@ -225,6 +235,9 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
         return bool((_MINISTRY if kind == "ministry" else _BODY).search(text))
     if kind == "place":
         return bool(_PLACE.search(text))
+    if kind == "country":  # another country than Cambodia and than the question names
+        named = countries_named(text) - countries_named(" ".join(known)) - {DEFAULT_COUNTRY}
+        return bool(named or _COUNTRY.search(text))
     if kind == "definition":  # the term defined is among what the question states itself
         return any(defines(term, text) for term in known if not term[:1].isdigit())
     text = text.translate(DIGITS_TO_ASCII)

@@ -18,6 +18,8 @@ __all__ = ["LetterCounts", "count_letters", "detect_language", "khmer_ratio"]
 
 #: Share of letters a script needs to make a text monolingual.
 MONOLINGUAL_SHARE = 0.85
+#: Share of Khmer letters from which a question is answered in Khmer (``asked_in``).
+REPLY_KHMER_SHARE = 0.5
 #: Share of letters each script needs for a text to be MIXED.
 MIXED_SHARE = 0.15
 #: Above this share of accented Latin letters, Latin text is not taken for English.
@@ -84,3 +86,11 @@ def detect_language(text: str) -> Language:
     if khmer_share >= MIXED_SHARE and latin_share >= MIXED_SHARE:
         return Language.MIXED
     return Language.OTHER
+
+
+def asked_in(text: str) -> str:
+    """The language a person wrote ``text`` in, to reply in: ``"km"`` when Khmer letters are
+    at least half of its letters, else ``"en"``. A Khmer question that names "Sisters of
+    Code" or "ICT" is MIXED to the detector but is still asked in Khmer."""
+    counts = count_letters(text)
+    return "km" if counts.total and counts.khmer / counts.total >= REPLY_KHMER_SHARE else "en"

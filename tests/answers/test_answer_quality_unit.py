@@ -916,3 +916,16 @@ def test_a_point_in_time_is_asked_and_named_in_either_language() -> None:
     assert not facts.says_when([unit(hit, "The ministry will draft the law.")])
     assert facts.says_when([unit(hit, "The law was adopted in 2016.")])
     assert AskedFacts.of("Who drafts the law?").says_when([unit(hit, "The ministry will draft the law.")])
+
+
+def test_which_country_is_answered_by_another_country_not_by_a_province() -> None:
+    assert asks_kinds("Which country will the minister visit?") == ["country"]
+    assert asks_kinds("តើរដ្ឋមន្ត្រីនឹងទៅទស្សនកិច្ចនៅប្រទេសណា?") == ["country"]
+    assert asks_kinds("In which province is the centre?") == ["place"]
+    for text in ("The delegation will visit the Republic of Turkey for five days.",
+                 "The minister met his counterpart from Singapore.",
+                 "ទៅ\u200bបំពេញ\u200bទស្សនកិច្ច\u200bនៅ\u200bសាធារណរដ្ឋ\u200bតួកគី"):
+        assert states("country", text), text
+    for text in ("The centre opened in Takeo province.", "ព្រះរាជាណាចក្រកម្ពុជា",
+                 "The Kingdom of Cambodia hosted the meeting.", "ប្រទេសជាតិរីកចម្រើន"):
+        assert not states("country", text), text

@@ -222,6 +222,17 @@ def test_khmer_question_is_answered_in_khmer_with_the_english_twin_offered(
     assert [a.citation.doc_id for a in answer.alternates] == [TWIN_EN_ID]
 
 
+def test_a_khmer_question_naming_things_in_latin_letters_is_answered_in_khmer(
+        answer_services: Any) -> None:
+    """"Kampot" and "online" written in Latin letters make the question MIXED to the
+    detector; it is still asked in Khmer, and the Khmer twin answers it."""
+    answer = answer_services.answerer.answer(
+        "តើប្រជាពលរដ្ឋនៅ Kampot ស្នើសុំលិខិតបញ្ជាក់ទីលំនៅ online យ៉ាងដូចម្តេច?")
+    assert answer.found and answer.language == "km", answer.answer
+    assert {c.language for c in answer.citations} == {"km"}
+    assert [a.citation.doc_id for a in answer.alternates] == [TWIN_EN_ID]
+
+
 def test_fact_only_in_the_other_language_is_given_with_a_note(answer_services: Any) -> None:
     answer = answer_services.answerer.answer("How many new telecom towers were allowed in Preah Vihear?")
     assert answer.found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import Language
-from ingest.language import count_letters, detect_language, khmer_ratio
+from ingest.language import asked_in, count_letters, detect_language, khmer_ratio
 
 KHMER = "ក្រសួងប្រៃសណីយ៍និងទូរគមនាគមន៍បានរៀបចំគោលនយោបាយសេដ្ឋកិច្ចឌីជីថល។"
 ENGLISH = "The Ministry of Posts and Telecommunications prepared the digital economy policy."
@@ -61,3 +61,11 @@ def test_khmer_vowel_signs_count_and_punctuation_does_not() -> None:
     assert (counts.khmer, counts.latin, counts.total) == (2, 1, 3)
     assert khmer_ratio("ក" * 3 + "ab") == pytest.approx(0.6)
     assert khmer_ratio("") == 0.0
+
+
+def test_a_question_is_answered_in_the_language_most_of_its_letters_are_in() -> None:
+    mixed = "តើក្រុមការងារ Sisters of Code បានបណ្ដុះបណ្ដាលនៅមជ្ឈមណ្ឌលប៉ុន្មានទីតាំង?"
+    assert detect_language(mixed) == Language.MIXED
+    assert asked_in(mixed) == "km"
+    assert asked_in("What does the plan say about ការិយាល័យឃុំ?") == "en"
+    assert asked_in("Quelle est la politique?") == "en" and asked_in("???") == "en"
