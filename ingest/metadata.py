@@ -15,8 +15,8 @@ from core.models import DocType, ParsedDocument
 from ingest.identity.bodies import country_of, first_named
 from ingest.identity.country import country_name, detect_country, normalize_country
 from ingest.identity.issuer import IssuerClues, infer_issuer
-from ingest.identity.opening import closing_lines
-from ingest.identity.title import find_title
+from ingest.identity.opening import Line, closing_lines
+from ingest.identity.title import FoundTitle, find_title
 from ingest.metadata_doctype import HEAD_CHARS, coerce_doc_type, infer_doc_type
 from ingest.metadata_overrides import (
     ALLOWED_KEYS,
@@ -39,7 +39,28 @@ _MAIN_DOC_ONLY = frozenset({"title", "doc_type"})
 #: Bump when inference of titles, issuers, countries or types (or what of them a chunk carries)
 #: changes: it is part of every file's ingest fingerprint, so an upgraded index re-reads
 #: documents named the old way.
-METADATA_VERSION = "4"
+METADATA_VERSION = "5"
+#: files whose loader date is the file's own (PDF and DOCX properties: when it was saved or
+#: exported), which a date printed with the title outranks
+_PROPERTY_DATED = (".pdf", ".docx")
+#: how far around the title a printed date is read as the document's (lines)
+_TITLE_AREA = (3, 8)
+
+
+def _document_date(doc_id: str, loaded: str | None, title: FoundTitle, lines: list[Line],
+                   head: str) -> str | None:
+    """The document's date: front matter's; for a PDF or DOCX a date printed beside its title
+    ("13 June 2018" under the headline) before the file's properties, whose date is when the
+    file was made (an export made today of a 2018 article); else the first date it states.
+    Not for a legal instrument: the dates printed under its title are the instruments it
+    cites ("having seen Royal Decree ... dated 22 August 2023")."""
+    if loaded and not doc_id.lower().endswith(_PROPERTY_DATED) or title.source == "legal":
+        # an instrument is dated at its signature: the dates under its title are its visas'
+        return loaded or find_date(head)
+    start = title.start if title.start is not None else 0
+    area = lines[max(0, start - _TITLE_AREA[0]): start + _TITLE_AREA[1]]
+    printed = find_date("\n".join(line.text for line in area))
+    return printed or loaded or find_date(head)
 
 
 def infer_issuing_body(*texts: str) -> str | None:
@@ -71,7 +92,7 @@ def infer_metadata(doc_id: str, doc: ParsedDocument, sidecar: dict | None) -> di
         title=title,
         doc_type=doc_type.value,
         issuing_body=issuing_body,
-        date=normalize_date(meta.get("date")) or find_date(text[:HEAD_CHARS]),
+        date=_document_date(doc_id, normalize_date(meta.get("date")), found, lines, head),
         language=normalize_language(meta.get("language")),
         # News mentions many periods in passing; only its title is trusted for one.
         period=str(meta.get("period") or "") or find_period(

@@ -50,6 +50,8 @@ _SECTION = re.compile(
 COVER_MAX_LINES = 25
 COVER_MAX_CHARS = 1200
 MAX_BLOCK_LINES = 4
+#: a heading line this long that stops mid-phrase may wrap onto the next line
+WRAPPED_MIN_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -140,13 +142,26 @@ def _heading(on_page: Sequence[Line], known: str) -> CoverTitle | None:
     if not title_like(first.text):
         return CoverTitle(tidy(first.text, limit=200), first.index)
     block = [first]
-    for line in on_page[first.index - on_page[0].index + 1 :]:
+    following = on_page[first.index - on_page[0].index + 1 :]
+    for line in following:
         if len(block) >= MAX_BLOCK_LINES or not is_shouting(block[-1].text):
             break
         if not (title_like(line.text) or _PERIOD_ONLY.match(line.text)):
             break
         block.append(line)
+    if len(block) == 1 and following and _wraps_into(first.text, following[0].text):
+        block.append(following[0])
     return CoverTitle(_compose(block, known), first.index)
+
+
+def _wraps_into(first: str, following: str) -> bool:
+    """Whether a mixed-case heading continues on the next line: "6 things you need to know
+    about the Digital Government" / "Blueprint". The first line is long and stops mid-phrase
+    (no closing punctuation); the next is a shorter title-like line, not a date or a lead-in
+    ("Takeo Province:")."""
+    return (len(first) >= WRAPPED_MIN_CHARS and first[-1].isalnum()
+            and title_like(following) and not following.endswith(":")
+            and len(following) < len(first) and len(first) + len(following) <= 160)
 
 
 def cover_title(lines: Sequence[Line]) -> CoverTitle | None:

@@ -412,3 +412,46 @@ def test_the_judged_identity_file_covers_every_document_of_the_shared_corpus():
     assert {doc_id.split("#", 1)[0] for doc_id in truth} == files
     assert sum("#headline-" in doc_id for doc_id in truth) == 20
     assert all(values["title"][0] and values["country"][0] for values in truth.values())
+
+
+WRAPPED_HEADLINE = (
+    "GOVERNMENT TECHNOLOGY AGENCY\n"
+    "Five things to know about the new provincial data sharing\n"
+    "Guidelines\n"
+    "13 June 2018\n"
+    "TL;DR: The province published guidelines on how its departments share data with one\n"
+    "another and with the public, and what each department must do by the end of the year.\n"
+)
+
+
+def test_a_mixed_case_headline_that_wraps_keeps_its_second_line_and_its_printed_date():
+    """The headline is set over two lines; the PDF's properties say it was exported today,
+    the page says when it was published."""
+    doc = pdf_like(WRAPPED_HEADLINE, metadata={"date": "2026-12-05"})
+    meta = infer_metadata("guides/data_sharing.pdf", doc, None)
+    assert meta["title"] == ("Five things to know about the new provincial data sharing "
+                             "Guidelines")
+    assert meta["date"] == "2018-06-13"
+
+
+@pytest.mark.parametrize("second", [
+    "Takeo Province:",  # a lead-in, not the rest of the headline
+    "Phnom Penh: On the morning of 3 July 2025 the ministry opened forty new post offices in",
+])
+def test_a_headline_does_not_swallow_the_line_under_it(second):
+    text = f"Rural post offices start selling SIM cards to residents\n{second}\nthe province.\n"
+    meta = infer_metadata("news/sim.txt", pdf_like(text, method="text"), None)
+    assert meta["title"] == "Rural post offices start selling SIM cards to residents"
+
+
+def test_front_matter_dates_stay_ahead_of_a_printed_one():
+    doc = pdf_like(WRAPPED_HEADLINE, method="text", metadata={"date": "2018-06-20"})
+    assert infer_metadata("news/sharing.md", doc, None)["date"] == "2018-06-20"
+
+
+def test_an_instrument_is_not_dated_by_the_visas_under_its_title():
+    text = KM_SUBDECREE.format(instrument="អនុក្រឹត្យ").replace(
+        "- បានឃើញរដ្ឋធម្មនុញ្ញនៃព្រះរាជាណាចក្រកម្ពុជា",
+        "- បានឃើញព្រះរាជក្រឹត្យលេខ នស/រកត/០៨២៣/១៩៨១ ចុះថ្ងៃទី២២ ខែសីហា ឆ្នាំ២០២៣")
+    doc = pdf_like(text, method="ocr", metadata={"date": "2024-03-07"})
+    assert infer_metadata("legal/open_data_scan.pdf", doc, None)["date"] == "2024-03-07"
