@@ -192,6 +192,8 @@ def is_reference_list(raw: str) -> bool:
 COLUMN_WORDS_PER_LINE = 3.0
 #: ...over at least this many lines, with no sentence end.
 COLUMN_MIN_LINES = 3
+#: ...or, for a stack of Khmer and English labels, lines this short on average (characters)
+COLUMN_CHARS_PER_LINE = 20
 
 
 def is_column_stack(raw: str) -> bool:
@@ -199,12 +201,19 @@ def is_column_stack(raw: str) -> bool:
     Relevant Ministries and / Institutions / Short- to / Medium-term"): the names run
     together and state nothing. Wrapped prose carries many more words per line, and a
     stack that ends a sentence is kept (a narrow cell may hold a whole statement). Khmer
-    puts no space between words, so a Khmer line's spaces say nothing about its width."""
-    if _KHMER.search(raw):
-        return False
+    puts no space between words, so a Khmer line's spaces say nothing about its width: a
+    stack with Khmer in it is judged by its lines' length, and only when it mixes both
+    scripts (a bilingual figure's labels: "រដ្ឋាភិបាល" / "(Open" / "Government)")."""
     lines = [line.split() for line in raw.strip().splitlines() if line.strip()]
     if len(lines) < COLUMN_MIN_LINES or raw.rstrip().endswith((".", "។", "!", "?")):
         return False
+    if _KHMER.search(raw):
+        texts = [" ".join(words) for words in lines]
+        latin = sum(not _KHMER.search(t) and re.search(r"[A-Za-z]{3}", t) is not None
+                    for t in texts)
+        khmer = sum(not re.search(r"[A-Za-z]", t) for t in texts)
+        return min(latin, khmer) >= 2 and sum(map(len, texts)) / len(texts) \
+            <= COLUMN_CHARS_PER_LINE
     return sum(len(words) for words in lines) / len(lines) <= COLUMN_WORDS_PER_LINE
 
 

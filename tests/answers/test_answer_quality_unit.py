@@ -929,3 +929,14 @@ def test_which_country_is_answered_by_another_country_not_by_a_province() -> Non
     for text in ("The centre opened in Takeo province.", "ព្រះរាជាណាចក្រកម្ពុជា",
                  "The Kingdom of Cambodia hosted the meeting.", "ប្រទេសជាតិរីកចម្រើន"):
         assert not states("country", text), text
+
+
+def test_a_bilingual_figures_labels_are_debris_but_a_khmer_list_is_not() -> None:
+    """A figure's labels in both languages, read down the page, once answered "What does the
+    policy say about open data?" as "(e-- Government) រដ្ឋាភិបាល អ ើកចំហ (Open Government)"."""
+    figure = ("(e--\nGovernment)\nរដ្ឋាភិបាល\nអ ើកចំហ\n(Open\nGovernment)\nរដ្ឋាភិបាល\n"
+              "(Data-centric\nGovernment)\nរដ្ឋាភិបាលឆ្លាត\n(Smart\nGovernment)")
+    assert is_debris(unit(passage(figure), figure))
+    for text in ("ម.ប.ស. មានមុខងារ\n១.បន្ទប់កុំព្យូទ័រ\n២.បន្ទប់បណ្តុះបណ្តាល\n៣.ប៉ុស្តិ៍ប្រៃសណីយ៍",
+                 "ក្រុមការងារ\n១. Sisters of Code\n២. CADT\n៣. ម.ប.ស."):
+        assert not is_debris(unit(passage(text), text)), text
