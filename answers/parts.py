@@ -170,13 +170,18 @@ def asks_kinds(question: str) -> list[str]:
 
 
 #: "How does the policy define digital government?", "What is the definition of open data?",
-#: "What does interoperability mean?"
+#: "What does interoperability mean?", "What is the Government Technology Stack?"
 _DEFINE = re.compile(
     r"\bdefines?\s+(?:the\s+(?:term|concept)\s+(?:of\s+)?)?[\"“‘']?(?P<a>[^?\"”’']+?)[\"”’']?\s*\??$"
     r"|\b(?:definition|meaning)\s+of\s+(?:the\s+(?:term|concept)\s+)?[\"“‘']?(?P<b>[^?\"”’']+?)[\"”’']?"
     r"(?:\s+(?:in|according to)\b.*)?\s*\??$"
-    r"|\bwhat\s+(?:does|do)\s+(?:the\s+term\s+)?[\"“‘']?(?P<c>[^?\"”’']+?)[\"”’']?\s+mean\b",
+    r"|\bwhat\s+(?:does|do)\s+(?:the\s+term\s+)?[\"“‘']?(?P<c>[^?\"”’']+?)[\"”’']?\s+mean\b"
+    r"|^\s*what\s+(?:is|are)\s+(?!(?:the\s+|a\s+)?(?:definition|meaning)\b)[\"“‘']?(?P<d>[^?\"”’']+?)[\"”’']?\s*\??$",
     re.IGNORECASE)
+#: "Level 3 of digital government establishment": a numbered item of something, which the
+#: document labels by its head alone ("- Level 3: Government is data-centric, ...")
+_LABELLED_HEAD = re.compile(r"^(?P<head>(?:\w+\s+){0,2}\w*\d+[A-Za-z]?)\s+(?:of|in|under)\s+",
+                            re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
@@ -298,5 +303,7 @@ def known_facts(question: str) -> frozenset[str]:
     does not answer "how many") and the bodies it names ("Which ministry leads the Digital
     Government Committee?" is not answered by a sentence because it names that committee)."""
     term = defined_term(question)
-    return numbers_in(question) | {m.group() for m in _NAMED_BODY.finditer(question)} \
-        | ({term} if term else set())
+    terms = {term} if term else set()
+    if term and (labelled := _LABELLED_HEAD.match(term)):
+        terms.add(labelled.group("head"))
+    return numbers_in(question) | {m.group() for m in _NAMED_BODY.finditer(question)} | terms

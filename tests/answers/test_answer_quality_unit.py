@@ -669,6 +669,8 @@ def test_a_sentence_that_starts_with_a_pronoun_is_quoted_with_its_antecedent() -
     ("What is the definition of the once-only principle?", "once-only principle"),
     ("What does interoperability mean?", "interoperability"),
     ("What does the Provincial Data Plan say about open data?", None),
+    ("What is the Provincial Technology Stack?", "Provincial Technology Stack"),
+    ("What is the meaning of open data?", "open data"),
 ])
 def test_a_question_that_asks_what_a_term_means(question: str, term: str | None) -> None:
     assert (term in known_facts(question)) if term else "definition" not in asks_kinds(question)
@@ -940,3 +942,14 @@ def test_a_bilingual_figures_labels_are_debris_but_a_khmer_list_is_not() -> None
     for text in ("ម.ប.ស. មានមុខងារ\n១.បន្ទប់កុំព្យូទ័រ\n២.បន្ទប់បណ្តុះបណ្តាល\n៣.ប៉ុស្តិ៍ប្រៃសណីយ៍",
                  "ក្រុមការងារ\n១. Sisters of Code\n២. CADT\n៣. ម.ប.ស."):
         assert not is_debris(unit(passage(text), text)), text
+
+
+def test_a_numbered_item_of_something_is_defined_by_its_label() -> None:
+    """"What is Level 3 of digital government establishment?" is answered by the annex line
+    "- Level 3: Government is data-centric, ...", which names the item by its label alone,
+    not by the sentence that only says levels 2 and 3 may begin together."""
+    facts = AskedFacts.of("What is Level 3 of digital government establishment?")
+    assert facts.kinds == ("definition",)
+    assert facts.stated_by("- Level 3: Government is data-centric, development focuses on data.")
+    assert not facts.stated_by("Level 2 and 3 of digital government establishment can begin "
+                               "in parallel with Level 1.")
