@@ -17,6 +17,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING
 
 from answers.display import is_debris, is_lead_in
+from answers.list_items import with_lead_ins
 from index.evidence import EvidenceSentence, sentences_of
 from index.generation import GenerationWatcher
 from index.search_types import Hit
@@ -75,10 +76,13 @@ class UsableEvidence:
         return self._watcher.current(generation)
 
     def __call__(self, hits: Sequence[Hit], generation: Hashable,
-                 readmit: Callable[[str], bool] | None = None) -> list[EvidenceSentence]:
+                 readmit: Callable[[str], bool] | None = None,
+                 lead_ins: bool = False) -> list[EvidenceSentence]:
         """The usable units of ``hits``; ``readmit``: a question's own reason to keep a unit
         the verdicts left out (a lead-in that states the count a "how many" question asks:
-        "A total of 139 policy measures have been put in place ..., including:")."""
+        "A total of 139 policy measures have been put in place ..., including:");
+        ``lead_ins``: short list items quoted with their list's lead-in
+        (``answers/list_items.py``; not for a list question, which reads its items)."""
         held = self.verdicts(generation)
         out: list[EvidenceSentence] = []
         for hit in hits:
@@ -90,7 +94,8 @@ class UsableEvidence:
                 self.computed += 1
                 if self.size:
                     held.put(key, flags)
-            out.extend(s for s, keep in zip(sentences, flags, strict=True)
-                       if keep or readmit is not None and readmit(s.text)
-                       and is_lead_in(s) and not is_debris(s))
+            keep = [kept or readmit is not None and readmit(s.text) and is_lead_in(s)
+                    and not is_debris(s) for s, kept in zip(sentences, flags, strict=True)]
+            out.extend(with_lead_ins(sentences, keep) if lead_ins
+                       else (s for s, kept in zip(sentences, keep, strict=True) if kept))
         return out

@@ -143,9 +143,10 @@ class ExtractiveAnswerer:
         index = self.sparse()
         facts = AskedFacts.of(question)
         kinds, known, stating = facts.kinds, facts.known, facts.stated_by
-        evidence = units = self.usable(hits, index.generation,
-                                       facts.counted_in_lead_in if facts.counted else None)
         items = items_asked(question)
+        evidence = units = self.usable(hits, index.generation,
+                                       facts.counted_in_lead_in if facts.counted else None,
+                                       lead_ins=items is None)
         if not which_policy:  # a which-policy answer may name its section by the heading
             evidence = list(filter(can_answer(question, query.terms, "date" in kinds,
                                               items is not None), evidence))

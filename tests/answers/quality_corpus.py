@@ -1,8 +1,9 @@
 """A corpus for the answer-quality tests (``test_answer_quality.py``), written for them: a
 data plan whose levels are enumerated as items below a sentence *about* the levels, a
 mechanism list the splitter cuts mid-phrase at a line break, a web page of download links,
-a forum agenda whose speakers stand a blank line below their "Keynote Speech by", and a news
-item whose first sentence is cut before a bracketed abbreviation. Original text; fictional
+a forum agenda whose speakers stand a blank line below their "Keynote Speech by", a news
+item whose first sentence is cut before a bracketed abbreviation, and a page of duties listed
+as short items under the line that names whose they are. Original text; fictional
 facts."""
 
 from __future__ import annotations
@@ -95,7 +96,28 @@ title: The provincial data exchange opens to every department
 On May 3, 2025, Provincial Data Office of the Northern Province
 (PDO), with the help of the Open Registers Institute (ORI), opened the provincial data exchange at the Riverside Hall in Stung Treng. Twelve departments connected their registers on the first day.
 """
-CORPUS = {PLAN_ID: PLAN, LINKS_ID: LINKS, AGENDA_ID: AGENDA, EXCHANGE_ID: EXCHANGE}
+# duties listed as short items under the line that says whose they are
+DUTIES_ID = "web/provincial_duties_en.md"
+DUTIES = """---
+title: Who does what in the provincial digital work
+---
+## Provincial Data Office
+
+The Provincial Data Office is responsible for:
+
+- Writing the provincial data catalogue
+- Training data clerks in every district
+- Checking the quality of the registers
+
+## Department of Planning
+
+The Department of Planning is responsible for:
+
+- Collecting the commune census forms
+- Drafting the yearly development plan
+"""
+CORPUS = {PLAN_ID: PLAN, LINKS_ID: LINKS, AGENDA_ID: AGENDA, EXCHANGE_ID: EXCHANGE,
+          DUTIES_ID: DUTIES}
 LEVELS = ["Paper registers are scanned", "Registers are typed into databases",
           "Departments exchange their databases", "Dashboards built on the exchanged data"]
 

@@ -12,6 +12,7 @@ import pytest
 
 from tests.answers.quality_corpus import (
     AGENDA_ID,
+    DUTIES_ID,
     EXCHANGE_ID,
     LEVELS,
     LINKS_ID,
@@ -116,3 +117,21 @@ def test_a_sentence_cut_before_a_bracketed_abbreviation_is_quoted_whole(
     assert first.doc_id == EXCHANGE_ID
     assert first.quote.startswith("On May 3, 2025, Provincial Data Office"), first.quote
     assert "Riverside Hall" in first.quote
+
+
+def test_a_short_list_item_is_quoted_with_the_lead_in_that_names_its_list(
+        quality_services: Any) -> None:
+    """Alone, "- Drafting the yearly development plan" is a fragment no answer may show, and
+    "The Department of Planning is responsible for:" says nothing by itself; together they
+    answer "who". The quote is one exact span of the page, the item above it included."""
+    answer = quality_services.answerer.answer(
+        "Who is responsible for drafting the yearly development plan?")
+    assert answer.found, answer.answer
+    first = answer.citations[0]
+    assert first.doc_id == DUTIES_ID
+    assert first.quote.startswith("The Department of Planning is responsible for:")
+    assert first.quote.endswith("Drafting the yearly development plan")
+    _exact(quality_services, answer)
+    listed = quality_services.answerer.answer(
+        "What is the Provincial Data Office responsible for?")
+    assert listed.found and "Provincial Data Office" in listed.answer

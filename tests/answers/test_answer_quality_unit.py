@@ -34,6 +34,7 @@ from answers.focus import (
 )
 from answers.fragments import is_cut_by_page, is_sentence_tail, join_fragments, runs_on
 from answers.gates import Strength, beyond_entities, identified, identifiers, language_lead
+from answers.list_items import with_lead_ins
 from answers.parts import (
     asks_contact,
     asks_kinds,
@@ -953,3 +954,21 @@ def test_a_numbered_item_of_something_is_defined_by_its_label() -> None:
     assert facts.stated_by("- Level 3: Government is data-centric, development focuses on data.")
     assert not facts.stated_by("Level 2 and 3 of digital government establishment can begin "
                                "in parallel with Level 1.")
+
+
+def test_only_short_items_under_a_lead_in_are_joined_to_it() -> None:
+    text = ("The office is responsible for:\n- Writing the data catalogue\n"
+            "- Training data clerks in every district of the province.\n"
+            "The office reports to the governor every year in March.\n- Checking registers")
+    hit = passage(text)
+    lead = unit(hit, "The office is responsible for:")
+    first = unit(hit, "- Writing the data catalogue")
+    sentence = unit(hit, "- Training data clerks in every district of the province.")
+    report = unit(hit, "The office reports to the governor every year in March.")
+    stray = unit(hit, "- Checking registers")
+    out = list(with_lead_ins([lead, first, sentence, report, stray],
+                             [False, True, True, True, True]))
+    assert out[0].text == "The office is responsible for:\n- Writing the data catalogue"
+    assert out[0].start == lead.start and out[0].end == first.end
+    # a whole sentence stands alone; after a unit that is no item the list has ended
+    assert [u.text for u in out[1:]] == [sentence.text, report.text, stray.text]
