@@ -37,6 +37,11 @@ logger = logging.getLogger(__name__)
 
 Metadata = dict[str, str | int | float | bool]
 BATCH = 1000
+#: HNSW candidates explored per query. At chromadb's default (100) the 50 nearest
+#: neighbours of one vector came back different from one process to the next (2-8 of 50
+#: swapped on the development index), so the same question fused differently after every
+#: restart; at 400 they were the same in every run, and the search still costs ~2 ms.
+EF_SEARCH = 400
 
 
 @dataclass(frozen=True)
@@ -95,9 +100,10 @@ class ChromaVectorStore:
             col = client.get_or_create_collection(
                 collection,
                 embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
+                configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
                 metadata={"embedder": embedder_name or "unknown", "dimension": dimension},
             )
+            _search_wide(col, where)
         except PolicyKBError:
             raise
         except Exception as exc:  # chromadb raises many types; all mean "cannot open"
@@ -184,3 +190,15 @@ class ChromaVectorStore:
             VectorHit(chunk_id=i, similarity=1.0 - float(d), metadata=dict(m or {}))
             for i, d, m in zip(ids, distances, metadatas, strict=True)
         ]
+
+
+def _search_wide(col: Any, where: str) -> None:
+    """Give a collection made before ``EF_SEARCH`` (or by another tool) the same search
+    breadth; a store that refuses the change is still searched, only less steadily."""
+    hnsw = (getattr(col, "configuration", None) or {}).get("hnsw") or {}
+    if hnsw.get("ef_search") == EF_SEARCH:
+        return
+    try:
+        col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+    except Exception as exc:  # a read-only or older store: searching still works
+        logger.warning("%s: could not set the vector search breadth: %s", where, exc)
