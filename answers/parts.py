@@ -149,7 +149,8 @@ def asks_kinds(question: str) -> list[str]:
     """Every kind of fact the question asks for, in a fixed order: ``date``, ``number``,
     ``person`` (who), ``ministry`` (which ministry: a minister or ministry answers, not the
     council a sentence also names), ``body`` (which institution, committee...), ``place``
-    (where, which province) or ``country`` (which country). "How many students, and in which province?" asks for two."""
+    (where, which province) or ``country`` (which country). "How many students, and in
+    which province?" asks for two."""
     kinds = [k for k in (asks_for(question),) if k]
     if _ASKS_PERSON.search(question) or any(w in question for w in _KM_PERSON):
         kinds.append("person")
