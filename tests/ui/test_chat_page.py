@@ -159,3 +159,36 @@ def test_bullet_glyphs_render_as_list_items_not_boxes(ui_base: str, new_page: An
     for text in (answer.inner_text(), page.locator("#citation-list").inner_text()):
         assert not BOX_GLYPHS.search(text), text
     screenshot(page, "chat_bullets")
+
+
+@slow
+def test_a_wrapped_closest_document_keeps_its_bullet_on_its_first_line(
+        ui_base: str, new_page: Any) -> None:
+    """Each closest document is a button; a native list marker sat beside the last line of a
+    title that wrapped (seen in a screenshot of a declined "when" question)."""
+    page = new_page(ui_base)
+    page.set_viewport_size({"width": 640, "height": 900})
+    long_title = "Cambodia Digital Economy and Society Policy Framework 2021-2035 " * 2
+    body = sse(
+        {"type": "start", "language": "en", "mode": "extractive", "found": False},
+        {"type": "done", "answer": {
+            "answer": "The indexed documents do not answer this question.", "found": False,
+            "language": "en", "mode": "extractive", "citations": [], "sentences": [],
+            "closest_documents": [{"doc_id": "policy/a.pdf", "title": long_title, "page": 99},
+                                  {"doc_id": "policy/b.pdf", "title": "Short", "page": 2}]}},
+    )
+    page.route("**/ask/stream", lambda route: route.fulfill(
+        status=200, content_type="text/event-stream", body=body))
+    page.fill("#question", QUESTION)
+    page.press("#question", "Enter")
+    entries = page.locator(".msg.answer .closest-docs li")
+    expect(entries).to_have_count(2)
+    first = entries.first
+    button = first.locator("button")
+    line = float(button.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+    assert button.bounding_box()["height"] > 1.5 * line  # the title wraps
+    assert first.evaluate("e => getComputedStyle(e).listStyleType") == "none"
+    assert first.evaluate("e => getComputedStyle(e, '::before').content") == '"\u2022"'
+    # the bullet is a flex item at the top: beside the first line, not the last
+    assert first.evaluate("e => getComputedStyle(e).alignItems") == "flex-start"
+    screenshot(page, "chat_closest_documents_wrapped")
