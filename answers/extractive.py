@@ -59,6 +59,7 @@ from answers.gates import (
 from answers.lists import list_answer, list_question
 from answers.neighbours import with_neighbours
 from answers.notices import COUNTRY_NOTE, ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
+from answers.numbered_lists import MAX_PAGES, heading_list_answer
 from answers.parts import (
     COUNT_WORDS,
     QUESTION_VERBS,
@@ -129,11 +130,16 @@ class ExtractiveAnswerer:
         language = asked_in(question)
         listed = self._list_answer(question, query, language, filters) \
             or self._front_matter_answer(question, query, language, filters)
+        if listed is None:
+            response = self.searcher.search(question, k=self.passages, filters=filters,
+                                            per_doc=3, rerank=None)
+            top = response.hits[0] if response.hits else None
+            # a list the registry does not hold may be the top document's numbered headings
+            if language == "en" and top is not None and not self._registered(top.doc_id):
+                listed = heading_list_answer(question, top.doc_id, top.title, self._page_texts)
         if listed is not None:
             listed.took_ms = (time.perf_counter() - started) * 1000
             return listed
-        response = self.searcher.search(question, k=self.passages, filters=filters, per_doc=3,
-                                        rerank=None)
         hits = response.hits
         which_policy = self.sections is not None and asks_which_policy(question)
         named = named_documents(question, query.translations, self.sections)
@@ -300,6 +306,18 @@ class ExtractiveAnswerer:
         if sentence is None:
             return None
         return compose(question, language, [sentence], sections=SectionCache(self.sections))
+
+    def _registered(self, doc_id: str) -> bool:
+        return self.sections is not None and any(
+            p.doc_id == doc_id for p in self.sections.policies())
+
+    def _page_texts(self, doc_id: str) -> Iterator[tuple[int, str]]:
+        """A document's pages (number, text), the first ``MAX_PAGES``, read on demand."""
+        for number in range(1, MAX_PAGES + 1):
+            record = self.searcher.catalog.page(doc_id, number)
+            if record is None:
+                return
+            yield number, record.text
 
     def _page_text(self, doc_id: str, page: int) -> str | None:
         """A page's text, read only to quote a sentence the chunker cut between passages."""

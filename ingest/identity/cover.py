@@ -47,6 +47,9 @@ _SECTION = re.compile(
     r"executive\s+summary|summary|introduction|disclaimer)$|^មាតិកា$|^អារម្ភកថា$|^សេចក្[តដ]ីផ្តើម$",
     re.I,
 )
+#: a sentence ends inside the line ("... this week. We explain ..."): running text, however
+#: short the line; "H.E." and "Dr." are no sentence ends (one lower-case letter at most)
+_SENTENCE_INSIDE = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
 COVER_MAX_LINES = 25
 COVER_MAX_CHARS = 1200
 MAX_BLOCK_LINES = 4
@@ -83,6 +86,7 @@ def title_like(text: str) -> bool:
     return (
         len(text) <= 120
         and len(words) <= 20
+        and not _SENTENCE_INSIDE.search(text)
         and not text.endswith("។")
         and not (text.endswith(".") and len(words) > 8)
     )

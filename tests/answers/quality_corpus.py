@@ -3,7 +3,8 @@ data plan whose levels are enumerated as items below a sentence *about* the leve
 mechanism list the splitter cuts mid-phrase at a line break, a web page of download links,
 a forum agenda whose speakers stand a blank line below their "Keynote Speech by", a news
 item whose first sentence is cut before a bracketed abbreviation, and a page of duties listed
-as short items under the line that names whose they are. Original text; fictional
+as short items under the line that names whose they are, and an article whose numbered
+section headings are the priorities it announces. Original text; fictional
 facts."""
 
 from __future__ import annotations
@@ -116,8 +117,27 @@ The Department of Planning is responsible for:
 - Collecting the commune census forms
 - Drafting the yearly development plan
 """
+# an article whose sections are headed by the items of the list it announces
+BLUEPRINT_ID = "news/river_province_blueprint_en.txt"
+BLUEPRINT = """[[page 1]]
+Four things to know about the River Province Digital Blueprint
+The province published its digital blueprint this week. We explain the four priorities that
+the blueprint sets for the next five years.
+1. Putting every commune office online
+Commune offices will reach the internet through the provincial fibre ring. The first forty
+offices are connected this year.
+2. Sharing data between departments
+Departments will publish their registers on the provincial data exchange.
+[[page 2]]
+3. Training clerks in digital skills
+Every clerk takes a two-week course on the new systems.
+4. Listening to residents
+Residents rate each online service, and the ratings are published every quarter.
+"""
 CORPUS = {PLAN_ID: PLAN, LINKS_ID: LINKS, AGENDA_ID: AGENDA, EXCHANGE_ID: EXCHANGE,
-          DUTIES_ID: DUTIES}
+          DUTIES_ID: DUTIES, BLUEPRINT_ID: BLUEPRINT}
+BLUEPRINT_PRIORITIES = ["Putting every commune office online", "Sharing data between departments",
+                        "Training clerks in digital skills", "Listening to residents"]
 LEVELS = ["Paper registers are scanned", "Registers are typed into databases",
           "Departments exchange their databases", "Dashboards built on the exchanged data"]
 

@@ -12,6 +12,8 @@ import pytest
 
 from tests.answers.quality_corpus import (
     AGENDA_ID,
+    BLUEPRINT_ID,
+    BLUEPRINT_PRIORITIES,
     DUTIES_ID,
     EXCHANGE_ID,
     LEVELS,
@@ -135,3 +137,23 @@ def test_a_short_list_item_is_quoted_with_the_lead_in_that_names_its_list(
     listed = quality_services.answerer.answer(
         "What is the Provincial Data Office responsible for?")
     assert listed.found and "Provincial Data Office" in listed.answer
+
+
+def test_a_list_the_registry_does_not_hold_is_the_documents_numbered_headings(
+        quality_services: Any) -> None:
+    """The article announces "the four priorities" and heads its sections "1. ..." to "4.
+    ...": a list question about it gets those headings, each cited by its own line."""
+    answer = quality_services.answerer.answer(
+        "What are the four priorities of the River Province Digital Blueprint?")
+    assert answer.found, answer.answer
+    assert [c.doc_id for c in answer.citations] == [BLUEPRINT_ID] * 4
+    assert [c.quote for c in answer.citations] == [
+        f"{n}. {title}" for n, title in enumerate(BLUEPRINT_PRIORITIES, start=1)]
+    assert [c.page for c in answer.citations] == [1, 1, 2, 2]
+    assert answer.answer.startswith("Four things to know about the River Province Digital "
+                                    "Blueprint: 4 priorities — 1. Putting every commune")
+    _exact(quality_services, answer)
+    # three priorities are not what the article lists: no list is made up
+    other = quality_services.answerer.answer(
+        "What are the three priorities of the River Province Digital Blueprint?")
+    assert "4 priorities" not in other.answer and "3 priorities" not in other.answer

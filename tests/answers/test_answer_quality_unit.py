@@ -35,6 +35,7 @@ from answers.focus import (
 from answers.fragments import is_cut_by_page, is_sentence_tail, join_fragments, runs_on
 from answers.gates import Strength, beyond_entities, identified, identifiers, language_lead
 from answers.list_items import with_lead_ins
+from answers.numbered_lists import numbered_runs
 from answers.parts import (
     asks_contact,
     asks_kinds,
@@ -972,3 +973,18 @@ def test_only_short_items_under_a_lead_in_are_joined_to_it() -> None:
     assert out[0].start == lead.start and out[0].end == first.end
     # a whole sentence stands alone; after a unit that is no item the list has ended
     assert [u.text for u in out[1:]] == [sentence.text, report.text, stray.text]
+
+
+def test_numbered_headings_over_sections_make_a_run_but_list_items_and_wrapped_lines_do_not() -> None:
+    headings = ("We set four priorities.\n1. Connected offices\nOffices reach the internet.\n"
+                "2. Shared data\nRegisters are published.\n3. Skilled clerks\nClerks train.\n")
+    runs = numbered_runs([(1, headings)])
+    assert [[h.title for h in run] for run in runs] == [
+        ["Connected offices", "Shared data", "Skilled clerks"]]
+    assert runs[0][1].quote == "2. Shared data" and headings[runs[0][1].start:runs[0][1].end] \
+        == "2. Shared data"
+    items = "The plan has three parts:\n1. Connected offices\n2. Shared data\n3. Skilled clerks\n"
+    wrapped = ("1. The first goal is to connect the commune offices of\nevery district.\n"
+               "2. The second goal is to share the data of the registers\nwith the public.\n"
+               "3. The third goal is to train the clerks of the offices in\nthe new systems.\n")
+    assert numbered_runs([(1, items)]) == [] and numbered_runs([(1, wrapped)]) == []

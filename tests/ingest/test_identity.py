@@ -455,3 +455,11 @@ def test_an_instrument_is_not_dated_by_the_visas_under_its_title():
         "- បានឃើញព្រះរាជក្រឹត្យលេខ នស/រកត/០៨២៣/១៩៨១ ចុះថ្ងៃទី២២ ខែសីហា ឆ្នាំ២០២៣")
     doc = pdf_like(text, method="ocr", metadata={"date": "2024-03-07"})
     assert infer_metadata("legal/open_data_scan.pdf", doc, None)["date"] == "2024-03-07"
+
+
+def test_a_short_first_page_does_not_take_its_running_text_into_the_title():
+    text = ("Four things to know about the River Province Digital Blueprint\n"
+            "The province published its blueprint this week. We explain the four priorities\n"
+            "that it sets for the next five years.\n")
+    meta = infer_metadata("news/blueprint.txt", pdf_like(text, method="text"), None)
+    assert meta["title"] == "Four things to know about the River Province Digital Blueprint"
