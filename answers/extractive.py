@@ -202,7 +202,7 @@ class ExtractiveAnswerer:
             # not another policy's measure on the same topic
             pool = only_named(pool, named, self.strength)
         else:
-            if missing := unsupported_countries(pool, question, self.strength):
+            if missing := unsupported_countries(pool, question, self.strength, bool(named)):
                 return self._not_found(question, language, response.hits, started, missing,
                                        COUNTRY_NOTE)
             pool = prefer_named(pool, {d: words.intersection(query.terms)

@@ -147,29 +147,49 @@ def prefer_jurisdiction(pool: list[EvidenceSentence], question: str,
 
 
 def unsupported_countries(pool: list[EvidenceSentence], question: str,
-                          strength: Strength) -> list[str]:
+                          strength: Strength, names_a_document: bool = False) -> list[str]:
     """The other countries a question names (without Cambodia), as it writes them, when no
     evidence is from one of their documents (a Vietnamese decree's sentences count, though
     no analyser here reads Vietnamese) and no sentence strong enough to answer names one:
     "What is the digital government policy of Thailand?" was answered with Cambodia's
     policy, and "What is Laos's national broadband plan?" with Cambodia's broadband figures.
     The index holds no such document, so the question is declined with the country named,
-    like a place the corpus never mentions."""
+    like a place the corpus never mentions. A question that names an indexed document
+    (``names_a_document``: "What does the Digital Government Policy say about the Republic
+    of Korea?") asks what that document says of the country, not for the country's policy."""
     named = countries_named(question)
     if not named or DEFAULT_COUNTRY in named:
         return []
     # a country's policy or plan is one of its own documents; a Cambodian passage that
     # mentions it in passing (a cable "connecting Cambodia to Thailand") is not
-    own_only = bool(_ASKS_INSTRUMENT.search(question))
+    written = names_in(question, named)
+    own_only = bool(_ASKS_INSTRUMENT.search(question)) and (
+        not names_a_document or _owned_by(question, written))
     if any(matches(s.hit.country, named)
            or not own_only and strength.enough(s) and mentions(s.text, named) for s in pool):
         return []
-    return names_in(question, named)
+    return written
 
 
-_ASKS_INSTRUMENT = re.compile(r"\b(?:polic(?:y|ies)|plans?|strateg(?:y|ies)|blueprints?|laws?|"
-                              r"decrees?|resolutions?|frameworks?|programmes?|programs?)\b"
-                              r"|គោលនយោបាយ|ផែនការ|យុទ្ធសាស្ត្រ|ច្បាប់|ក្របខណ្ឌ", re.IGNORECASE)
+def _owned_by(question: str, names: list[str]) -> bool:
+    """Whether the question asks for the country's own instrument ("Korea's plan", "the
+    digital government policy of Thailand", "...របស់ប្រទេសថៃ") rather than what a named
+    document says about the country ("... say about the Republic of Korea?")."""
+    text = question.replace("\u200b", "")
+    for name in names:
+        n = re.escape(name)
+        if re.search(rf"{n}\s*['’]s\b", text, re.IGNORECASE) or re.search(
+                rf"{_INSTRUMENT}(?:\s+\S+){{0,2}}\s+(?:of|in)\s+"
+                rf"(?:the\s+)?(?:\w+\s+of\s+)?{n}", text, re.IGNORECASE) \
+                or re.search(rf"របស់\s*(?:ប្រទេស)?\s*{n}", text):
+            return True
+    return False
+
+
+_INSTRUMENT = (r"\b(?:polic(?:y|ies)|plans?|strateg(?:y|ies)|blueprints?|laws?|decrees?|"
+               r"resolutions?|frameworks?|programmes?|programs?)\b")
+_ASKS_INSTRUMENT = re.compile(rf"{_INSTRUMENT}|គោលនយោបាយ|ផែនការ|យុទ្ធសាស្ត្រ|ច្បាប់|ក្របខណ្ឌ",
+                              re.IGNORECASE)
 
 
 #: Another programme session joins a session answer only when it scores this share of it.

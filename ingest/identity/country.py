@@ -41,6 +41,23 @@ COUNTRIES: tuple[Country, ...] = (
     Country("ID", "Indonesia", (r"\bindonesia",)),
     Country("PH", "Philippines", (r"\bphilippines?\b",)),
     Country("MM", "Myanmar", (r"\bmyanmar\b",)),
+    Country("BN", "Brunei", (r"\bbrunei\b",)),
+    Country("TL", "Timor-Leste", (r"\btimor[\s-]leste\b", r"\beast\s+timor\b")),
+    # countries whose digital-government plans ministries compare themselves with
+    # (names, not adjectives: "Chinese New Year" is a Cambodian holiday, not China)
+    Country("CN", "China", (r"\bchina\b", r"\bbeijing\b")),
+    Country("JP", "Japan", (r"\bjapan\b", r"\btokyo\b")),
+    Country("KR", "Republic of Korea", (r"\bkorea\b", r"\bseoul\b")),
+    Country("AU", "Australia", (r"\baustralia", r"\bcanberra\b")),
+    Country("NZ", "New Zealand", (r"\bnew\s+zealand\b",)),
+    Country("GB", "United Kingdom", (r"\bunited\s+kingdom\b", r"\bgov\.uk\b",
+                                     r"\bgreat\s+britain\b")),
+    Country("US", "United States", (r"\bunited\s+states\b", r"\bu\.s\.a?\b")),
+    Country("CA", "Canada", (r"\bcanada\b", r"\bbritish\s+columbia\b", r"\bontario\b")),
+    Country("EE", "Estonia", (r"\bestonia",)),
+    Country("RW", "Rwanda", (r"\brwanda",)),
+    Country("BD", "Bangladesh", (r"\bbangladesh",)),
+    Country("LK", "Sri Lanka", (r"\bsri\s+lanka",)),
 )
 #: Khmer names of other countries, for questions only: a Khmer article naming Viet Nam is
 #: still Cambodian, so document detection does not count them (``index/jurisdiction.py``).
@@ -48,6 +65,11 @@ KHMER_NAMES: dict[str, tuple[str, ...]] = {
     "SG": ("សិង្ហបុរី",), "VN": ("វៀតណាម", "ហាណូយ"), "IN-KL": ("កេរ៉ាឡា", "កេរាឡា"),
     "IN": ("ឥណ្ឌា",), "MY": ("ម៉ាឡេស៊ី",), "ID": ("ឥណ្ឌូណេស៊ី",), "PH": ("ហ្វីលីពីន",),
     "MM": ("មីយ៉ាន់ម៉ា",), "TH": ("ថៃ", "បាងកក"), "LA": ("ឡាវ", "វៀងចន្ទន៍"),
+    "BN": ("ប្រ៊ុយណេ",), "TL": ("ទីម័រ",), "JP": ("ជប៉ុន",), "KR": ("កូរ៉េ",),
+    # ចិន alone is also the Chinese New Year (បុណ្យចូលឆ្នាំចិន) of Cambodian news
+    "CN": ("ប្រទេសចិន", "សាធារណរដ្ឋប្រជាមានិតចិន"),
+    "AU": ("អូស្ត្រាលី", "អូស្រ្តាលី"), "GB": ("ចក្រភពអង់គ្លេស",), "US": ("សហរដ្ឋអាមេរិក",),
+    "CA": ("កាណាដា",),
 }
 _BY_CODE = {c.code: c for c in COUNTRIES}
 _ALIASES = {
@@ -59,6 +81,11 @@ _ALIASES = {
     "laos": "LA",
     "kampuchea": "KH",
     "khmer": "KH",
+    "korea": "KR",
+    "south korea": "KR",
+    "uk": "GB",
+    "usa": "US",
+    "united states of america": "US",
 }
 _CODE_RE = re.compile(r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?")
 #: Sub-national codes outrank their country when both are cued ("Kerala, India").

@@ -30,6 +30,7 @@ from answers.focus import (
     prefer_jurisdiction,
     prefer_named,
     titled_documents,
+    unsupported_countries,
     without_weak_sessions,
 )
 from answers.fragments import is_cut_by_page, is_sentence_tail, join_fragments, runs_on
@@ -988,3 +989,21 @@ def test_numbered_headings_over_sections_make_a_run_but_list_items_and_wrapped_l
                "2. The second goal is to share the data of the registers\nwith the public.\n"
                "3. The third goal is to train the clerks of the offices in\nthe new systems.\n")
     assert numbered_runs([(1, items)]) == [] and numbered_runs([(1, wrapped)]) == []
+
+
+def test_a_countrys_own_policy_is_declined_but_what_a_named_policy_says_of_it_is_not() -> None:
+    """Korea and Japan have no document here; the Cambodian policy mentions Korea. "What is
+    the digital government policy of Korea?" asks for Korea's own (declined, even though the
+    words also name the Cambodian policy); "What does the Digital Government Policy say about
+    the Republic of Korea?" asks what the named policy says of it (answered)."""
+    hit = passage("In 2020, digital services in the Republic of Korea contributed US$ 1.3 "
+                  "billion to the economy.")
+    pool = [unit(hit, hit.text, 0.9)]
+    pool[0].hit.country = "KH"
+    assert unsupported_countries(pool, "What does the Digital Government Policy say about the "
+                                 "Republic of Korea?", STRENGTH, names_a_document=True) == []
+    assert unsupported_countries(pool, "What is the digital government policy of Korea?",
+                                 STRENGTH, names_a_document=True) == ["Korea"]
+    assert unsupported_countries(pool, "What is Japan's digital agency plan?", STRENGTH) == ["Japan"]
+    assert unsupported_countries(pool, "តើគោលនយោបាយរបស់ប្រទេសជប៉ុនមានអ្វីខ្លះ?", STRENGTH,
+                                 names_a_document=True) == ["ជប៉ុន"]

@@ -311,6 +311,8 @@ def test_an_unknown_sidecar_country_is_refused(tmp_path):
         ("Viet Nam", "VN"),
         ("in-kl", "IN-KL"),
         ("JP", "JP"),
+        ("South Korea", "KR"),
+        ("United Kingdom", "GB"),
         ("", None),
     ],
 )
@@ -463,3 +465,15 @@ def test_a_short_first_page_does_not_take_its_running_text_into_the_title():
             "that it sets for the next five years.\n")
     meta = infer_metadata("news/blueprint.txt", pdf_like(text, method="text"), None)
     assert meta["title"] == "Four things to know about the River Province Digital Blueprint"
+
+
+def test_a_page_from_a_country_beyond_the_region_gets_that_country():
+    """The B.C. government's digital-office page names British Columbia, not Canada; and a
+    Cambodian news item about Chinese New Year stays Cambodian."""
+    page = pdf_like("Leading our digital transformation\nThe British Columbia government "
+                    "shares its plan for becoming a digital government.\n", method="text")
+    assert infer_metadata("web/bc_digital.md", page, None)["country"] == "CA"
+    news = pdf_like("Police ban fireworks in Phnom Penh during Chinese New Year\nPhnom Penh "
+                    "police said fireworks are banned during the Chinese New Year.\n",
+                    method="text")
+    assert infer_metadata("news/fireworks.txt", news, None)["country"] == "KH"
