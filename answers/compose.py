@@ -51,7 +51,7 @@ def compose(question: str, language: str, chosen: list[EvidenceSentence], *,
         ordered = [chosen[0], *(s for s in ordered if s is not chosen[0])]
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []
-    last_doc, last_where = "", ""
+    last_doc, last_where, last_page = "", "", -1
     for sentence in ordered:
         hit = sentence.hit
         citation = citation_of(sentence, len(citations) + 1)
@@ -66,7 +66,10 @@ def compose(question: str, language: str, chosen: list[EvidenceSentence], *,
             title = section.policy_title if section is not None else hit.title
             source = lead(title, section, hit.heading, page_text(hit, language),
                           with_title=hit.doc_id != last_doc)
-        last_doc, last_where = hit.doc_id, where
+            if hit.doc_id == last_doc and hit.page == last_page \
+                    and source == f"({page_text(hit, language)})":
+                source = None  # "(p. 1): ..." again names nothing new: same document and page
+        last_doc, last_where, last_page = hit.doc_id, where, hit.page
         sentences.append(AnswerSentence(f"{source}: {text}" if source else text, [citation.id],
                                         sentence.language, source=source))
     evidence_languages = {s.language for s in sentences}

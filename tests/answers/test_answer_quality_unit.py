@@ -1007,3 +1007,24 @@ def test_a_countrys_own_policy_is_declined_but_what_a_named_policy_says_of_it_is
     assert unsupported_countries(pool, "What is Japan's digital agency plan?", STRENGTH) == ["Japan"]
     assert unsupported_countries(pool, "តើគោលនយោបាយរបស់ប្រទេសជប៉ុនមានអ្វីខ្លះ?", STRENGTH,
                                  names_a_document=True) == ["ជប៉ុន"]
+
+
+def test_a_second_passage_of_the_same_page_without_a_heading_gets_no_bare_page_source() -> None:
+    """A page read as two passages, the first under a heading, the second under none: the
+    second's sentence continued the answer as "(p. 1): Running ...", naming nothing new."""
+    from answers.compose import compose
+
+    first = replace(passage("The Data Division is responsible for: - the Digital Framework.",
+                            doc_id="web/bc.md", page=1, title="Leading our transformation"),
+                    heading="Data Division")
+    second = replace(passage("Running data programs that support all ministries.",
+                             doc_id="web/bc.md", page=1, start=200,
+                             title="Leading our transformation"), heading="")
+    answer = compose("Who?", "en", [unit(first, first.text), unit(second, second.text)])
+    assert answer.sentences[0].source == "Leading our transformation, Data Division (p. 1)"
+    assert answer.sentences[1].source is None
+    assert answer.sentences[1].text == second.text
+    # on another page the page is news, and it is said
+    third = replace(second, page=2, chunk_id="web/bc.md#2#200")
+    assert compose("Who?", "en", [unit(first, first.text), unit(third, third.text)]
+                   ).sentences[1].source == "(p. 2)"
