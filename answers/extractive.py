@@ -7,8 +7,9 @@ composing it checks that the evidence can answer (``answers/gates.py``): strong 
 "not found" with the closest documents), about the question's key entities, in the question's
 language when that language has it (the other language's sentences are kept as
 ``alternates``); each part of a two-part question gets a sentence (``answers/coverage.py``).
-List questions ("what strategies does X have") are answered from the policy registry
-(``answers/lists.py``). This module only runs those steps in order.
+List questions ("what strategies does X have") and a policy's own front-matter statements
+are answered from the document's structure first (``answers/direct_answers.py``). This module
+only runs those steps in order.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from answers.access import readable_policies
 from answers.ask_evidence import UsableEvidence
 from answers.asked import AskedFacts
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
+from answers.direct_answers import DirectAnswers
 from answers.display import can_answer, display_text
 from answers.entities import key_entities, place_kinds, with_long_forms
 from answers.enumeration import boost_items, choose_items, items_asked
@@ -47,7 +48,6 @@ from answers.focus import (
     without_weak_sessions,
 )
 from answers.fragments import is_cut_by_page, is_sentence_tail, join_fragments
-from answers.front_matter import asked_statement, front_matter_evidence
 from answers.gates import (
     Strength,
     about_entities,
@@ -56,10 +56,8 @@ from answers.gates import (
     identified,
     language_lead,
 )
-from answers.lists import list_answer, list_question
 from answers.neighbours import with_neighbours
 from answers.notices import COUNTRY_NOTE, ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
-from answers.numbered_lists import MAX_PAGES, heading_list_answer
 from answers.parts import (
     COUNT_WORDS,
     QUESTION_VERBS,
@@ -67,19 +65,14 @@ from answers.parts import (
 )
 from answers.policy_questions import (
     POLICY_BOOST,
-    about_another_subject,
-    allowed,
     asks_which_policy,
     every_policy,
-    policy_meant,
     prefer_registered,
     with_policy_passages,
 )
 from answers.sections import SectionLookup
 from answers.types import Answer
 from index.evidence import score_sentences, select
-from index.jurisdiction import DEFAULT_COUNTRY, countries_named
-from index.query import AnalyzedQuery
 from index.search_types import Hit, SearchFilters
 from index.searcher import Searcher
 from index.sparse import SparseIndex
@@ -120,6 +113,7 @@ class ExtractiveAnswerer:
             for t in searcher.analyzer.analyze(word))
         # each passage's lead-in and debris verdicts, once per index generation
         self.usable = UsableEvidence(split_sentences, searcher.analyzer)
+        self.direct = DirectAnswers(searcher, sections, passages)
 
     def answer(self, question: str, filters: SearchFilters | None = None,
                asks: str = "") -> Answer:
@@ -128,15 +122,11 @@ class ExtractiveAnswerer:
         started = time.perf_counter()
         query = self.searcher.analyze(question)
         language = asked_in(question)
-        listed = self._list_answer(question, query, language, filters) \
-            or self._front_matter_answer(question, query, language, filters)
+        listed = self.direct.from_registry(question, query, language, filters)
         if listed is None:
             response = self.searcher.search(question, k=self.passages, filters=filters,
                                             per_doc=3, rerank=None)
-            top = response.hits[0] if response.hits else None
-            # a list the registry does not hold may be the top document's numbered headings
-            if language == "en" and top is not None and not self._registered(top.doc_id):
-                listed = heading_list_answer(question, top.doc_id, top.title, self._page_texts)
+            listed = self.direct.from_headings(question, language, response.hits)
         if listed is not None:
             listed.took_ms = (time.perf_counter() - started) * 1000
             return listed
@@ -259,65 +249,6 @@ class ExtractiveAnswerer:
         yield DoneEvent(answer)
 
     # -- steps -------------------------------------------------------------------------
-
-    def _list_answer(self, question: str, query: AnalyzedQuery, language: str,
-                     filters: SearchFilters | None) -> Answer | None:
-        """A list question about a registered policy, answered from the registry. The policy
-        is the one the question names, else the one the filters are on (a follow-up), else
-        the document of the best search hits."""
-        if self.sections is None:
-            return None
-        policies = readable_policies(self.sections.policies(), self.searcher.catalog, filters)
-        asked = list_question(question, [pair for p in policies for pair in p.level_words])
-        if asked is None:
-            return None
-        named = countries_named(question)
-        if named and DEFAULT_COUNTRY not in named:
-            return None  # the registry holds Cambodia's policies: "Singapore's pillars" are not theirs
-        policy = policy_meant(question, query.translations, policies, filters)
-        by_doc = {p.doc_id: p for p in policies}
-        if policy is None:
-            hits = self.searcher.search(question, k=self.passages, filters=filters, per_doc=3,
-                                        rerank=None).hits
-            policy = next((by_doc[h.doc_id] for h in hits[:3] if h.doc_id in by_doc), None)
-            if policy is not None and language == "en" and about_another_subject(
-                    query.terms, policy, self.searcher.analyzer.analyze):
-                return None
-        if policy is None or not allowed(policy, filters):
-            return None
-        # the level by this policy's own words ("pillars" are the framework's goals)
-        asked = list_question(question, policy.level_words) or asked
-        return list_answer(question, language, policy, asked, self.sections)
-
-    def _front_matter_answer(self, question: str, query: AnalyzedQuery, language: str,
-                             filters: SearchFilters | None) -> Answer | None:
-        """"Who prepared <policy>?", "When was <policy> signed?": the policy's own statement,
-        quoted from its front matter (``answers/front_matter.py``). The policy is the one the
-        question names, else the one a follow-up's filters are on."""
-        kind = asked_statement(question)
-        if self.sections is None or kind is None:
-            return None
-        policies = readable_policies(self.sections.policies(), self.searcher.catalog, filters)
-        policy = policy_meant(question, query.translations, policies, filters)
-        if policy is None or not policy.doc_id or not allowed(policy, filters):
-            return None
-        sentence = front_matter_evidence(policy.doc_id, kind, self.searcher.catalog,
-                                         self.searcher.analyzer.analyze_word)
-        if sentence is None:
-            return None
-        return compose(question, language, [sentence], sections=SectionCache(self.sections))
-
-    def _registered(self, doc_id: str) -> bool:
-        return self.sections is not None and any(
-            p.doc_id == doc_id for p in self.sections.policies())
-
-    def _page_texts(self, doc_id: str) -> Iterator[tuple[int, str]]:
-        """A document's pages (number, text), the first ``MAX_PAGES``, read on demand."""
-        for number in range(1, MAX_PAGES + 1):
-            record = self.searcher.catalog.page(doc_id, number)
-            if record is None:
-                return
-            yield number, record.text
 
     def _page_text(self, doc_id: str, page: int) -> str | None:
         """A page's text, read only to quote a sentence the chunker cut between passages."""
