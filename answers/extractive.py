@@ -71,6 +71,7 @@ from answers.policy_questions import (
     with_policy_passages,
 )
 from answers.sections import SectionLookup
+from answers.topic import unmentioned_topic
 from answers.types import Answer
 from index.evidence import score_sentences, select
 from index.search_types import Hit, SearchFilters
@@ -175,6 +176,9 @@ class ExtractiveAnswerer:
         if lacking:
             return self._not_found(question, language, response.hits, started,
                                    [e.text for e in lacking])
+        if language == "en" and (off_topic := unmentioned_topic(
+                question, units, self.searcher.analyzer.analyze)):
+            return self._not_found(question, language, response.hits, started, off_topic)
         if entities:
             asked = frozenset((*query.terms, *query.translated_terms)) \
                 - entity_terms(entities, self.searcher.analyzer.analyze) - self.framing_terms

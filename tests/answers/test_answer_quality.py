@@ -157,3 +157,20 @@ def test_a_list_the_registry_does_not_hold_is_the_documents_numbered_headings(
     other = quality_services.answerer.answer(
         "What are the three priorities of the River Province Digital Blueprint?")
     assert "4 priorities" not in other.answer and "3 priorities" not in other.answer
+
+
+def test_a_topic_no_passage_mentions_is_not_answered_with_a_neighbouring_one(
+        quality_services: Any) -> None:
+    """The plan speaks of open data but never of elections: "open data elections" is declined
+    naming the word it lacks, where the plan's open-data mechanism would otherwise be quoted
+    as its word on elections. The covered topic is still answered from the plan."""
+    declined = quality_services.answerer.answer(
+        "What does the Provincial Data Maturity Plan say about open data elections?")
+    assert not declined.found, declined.answer
+    assert declined.note is not None and "elections" in declined.note
+    assert declined.closest_documents
+    covered = quality_services.answerer.answer(
+        "What does the Provincial Data Maturity Plan say about open data?")
+    assert covered.found, covered.answer
+    assert covered.citations[0].doc_id == PLAN_ID
+    _exact(quality_services, covered)
