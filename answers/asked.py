@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from answers.money import asks_money, names_money
 from answers.parts import (
     asks_kinds,
     asks_when,
@@ -40,11 +41,12 @@ class AskedFacts:
     known: frozenset[str]
     counted: str | None
     when: bool = False  # asks for a point in time (``asks_when``)
+    money: bool = False  # asks how much money (``asks_money``)
 
     @classmethod
     def of(cls, question: str) -> AskedFacts:
         return cls(tuple(asks_kinds(question)), known_facts(question), counted_noun(question),
-                   asks_when(question))
+                   asks_when(question), asks_money(question))
 
     def stated_by(self, text: str) -> bool:
         """Whether ``text`` states a kind of fact the question asks for."""
@@ -76,6 +78,19 @@ class AskedFacts:
             return True
         best = max(s.score for s in chosen)
         return any(names_time(s.text) for s in chosen if s.score >= WHEN_SHARE * best)
+
+    def says_money(self, chosen: Sequence[EvidenceSentence]) -> bool:
+        """For a question asking how much money, whether one of the answer's leading
+        sentences (as for "when") names an amount: a footnote's page number or an action's
+        row does not say what the policy costs. Always true for other questions."""
+        if not self.money or not chosen:
+            return True
+        best = max(s.score for s in chosen)
+        return any(names_money(s.text) for s in chosen if s.score >= WHEN_SHARE * best)
+
+    def says_what_is_asked(self, chosen: Sequence[EvidenceSentence]) -> bool:
+        """Whether the answer states the time or the amount of money the question asks for."""
+        return self.says_when(chosen) and self.says_money(chosen)
 
     def lead(self, chosen: Sequence[EvidenceSentence]) -> list[EvidenceSentence]:
         """``chosen`` with the sentence that states the fact best first: one that counts what

@@ -224,7 +224,7 @@ class ExtractiveAnswerer:
                                  index.idf, index.max_idf())
         if kinds:
             chosen = cover_kinds(kinds, pool, chosen, known)
-        if len(parts) == 1 and not facts.says_when(chosen):  # a part may say when instead
+        if len(parts) == 1 and not facts.says_what_is_asked(chosen):  # a part may say it
             return self._not_found(question, language, response.hits, started)
         # a cut sentence's other half may be a unit no answer uses alone (a title-case head
         # "On February 14-16, 2023, Telecommunication Regulator of Cambodia" | "(TRC), ...")

@@ -99,10 +99,17 @@ def asks_when(question: str) -> bool:
         w in question for w in ("ពេលណា", "ឆ្នាំណា", "ថ្ងៃណា"))
 
 
+#: a span counted from an event the sentence does not date: "Two years after the launch of
+#: the DGB" does not say when the DGB was launched
+_RELATIVE_SPAN = re.compile(r"\b[\w-]+\s+(?:days?|weeks?|months?|years?|decades?)\s+"
+                            r"(?:after|before|later|earlier|ago|since)\b", re.IGNORECASE)
+
+
 def names_time(text: str) -> bool:
     """Whether ``text`` says anything about time at all: a year, a month (English or Khmer),
-    a Buddhist-era date (ព.ស.), a span ("within three working days") or a time of day."""
-    return bool(_TIME.search(text.translate(DIGITS_TO_ASCII)))
+    a Buddhist-era date (ព.ស.), a span ("within three working days") or a time of day; a
+    span counted from an undated event ("two years after the launch") is none."""
+    return bool(_TIME.search(_RELATIVE_SPAN.sub(" ", text.translate(DIGITS_TO_ASCII))))
 
 
 def gives_day(text: str) -> bool:
