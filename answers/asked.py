@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from answers.money import asks_money, names_money
 from answers.parts import (
+    asks_for,
     asks_kinds,
     asks_when,
     counted_noun,
@@ -23,6 +23,7 @@ from answers.parts import (
     names_time,
     states,
 )
+from answers.quantities import asks_money, counted_by_classifier, names_money, states_count
 from index.evidence import EvidenceSentence
 
 #: a sentence stating the kind of fact asked for (a number, a year) weighs this much more,
@@ -42,11 +43,14 @@ class AskedFacts:
     counted: str | None
     when: bool = False  # asks for a point in time (``asks_when``)
     money: bool = False  # asks how much money (``asks_money``)
+    count: bool = False  # asks how many or how much (``asks_for``: "number")
+    count_unit: str | None = None  # the Khmer classifier it counts by (ប៉ុន្មាននាក់: នាក់)
 
     @classmethod
     def of(cls, question: str) -> AskedFacts:
         return cls(tuple(asks_kinds(question)), known_facts(question), counted_noun(question),
-                   asks_when(question), asks_money(question))
+                   asks_when(question), asks_money(question), asks_for(question) == "number",
+                   counted_by_classifier(question))
 
     def stated_by(self, text: str) -> bool:
         """Whether ``text`` states a kind of fact the question asks for."""
@@ -88,9 +92,19 @@ class AskedFacts:
         best = max(s.score for s in chosen)
         return any(names_money(s.text) for s in chosen if s.score >= WHEN_SHARE * best)
 
+    def says_count(self, chosen: Sequence[EvidenceSentence]) -> bool:
+        """For a "how many" question, whether one of the leading sentences gives a count
+        (``states_count``): the day a census's results are announced counts nobody."""
+        if not self.count or not chosen:
+            return True
+        best = max(s.score for s in chosen)
+        return any(states_count(s.text, self.known, self.count_unit) for s in chosen
+                   if s.score >= WHEN_SHARE * best)
+
     def says_what_is_asked(self, chosen: Sequence[EvidenceSentence]) -> bool:
-        """Whether the answer states the time or the amount of money the question asks for."""
-        return self.says_when(chosen) and self.says_money(chosen)
+        """Whether the answer states the time, the amount of money or the count the question
+        asks for."""
+        return self.says_when(chosen) and self.says_money(chosen) and self.says_count(chosen)
 
     def lead(self, chosen: Sequence[EvidenceSentence]) -> list[EvidenceSentence]:
         """``chosen`` with the sentence that states the fact best first: one that counts what

@@ -43,21 +43,28 @@ def cover_parts(parts: list[str], pool: list[EvidenceSentence], chosen: list[Evi
 
 
 def cover_kinds(kinds: Sequence[str], pool: list[EvidenceSentence], chosen: list[EvidenceSentence],
-                known: frozenset[str], most: int = 6, near: float = 0.5) -> list[EvidenceSentence]:
+                known: frozenset[str], most: int = 6, near: float = 0.5,
+                page_pool: Sequence[EvidenceSentence] = ()) -> list[EvidenceSentence]:
     """Each kind of fact the question asks for ("how many ..., in which province?") is
-    stated by a chosen sentence: else the best sentence that states it is added, from a
-    document already chosen if one there is strong enough (``near`` × the best score), else
-    from any document."""
+    stated by a chosen sentence: else the best sentence that states it is added, from the
+    page of a chosen sentence whatever its score ("The event was held ... at the Koh Pich
+    Convention and Exhibition Center" repeats no word of "venue and dates?" but is where the
+    forum's page says where; ``page_pool`` holds the page's sentences a preference left
+    out of ``pool``), else from a document already chosen if one there is strong enough
+    (``near`` × the best score), else from any document."""
     out = list(chosen)
     top = max((s.score for s in pool), default=0.0)
     docs = {s.hit.doc_id for s in chosen}
+    pages = {(s.hit.doc_id, s.hit.page) for s in chosen}
     for kind in kinds:
         if any(states(kind, s.text, known) for s in out):
             continue
-        stating = [s for s in pool if s not in out and states(kind, s.text, known)
-                   and s.score >= near * top]
+        stating = [s for s in pool if s not in out and states(kind, s.text, known)]
+        same_page = [s for s in (*pool, *page_pool) if s not in out
+                     and (s.hit.doc_id, s.hit.page) in pages and states(kind, s.text, known)]
+        stating = [s for s in stating if s.score >= near * top]
         same_doc = [s for s in stating if s.hit.doc_id in docs]
-        candidates = same_doc or stating
+        candidates = same_page or same_doc or stating
         if not candidates or len(out) >= most:
             continue
         out.append(max(candidates, key=lambda s: s.score))

@@ -41,6 +41,8 @@ council committee office agency authority institution institutions regulator pub
 goal goals measure measures priority pillar phase chapter section article annex appendix
 resolution resolutions conference forum meeting summit workshop agenda report session
 mr mrs ms dr he excellency samdech lok chumteav h.e ict it
+organisation organisations organization organizations company companies association
+associations partner partners firm firms operator operators
 """.split())
 _GENERIC_PLACES = frozenset({"cambodia", "kingdom of cambodia", "province", "provincial", "city",
                              "capital", "district", "commune", "village", "town", "rural",
@@ -160,6 +162,7 @@ def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
         compact = re.sub(r"(?<=\d)[,\s\u202f](?=\d{3}\b)", "", plain)
         return any(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", compact) for n in entity.latin)
     checked = False
+    acronym = entity.text if _ACRONYM.fullmatch(entity.text) else None
     for text in texts:
         khmer_letters = len(_KHMER.findall(text))
         words = set(_WORD.findall(text.casefold()))
@@ -167,12 +170,26 @@ def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
             checked = True
             if any(all(w in words for w in form.split()) for form in entity.latin):
                 return True
+            if acronym and any(acronym in run for run in _initials(text)):
+                return True
         if entity.khmer and khmer_letters:
             checked = True
             keyed = _key_km(text)
             if any(form in keyed for form in entity.khmer):
                 return True
     return False if checked else None
+
+
+#: an acronym a reader makes of a name ("DES" for the Digital Economy and Society framework)
+_ACRONYM = re.compile(r"[A-Z]{3,6}")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:and|of|for|the|&)\s+)?[A-Z][\w'’-]*)*")
+
+
+def _initials(text: str) -> list[str]:
+    """The initials of each run of capitalised words ("Digital Economy and Society Policy"
+    gives "DESP"): an acronym the text never spells may be one of their stretches."""
+    return ["".join(w[0] for w in run.split() if w[0].isupper())
+            for run in _CAPITALISED_RUN.findall(text)]
 
 
 def missing(entities: list[Entity], texts: list[str]) -> list[Entity]:

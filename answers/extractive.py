@@ -223,7 +223,7 @@ class ExtractiveAnswerer:
             chosen = cover_parts(parts, pool, chosen, self.searcher.analyzer.analyze,
                                  index.idf, index.max_idf())
         if kinds:
-            chosen = cover_kinds(kinds, pool, chosen, known)
+            chosen = cover_kinds(kinds, pool, chosen, known, page_pool=evidence)
         if len(parts) == 1 and not facts.says_what_is_asked(chosen):  # a part may say it
             return self._not_found(question, language, response.hits, started)
         # a cut sentence's other half may be a unit no answer uses alone (a title-case head

@@ -56,10 +56,12 @@ def strong_subset(pool: list[EvidenceSentence], keep: Callable[[EvidenceSentence
 def _names(entity: Entity, texts: tuple[str, ...], hit: Hit) -> bool:
     """Whether the texts name the entity, or the passage is a document of the country the
     entity is: Singapore's Blueprint says "the Government", never "Singapore"."""
-    if mentions(entity, texts) is not False:
-        return True
-    # the country's own name only: a city that places a text in a country ("Phnom Penh")
-    # is not named by every document of that country
+    return mentions(entity, texts) is not False or _of_country(entity, hit)
+
+
+def _of_country(entity: Entity, hit: Hit) -> bool:
+    """Whether the entity is a country's own name and the passage a document of it (a city
+    that places a text in a country, "Phnom Penh", is not named by every document of it)."""
     codes = frozenset(code for form in (entity.text, *entity.latin)
                       if (code := normalize_country(form)))
     return bool(codes) and hit.country is not None and matches(hit.country, codes)
@@ -80,7 +82,8 @@ def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hit
     foreign = hits[0].language not in ("en", "km", "mixed")
     lacking = [e for e in entities
                if mentions(e, everything if e.kind == "number" else readable) is False
-               and not (foreign and e.kind == "name")]
+               and not (foreign and e.kind == "name")
+               and not any(_of_country(e, h) for h in hits)]
     if lacking:
         return [], lacking
     for sentence in evidence:

@@ -63,6 +63,10 @@ _LABEL_WORDS = {  # how the registry may label a node a question calls "goal 2"
 _PLURAL = {"en": {"goal": "goals", "strategy": "strategies", "measure": "measures"},
            "km": {"goal": "គោលដៅ", "strategy": "យុទ្ធសាស្ត្រ", "measure": "វិធានការ"}}
 _WORD = re.compile(r"[a-z0-9]+")
+_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve"]
+# "What is the total budget ... of the 83 priority actions?" asks for one thing, not a list
+_ONE_THING = re.compile(r"^\W*what\s+(?:is|was)\s+the\s+(?!list\b|names?\b)", re.I)
 _NAME_NOISE = frozenset({"cambodia", "the", "of", "and", "for", "policy", "2021", "2022", "2035"})
 
 
@@ -95,7 +99,8 @@ def list_question(question: str, own_words: LevelWords = ()) -> ListQuestion | N
     # Khmer words are matched across spaces: a follow-up comes back re-spaced by word
     # ("តើ មាន យុទ្ធសាស្ត្រ អ្វី ខ្លះ") once its pronoun is dropped
     keyed = _KHMER_GAP.sub("", keyed)
-    if _COUNT.search(keyed) and not _THEN_LIST.search(keyed) or _TOPIC.search(keyed):
+    if _COUNT.search(keyed) and not _THEN_LIST.search(keyed) or _TOPIC.search(keyed) \
+            or _ONE_THING.search(keyed):
         return None
     asks = any(w in keyed for w in _KM_ASK) or bool(_COUNT.search(keyed) or _EN_ASK.search(keyed))
     level = _own_level(keyed, own_words) if asks else None
@@ -111,6 +116,21 @@ def list_question(question: str, own_words: LevelWords = ()) -> ListQuestion | N
     for m in _KM_SCOPE.finditer(keyed):
         scopes += [f"{w} {m.group(2)}" for w in _LABEL_WORDS[_KM_SCOPE_WORDS[m.group(1)]]]
     return ListQuestion(level, tuple(scopes))
+
+
+_STATED_COUNT = re.compile(r"(?<![\d.])(\d{1,3})(?![\d.])|\b(" + "|".join(_NUMBER_WORDS) + r")\b",
+                           re.I)
+
+
+def _count_fits(question: str, items: int) -> bool:
+    """Whether the registry's list is the one the question counts: "the 5 fundamental
+    principles of digital tax policy" (ទាំង៥) is not the framework's 6 policy directions, and
+    "the four features that differentiate the digital economy" not its 3 foundations. A
+    question that states no count, or that names a numbered node ("Strategy 3"), fits."""
+    keyed = _EN_SCOPE.sub(" ", _KM_SCOPE.sub(" ", question.translate(DIGITS_TO_ASCII)))
+    stated = {int(m.group(1)) if m.group(1) else _NUMBER_WORDS.index(m.group(2).lower()) + 1
+              for m in _STATED_COUNT.finditer(keyed)}
+    return not stated or items in stated
 
 
 def named_policy(question: str, translations: Sequence[str],
@@ -148,7 +168,7 @@ def list_answer(question: str, language: str, policy: PolicyRef, asked: ListQues
             break
     if not items:
         items = sections.items(policy.policy_id, asked.level)
-    if not items:
+    if not items or not _count_fits(question, len(items)):
         return None
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []

@@ -16,7 +16,9 @@ from ingest.khmer.script import DIGITS_TO_ASCII
 
 _EN_QUESTION = r"(?:what|when|who|whom|whose|which|where|why|how|is|are|was|were|does|do|did|will|can|should)"
 # "..., and when does it end" / "... and who chairs it"
-_EN_SPLIT = re.compile(rf"\s*(?:,\s*)?\band\s+(?={_EN_QUESTION}\b)|\?\s*(?=\S)", re.IGNORECASE)
+#: "..., and when?", "..., and on what date was it signed?" (a preposition may lead the part)
+_EN_SPLIT = re.compile(rf"\s*(?:,\s*)?\band\s+(?=(?:(?:on|in|at|from|for|by|with|to)\s+)?"
+                       rf"{_EN_QUESTION}\b)|\?\s*(?=\S)", re.IGNORECASE)
 _EN_WORD = re.compile(rf"\b{_EN_QUESTION}\b", re.IGNORECASE)
 # Khmer question words: what, when, which year, who, how many, how, why, where, which
 _KM_QUESTION = ("តើ", "អ្វី", "ពេលណា", "ឆ្នាំណា", "នរណា", "អ្នកណា", "ប៉ុន្មាន", "យ៉ាងដូចម្តេច",
@@ -29,7 +31,7 @@ COUNT_WORDS = ("ចំនួន", "number")
 #: words already, Khmer's are indexed
 QUESTION_VERBS = ("ធ្វើ", "happen", "happened")
 
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NUMBERS = re.compile(r"\d+")
 # who: a person named with a title or role; which body: an organisation; where: a place
 _ASKS_PERSON = re.compile(r"\bwho(?:m|se)?\b|\bwhich (?:official|minister|person|speaker)\b",
@@ -46,6 +48,11 @@ _KM_BODY = ("ក្រសួងណា", "ស្ថាប័នណា", "អង�
             "គណៈកម្មាធិការណា", "ក្រុមប្រឹក្សាណា")
 _ASKS_PLACE = re.compile(r"\bwhere\b|\b(?:which|what)\s+(?:province|provinces|city|cities|"
                          r"district|districts|country|countries|region|location)\b", re.IGNORECASE)
+#: where an event was held: a hall or hotel answers, not the city of the dateline
+_ASKS_VENUE = re.compile(r"\b(?:venue|venues|location)\b|\bwhere\b.*\bheld\b", re.IGNORECASE)
+_VENUE = re.compile(r"\b(?:Koh Pich|[A-Z][\w'-]+ (?:Hotel|Hall|Palace|Resort|Stadium)|"
+                    r"(?:Convention|Exhibition|Conference)(?: and Exhibition)? (?:Center|Centre))\b"
+                    r"|សណ្ឋាគារ|មជ្ឈមណ្ឌលសន្និបាត|សាលប្រជុំ")
 _KM_PLACE = ("ខេត្តណា", "ទីណា", "កន្លែងណា", "ក្រុងណា", "ស្រុកណា", "ទីតាំងណា")
 # which country: a province of Cambodia does not answer it, another country's name does
 _ASKS_COUNTRY = re.compile(r"\b(?:which|what)\s+(?:country|countries|nations?)\b|ប្រទេសណា",
@@ -75,7 +82,7 @@ _DATE_WORDS = re.compile(r"\b(?:january|february|march|april|may|june|july|augus
                          r"october|november|december)\b", re.IGNORECASE)
 _KM_MONTHS = "មករា|កុម្ភៈ|មីនា|មេសា|ឧសភា|មិថុនា|កក្កដា|សីហា|កញ្ញា|តុលា|វិច្ឆិកា|ធ្នូ"
 #: a day of a month: "19th November", "November 19", "on 3 March", Khmer "ថ្ងៃទី០៣ ... ខែមីនា"
-_DAY_OF_MONTH = re.compile(
+DAY_OF_MONTH = re.compile(
     r"\b\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?)?\s+(?:of\s+)?"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\b|\b(?:january|february|march|april|may|june|july|august|september|october|"
@@ -115,7 +122,7 @@ def names_time(text: str) -> bool:
 def gives_day(text: str) -> bool:
     """Whether ``text`` gives a day of a month, not only a year: "When was the census held?"
     is answered by "from 3 to 13 March 2019" before "the 2016-2030 development goals"."""
-    return bool(_DAY_OF_MONTH.search(text.translate(DIGITS_TO_ASCII)))
+    return bool(DAY_OF_MONTH.search(text.translate(DIGITS_TO_ASCII)))
 
 
 _ASKS_CONTACT = re.compile(r"\b(?:hotline|phone|telephone|contact|call|e-?mail|website|web\s+site|"
@@ -169,6 +176,8 @@ def asks_kinds(question: str) -> list[str]:
         kinds.append("country")
     elif _ASKS_PLACE.search(question) or any(w in question for w in _KM_PLACE):
         kinds.append("place")
+    if _ASKS_VENUE.search(question):
+        kinds.append("venue")
     if "number" not in kinds and "date" in kinds and re.search(r"\bhow (?:many|much)\b|ប៉ុន្មាន",
                                                               question, re.IGNORECASE):
         kinds.append("number")
@@ -223,6 +232,7 @@ def asks_for(part: str) -> str | None:
     how much), or None."""
     lowered = part.lower()
     if re.search(r"\bwhen\b|\bwhat (?:year|date)\b|\bwhich year\b|\bhow long\b|\buntil\b"
+                 r"|(?<!up to )\bdates?\b"
                  r"|\b(?:their|its|the|which|what) (?:years|dates|periods?|durations?|timeframes?|"
                  r"timelines?|deadlines?)\b",
                  lowered) \
@@ -248,6 +258,8 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
         return bool((_MINISTRY if kind == "ministry" else _BODY).search(text))
     if kind == "place":
         return bool(_PLACE.search(text))
+    if kind == "venue":
+        return bool(_VENUE.search(text))
     if kind == "country":  # another country than Cambodia and than the question names
         named = countries_named(text) - countries_named(" ".join(known)) - {DEFAULT_COUNTRY}
         return bool(named or _COUNTRY.search(text))
@@ -255,10 +267,10 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
         return any(defines(term, text) for term in known if not term[:1].isdigit())
     text = text.translate(DIGITS_TO_ASCII)
     if kind == "date":
-        return any(m.group() not in known for m in _YEAR.finditer(text)) \
+        return any(m.group() not in known for m in YEAR.finditer(text)) \
             or bool(_DATE_WORDS.search(text))
     # "how many" is not answered by a year ("2021-2035")
-    return any(m.group() not in known and not _YEAR.fullmatch(m.group())
+    return any(m.group() not in known and not YEAR.fullmatch(m.group())
                for m in _NUMBERS.finditer(text))
 
 

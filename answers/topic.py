@@ -19,7 +19,10 @@ from collections.abc import Callable, Iterable
 
 from index.evidence import EvidenceSentence
 
-_ABOUT = re.compile(r"\b(?:about|regarding|concerning)\s+([^?.!;:]+)", re.IGNORECASE)
+#: "about" after a word (a verb or noun: "say about", "news about"), not "About how many"
+#: (roughly) nor "about 4,000 students"
+_ABOUT = re.compile(r"(?<=\w\s)(?:about|regarding|concerning)\s+(?!how\b|\d|approximately\b)"
+                    r"([^?.!;:]+)", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"^\W*(?:and\s+)?(?:what|how)\s+about\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 #: words that frame a topic rather than name it ("about the use of ...", "about it")

@@ -5,8 +5,8 @@ time. Text written for the tests."""
 from __future__ import annotations
 
 from answers.asked import AskedFacts
-from answers.money import asks_money, names_money
 from answers.parts import names_time
+from answers.quantities import asks_money, names_money
 from tests.answers.evidence_factory import passage, unit
 
 

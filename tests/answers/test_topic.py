@@ -51,3 +51,8 @@ def test_a_heading_covers_the_topic_and_khmer_only_evidence_is_not_held_against_
     khmer_only = [_sentence("ផែនការនេះរៀបចំការបោះឆ្នោត។", language="km")]
     assert unmentioned_topic("What does the plan say about elections?", khmer_only,
                              analyze) == []
+
+
+def test_about_as_roughly_is_no_topic() -> None:
+    assert topic_words("About how many students took part in the dialogue?") == []
+    assert topic_words("Were there about 4,000 students?") == []

@@ -1,0 +1,99 @@
+"""Rules learnt from questions written blind, after the development set: a second part led by
+a preposition, a venue, an acronym of a title, a country's document that never says its name,
+a registry list the question counts differently, a single thing asked of a list, a count in
+a Khmer classifier. Pure logic, text written for the tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from answers.coverage import cover_kinds
+from answers.entities import Entity, key_entities, mentions
+from answers.gates import Strength, about_entities
+from answers.lists import _count_fits, list_question
+from answers.parts import asks_kinds, question_parts, states
+from answers.quantities import asks_money, counted_by_classifier, states_count
+from tests.answers.evidence_factory import passage, unit
+
+
+def test_a_second_part_may_open_with_a_preposition() -> None:
+    assert question_parts("Who co-presided over the signing, and on what date was it signed?") \
+        == ["Who co-presided over the signing", "on what date was it signed"]
+    assert question_parts("What are the rules for ministries and agencies?") == [
+        "What are the rules for ministries and agencies?"]
+
+
+def test_a_venue_is_a_hall_or_hotel_not_the_datelines_city() -> None:
+    assert asks_kinds("2025 Digital Forum: venue and dates?") == ["date", "venue"]
+    assert asks_kinds("Where was the forum held?") == ["place", "venue"]
+    assert states("venue", "It was held at the Riverside Convention and Exhibition Center.")
+    assert states("venue", "The meeting took place at the Rosewood Hotel.")
+    assert not states("venue", "Phnom Penh: the minister closed the Digital Technology Exhibition.")
+
+
+def test_the_venue_sentence_of_the_chosen_page_is_added_whatever_its_score() -> None:
+    hit = passage("Phnom Penh: On 7 May 2025 the minister closed the forum. "
+                  "The event was held at the Riverside Convention and Exhibition Center.",
+                  doc_id="news/forum.md", page=1)
+    dateline = unit(hit, "Phnom Penh: On 7 May 2025 the minister closed the forum.", 0.9)
+    venue = unit(hit, "The event was held at the Riverside Convention and Exhibition Center.",
+                 0.1)
+    chosen = cover_kinds(["date", "venue"], [dateline], [dateline], frozenset(),
+                         page_pool=[dateline, venue])
+    assert chosen == [dateline, venue]
+    # another page's weak sentence is not pulled in
+    elsewhere = replace(venue, hit=replace(hit, page=2))
+    assert cover_kinds(["venue"], [dateline], [dateline], frozenset(),
+                       page_pool=[elsewhere]) == [dateline]
+
+
+def test_an_acronym_of_a_title_is_found_by_the_titles_initials() -> None:
+    des = Entity("DES", "name", frozenset({"des"}), frozenset())
+    assert mentions(des, ["The Digital Economy and Society Policy Framework sets goals."])
+    assert mentions(des, ["The digital economy grows fast."]) is False
+
+
+def test_a_generic_word_for_an_organisation_is_no_key_entity() -> None:
+    asked = "Which organisation did the Regulator partner with?"
+    assert not [e for e in key_entities(asked, None) if "organisation" in e.latin]
+
+
+def test_a_countrys_document_answers_for_the_country_it_never_names() -> None:
+    singapore = Entity("Singapore", "name", frozenset({"singapore"}), frozenset())
+    hit = replace(passage("The Government will fuse core data within 7 working days.",
+                          doc_id="other/blueprint.md", page=1), country="SG")
+    sentence = unit(hit, "The Government will fuse core data within 7 working days.", 0.9)
+    pool, lacking = about_entities([sentence], [singapore], [hit], Strength(frozenset({"en"})))
+    assert lacking == [] and pool == [sentence]
+    elsewhere = replace(hit, country="KH")
+    assert about_entities([replace(sentence, hit=elsewhere)], [singapore], [elsewhere],
+                          Strength(frozenset({"en"})))[1] == [singapore]
+
+
+def test_a_registry_list_the_question_counts_differently_is_not_the_answer() -> None:
+    assert not _count_fits("តើគោលការណ៍គ្រឹះទាំង៥ មានអ្វីខ្លះ?", 6)
+    assert not _count_fits("What are the four strategies of the plan?", 10)
+    assert _count_fits("What are the ten strategies of the Policy 2022-2035?", 10)
+    assert _count_fits("What are the goals under Strategy 3?", 5)
+    assert _count_fits("What strategies does the policy have?", 10)
+
+
+def test_one_thing_asked_of_a_list_is_not_a_list_question() -> None:
+    assert list_question("What is the total budget to implement the 83 priority actions?") is None
+    assert list_question("What are the priority actions of the policy?") is not None
+    assert list_question("What is the list of strategies of the policy?") is not None
+
+
+def test_a_fine_is_money_and_a_khmer_count_carries_its_classifier() -> None:
+    assert asks_money("How much was the fine the regulator imposed?")
+    unit_km = counted_by_classifier("តើជំរឿនរាប់បានប្រជាជនប៉ុន្មាននាក់?")
+    assert unit_km == "នាក់"
+    assert states_count("មានសិស្សចូលរួមប្រមាណ ៤ ០០០នាក់", unit=unit_km)
+    assert not states_count("ការងារធ្វើឡើងរយៈពេល ១១ថ្ងៃ ចាប់ពីថ្ងៃទី០៣ ខែមីនា", unit=unit_km)
+    assert states_count("About 4,000 students took part.", unit=unit_km)  # English counts its own way
+    assert not states_count("Results will be announced on 7 August 2019.")
+
+
+def test_a_khmer_count_may_be_written_in_words() -> None:
+    assert states_count("បានអនុញ្ញាតឱ្យសាងសង់ប៉មថ្មីចំនួនសែសិប ក្នុងឆ្នាំ២០២៤")
+    assert states_count("មានសិស្សចូលរួមចំនួនបីរយនាក់", unit="នាក់")
