@@ -53,6 +53,7 @@ from answers.gates import (
     about_entities,
     beyond_entities,
     entity_terms,
+    holds_every_word,
     identified,
     language_lead,
 )
@@ -73,7 +74,7 @@ from answers.policy_questions import (
 from answers.sections import SectionLookup
 from answers.topic import unmentioned_topic
 from answers.types import Answer
-from index.evidence import score_sentences, select
+from index.evidence import EvidenceSentence, score_sentences, select
 from index.search_types import Hit, SearchFilters
 from index.searcher import Searcher
 from index.sparse import SparseIndex
@@ -83,6 +84,10 @@ if TYPE_CHECKING:
     from index.glossary import Glossary
 
 __all__ = ["NOT_FOUND", "OTHER_LANGUAGE_NOTE", "ExtractiveAnswerer", "compose", "display_text"]
+
+#: passages read in the second look inside one document (``_look_deeper``)
+DEEP_PASSAGES = 60
+
 
 class ExtractiveAnswerer:
     """Composes an answer from evidence sentences; dependencies are passed in.
@@ -120,14 +125,28 @@ class ExtractiveAnswerer:
                asks: str = "") -> Answer:
         """The answer to ``question``; ``asks``: the user's own words when the question
         searched also carries the conversation's subject (see ``Attempt.asks``)."""
+        return self._answer(question, filters, asks, deep=False)
+
+    def _answer(self, question: str, filters: SearchFilters | None, asks: str,
+                deep: bool) -> Answer:
+        """``deep``: the second look inside one document (``_look_deeper``), over its
+        ``DEEP_PASSAGES`` best passages instead of the usual few per document; its answer
+        stands only if the sentence stating the fact holds, in the question's language,
+        every word the question asks with apart from its key entities (the document is
+        already theirs): "The State Government announced its first IT Policy in 1998."
+        holds announce, first, IT and policy; a list of laws naming "the Sub-decree on
+        Digital Signatures (2018)" does not answer when the digital security sub-decree
+        was signed."""
         started = time.perf_counter()
         query = self.searcher.analyze(question)
         language = asked_in(question)
-        listed = self.direct.from_registry(question, query, language, filters)
+        listed = None if deep else self.direct.from_registry(question, query, language, filters)
         if listed is None:
-            response = self.searcher.search(question, k=self.passages, filters=filters,
-                                            per_doc=3, rerank=None)
-            listed = self.direct.from_headings(question, language, response.hits)
+            response = self.searcher.search(
+                question, k=DEEP_PASSAGES if deep else self.passages, filters=filters,
+                per_doc=None if deep else 3, rerank=None)
+            listed = None if deep else self.direct.from_headings(question, language,
+                                                                 response.hits)
         if listed is not None:
             listed.took_ms = (time.perf_counter() - started) * 1000
             return listed
@@ -172,6 +191,7 @@ class ExtractiveAnswerer:
                 if sections.of(sentence) is not None:
                     sentence.score *= POLICY_BOOST
         entities = with_long_forms(key_entities(question, self.glossary), query.long_forms)
+        entity_words = entity_terms(entities, self.searcher.analyzer.analyze) | self.framing_terms
         pool, lacking = about_entities(evidence, entities, hits, self.strength)
         if lacking:
             return self._not_found(question, language, response.hits, started,
@@ -180,8 +200,7 @@ class ExtractiveAnswerer:
                 question, units, self.searcher.analyzer.analyze)):
             return self._not_found(question, language, response.hits, started, off_topic)
         if entities:
-            asked = frozenset((*query.terms, *query.translated_terms)) \
-                - entity_terms(entities, self.searcher.analyzer.analyze) - self.framing_terms
+            asked = frozenset((*query.terms, *query.translated_terms)) - entity_words
             pool = beyond_entities(pool, asked, self.strength.readable,
                                    self.strength.sure_dense, stating)
         if asks:  # a follow-up carrying its subject: the subject's words answer nothing,
@@ -225,6 +244,9 @@ class ExtractiveAnswerer:
         if kinds:
             chosen = cover_kinds(kinds, pool, chosen, known, page_pool=evidence)
         if len(parts) == 1 and not facts.says_what_is_asked(chosen):  # a part may say it
+            if not deep and (deeper := self._look_deeper(question, filters, asks, chosen)):
+                deeper.took_ms = (time.perf_counter() - started) * 1000
+                return deeper
             return self._not_found(question, language, response.hits, started)
         # a cut sentence's other half may be a unit no answer uses alone (a title-case head
         # "On February 14-16, 2023, Telecommunication Regulator of Cambodia" | "(TRC), ...")
@@ -233,6 +255,8 @@ class ExtractiveAnswerer:
         chosen = [s for s in chosen if not is_sentence_tail(s, self._page_text)] or chosen
         if items is None:  # the sentence that states the fact asked for leads
             chosen = facts.lead(chosen)
+        if deep and not holds_every_word(chosen[0], query, language, entity_words):
+            return self._not_found(question, language, response.hits, started)
         answer = compose(question, language, chosen, sections=sections,
                          policies_first=which_policy, lead_first=items is None)
         answer.alternates = [alternate(s) for s in twins(chosen, evidence, dropped)]
@@ -253,6 +277,17 @@ class ExtractiveAnswerer:
         yield DoneEvent(answer)
 
     # -- steps -------------------------------------------------------------------------
+
+    def _look_deeper(self, question: str, filters: SearchFilters | None, asks: str,
+                     chosen: list[EvidenceSentence]) -> Answer | None:
+        """The answer from deeper inside the document the answer came from, when its best
+        passages do not state what is asked. A long page cut into many passages holds "The
+        State Government announced its first IT Policy in 1998." in its 34th best passage
+        for "When did Kerala announce its first IT policy?": the usual three passages of a
+        document never reach it. None when that look finds no more."""
+        narrowed = replace(filters or SearchFilters(), doc_ids=[chosen[0].hit.doc_id])
+        deeper = self._answer(question, narrowed, asks, deep=True)
+        return deeper if deeper.found else None
 
     def _page_text(self, doc_id: str, page: int) -> str | None:
         """A page's text, read only to quote a sentence the chunker cut between passages."""

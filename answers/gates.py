@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from answers.entities import Entity, mentions
 from index.evidence import EvidenceSentence
 from index.jurisdiction import matches
+from index.query import AnalyzedQuery
 from index.search_types import Hit
 from ingest.identity.country import normalize_country
 
@@ -206,3 +207,13 @@ def identified(pool: list[EvidenceSentence], question: str,
     return [s for s in pool if cites(s.text) and states_asked(s.text)
             or asks_which and bool(identifiers(s.text) - wanted)
             and (cites(s.hit.text) or cites(s.hit.title))]
+
+
+def holds_every_word(sentence: EvidenceSentence, query: AnalyzedQuery, language: str,
+                     excluded: frozenset[str]) -> bool:
+    """Whether ``sentence`` (with its heading) is in the question's ``language`` and holds
+    every term of the question apart from ``excluded`` (its key entities' and framing
+    words): the bar for a sentence found only by looking deeper into a document."""
+    if sentence.language != language:
+        return False
+    return set(query.terms) - excluded <= sentence.terms | sentence.context_terms
