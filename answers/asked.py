@@ -8,12 +8,13 @@ numbers and bodies answer nothing (``answers/parts.py`` holds the rules).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from answers.parts import (
     asks_for,
     asks_kinds,
+    asks_named_place,
     asks_when,
     counted_noun,
     counts,
@@ -45,12 +46,13 @@ class AskedFacts:
     money: bool = False  # asks how much money (``asks_money``)
     count: bool = False  # asks how many or how much (``asks_for``: "number")
     count_unit: str | None = None  # the Khmer classifier it counts by (ប៉ុន្មាននាក់: នាក់)
+    places: bool = False  # asks which provinces, cities or districts (``asks_named_place``)
 
     @classmethod
     def of(cls, question: str) -> AskedFacts:
         return cls(tuple(asks_kinds(question)), known_facts(question), counted_noun(question),
                    asks_when(question), asks_money(question), asks_for(question) == "number",
-                   counted_by_classifier(question))
+                   counted_by_classifier(question), asks_named_place(question))
 
     def stated_by(self, text: str) -> bool:
         """Whether ``text`` states a kind of fact the question asks for."""
@@ -71,40 +73,33 @@ class AskedFacts:
         hits = sum(states(kind, text, self.known) for kind in self.kinds) + self.counted_by(text)
         return FACT_BOOST ** hits
 
+    def _leads_with(self, chosen: Sequence[EvidenceSentence],
+                    states_it: Callable[[str], bool]) -> bool:
+        """Whether one of the answer's leading sentences (scored at least ``WHEN_SHARE`` of
+        the best) states it: a weak fourth sentence from another item does not make an
+        answer."""
+        best = max(s.score for s in chosen)
+        return any(states_it(s.text) for s in chosen if s.score >= WHEN_SHARE * best)
+
     def says_when(self, chosen: Sequence[EvidenceSentence]) -> bool:
-        """For a question asking when, whether the answer says it: one of its leading
-        sentences (scored at least ``WHEN_SHARE`` of the best) names a time. "When was the
+        """For a question asking when, whether the answer names a time. "When was the
         Cybercrime Law adopted?" answered by a policy's list of laws still to be drafted names
-        none: the documents do not say, and the answer must not pretend they do; a weak
-        fourth sentence from another item that mentions "three working days" does not make it
-        an answer. Always true for other questions."""
-        if not self.when or not chosen:
-            return True
-        best = max(s.score for s in chosen)
-        return any(names_time(s.text) for s in chosen if s.score >= WHEN_SHARE * best)
-
-    def says_money(self, chosen: Sequence[EvidenceSentence]) -> bool:
-        """For a question asking how much money, whether one of the answer's leading
-        sentences (as for "when") names an amount: a footnote's page number or an action's
-        row does not say what the policy costs. Always true for other questions."""
-        if not self.money or not chosen:
-            return True
-        best = max(s.score for s in chosen)
-        return any(names_money(s.text) for s in chosen if s.score >= WHEN_SHARE * best)
-
-    def says_count(self, chosen: Sequence[EvidenceSentence]) -> bool:
-        """For a "how many" question, whether one of the leading sentences gives a count
-        (``states_count``): the day a census's results are announced counts nobody."""
-        if not self.count or not chosen:
-            return True
-        best = max(s.score for s in chosen)
-        return any(states_count(s.text, self.known, self.count_unit) for s in chosen
-                   if s.score >= WHEN_SHARE * best)
+        none: the documents do not say, and the answer must not pretend they do. Always true
+        for other questions."""
+        return not self.when or not chosen or self._leads_with(chosen, names_time)
 
     def says_what_is_asked(self, chosen: Sequence[EvidenceSentence]) -> bool:
-        """Whether the answer states the time, the amount of money or the count the question
-        asks for."""
-        return self.says_when(chosen) and self.says_money(chosen) and self.says_count(chosen)
+        """Whether the answer states what the question asks for when it asks for a time, an
+        amount of money (a footnote's page number does not say what a policy costs), a count
+        (the day a census's results are announced counts nobody; ``count_unit``: the Khmer
+        classifier) or named provinces ("nine priority provinces" names none)."""
+        if not chosen:
+            return True
+        checks = ((self.money, names_money),
+                  (self.count, lambda text: states_count(text, self.known, self.count_unit)),
+                  (self.places, lambda text: states("place", text, self.known)))
+        return self.says_when(chosen) and all(
+            self._leads_with(chosen, check) for asked, check in checks if asked)
 
     def lead(self, chosen: Sequence[EvidenceSentence]) -> list[EvidenceSentence]:
         """``chosen`` with the sentence that states the fact best first: one that counts what

@@ -100,6 +100,21 @@ _TIME = re.compile(rf"\b(?:19|20)\d{{2}}\b|{_DATE_WORDS.pattern}|{_KM_MONTHS}|�
                    r"|ថ្ងៃ|សប្តាហ៍|ខែ|ឆ្នាំ|ព្រឹក|រសៀល|ល្ងាច", re.IGNORECASE)
 
 
+#: "Which provinces ...", "which were the nine priority provinces": the place noun is what is
+#: asked (only counts and adjectives between), not "which policy covers smart cities"
+_ASKS_NAMED_PLACE = re.compile(
+    r"\b(?:which|what)\s+(?:(?:are|were|is|was)\s+the\s+)?(?:(?:\d+|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|priority|pilot|target|selected|border|coastal|main|new|other|"
+    r"remaining)\s+){0,3}(?:provinces?|cities|city|districts?|municipalit(?:y|ies))\b"
+    r"|ខេត្តណា|ក្រុងណា|ស្រុកណា", re.IGNORECASE)
+
+
+def asks_named_place(question: str) -> bool:
+    """Whether the question asks which provinces, cities or districts: a place's name
+    answers it, "nine priority provinces" does not."""
+    return bool(_ASKS_NAMED_PLACE.search(question))
+
+
 def asks_when(question: str) -> bool:
     """Whether the question asks for a point in time (a day, a month, a year)."""
     return bool(_ASKS_WHEN.search(question)) or any(

@@ -97,3 +97,18 @@ def test_a_fine_is_money_and_a_khmer_count_carries_its_classifier() -> None:
 def test_a_khmer_count_may_be_written_in_words() -> None:
     assert states_count("បានអនុញ្ញាតឱ្យសាងសង់ប៉មថ្មីចំនួនសែសិប ក្នុងឆ្នាំ២០២៤")
     assert states_count("មានសិស្សចូលរួមចំនួនបីរយនាក់", unit="នាក់")
+
+
+def test_which_provinces_is_answered_by_a_provinces_name_not_by_a_count_of_them() -> None:
+    from answers.asked import AskedFacts
+    from answers.parts import asks_named_place
+
+    assert asks_named_place("Which were the nine priority provinces that the network reached?")
+    assert asks_named_place("តើខេត្តណាខ្លះមានមជ្ឈមណ្ឌល?")
+    assert not asks_named_place("Which policy covers smart cities?")
+    hit = passage("The network was expanded to nine priority provinces. "
+                  "The network reached Kampot province first.")
+    facts = AskedFacts.of("Which provinces did the network reach?")
+    assert not facts.says_what_is_asked([unit(hit, "The network was expanded to nine priority "
+                                                   "provinces.")])
+    assert facts.says_what_is_asked([unit(hit, "The network reached Kampot province first.")])
