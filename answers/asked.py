@@ -73,6 +73,11 @@ class AskedFacts:
         hits = sum(states(kind, text, self.known) for kind in self.kinds) + self.counted_by(text)
         return FACT_BOOST ** hits
 
+    @property
+    def asks_a_fact(self) -> bool:
+        """Whether the question asks for a time, an amount, a count or named places."""
+        return self.when or self.money or self.count or self.places
+
     def _leads_with(self, chosen: Sequence[EvidenceSentence],
                     states_it: Callable[[str], bool]) -> bool:
         """Whether one of the answer's leading sentences (scored at least ``WHEN_SHARE`` of

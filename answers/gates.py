@@ -209,11 +209,15 @@ def identified(pool: list[EvidenceSentence], question: str,
             and (cites(s.hit.text) or cites(s.hit.title))]
 
 
-def holds_every_word(sentence: EvidenceSentence, query: AnalyzedQuery, language: str,
-                     excluded: frozenset[str]) -> bool:
-    """Whether ``sentence`` (with its heading) is in the question's ``language`` and holds
-    every term of the question apart from ``excluded`` (its key entities' and framing
-    words): the bar for a sentence found only by looking deeper into a document."""
+def share_of_words(sentence: EvidenceSentence, query: AnalyzedQuery, language: str,
+                   given: frozenset[str]) -> float:
+    """The share of the question's terms, apart from the ``given`` ones (its key entities',
+    framing and document-title words), that ``sentence`` holds with its heading; 0.0 in
+    another language than the question's: the bar for a sentence found only by looking
+    deeper into a document."""
     if sentence.language != language:
-        return False
-    return set(query.terms) - excluded <= sentence.terms | sentence.context_terms
+        return 0.0
+    needed = set(query.terms) - given
+    if not needed:
+        return 1.0
+    return len(needed & (sentence.terms | sentence.context_terms)) / len(needed)

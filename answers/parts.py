@@ -26,7 +26,7 @@ _KM_QUESTION = ("តើ", "អ្វី", "ពេលណា", "ឆ្នាំណ
 _KM_SPLIT = re.compile(r"\s*(?:ហើយ|និង)\s*(?=តើ)|\s+ហើយ\s*|[?？]\s*(?=\S)")
 
 #: words that ask for a count ("ចំនួនប៉ុន្មាន", "the number of"), not what is counted
-COUNT_WORDS = ("ចំនួន", "number")
+COUNT_WORDS = ("ចំនួន", "number", "many", "much")
 #: verbs that only carry the question ("បានធ្វើអ្វីខ្លះ", "what did it do"): English's are stop
 #: words already, Khmer's are indexed
 QUESTION_VERBS = ("ធ្វើ", "happen", "happened")

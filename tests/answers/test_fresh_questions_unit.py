@@ -90,7 +90,8 @@ def test_a_fine_is_money_and_a_khmer_count_carries_its_classifier() -> None:
     assert unit_km == "នាក់"
     assert states_count("មានសិស្សចូលរួមប្រមាណ ៤ ០០០នាក់", unit=unit_km)
     assert not states_count("ការងារធ្វើឡើងរយៈពេល ១១ថ្ងៃ ចាប់ពីថ្ងៃទី០៣ ខែមីនា", unit=unit_km)
-    assert states_count("About 4,000 students took part.", unit=unit_km)  # English counts its own way
+    # an English text counts in its own words
+    assert states_count("About 4,000 students took part.", unit=unit_km)
     assert not states_count("Results will be announced on 7 August 2019.")
 
 
@@ -112,3 +113,24 @@ def test_which_provinces_is_answered_by_a_provinces_name_not_by_a_count_of_them(
     assert not facts.says_what_is_asked([unit(hit, "The network was expanded to nine priority "
                                                    "provinces.")])
     assert facts.says_what_is_asked([unit(hit, "The network reached Kampot province first.")])
+
+
+def test_the_share_of_the_questions_own_words_a_sentence_holds() -> None:
+    from answers.gates import share_of_words
+    from index.query import AnalyzedQuery
+    from ingest.analysis import Analyzer
+
+    analyze = Analyzer().analyze
+    asked = "When did the province announce its first data policy?"
+    query = AnalyzedQuery(text=asked, language="en", terms=analyze(asked))
+    hit = passage("The Provincial Government announced its first data policy in 2009. "
+                  "The data office announced new rules.")
+    held = unit(hit, "The Provincial Government announced its first data policy in 2009.",
+                terms=frozenset(analyze("The Provincial Government announced its first data "
+                                        "policy in 2009.")))
+    partial = unit(hit, "The data office announced new rules.",
+                   terms=frozenset(analyze("The data office announced new rules.")))
+    given = frozenset(analyze("province"))
+    assert share_of_words(held, query, "en", given) == 1.0
+    assert share_of_words(partial, query, "en", given) == 0.5  # announce, data of 4 words
+    assert share_of_words(held, query, "km", given) == 0.0  # not the question's language
