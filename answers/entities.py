@@ -49,6 +49,9 @@ _GENERIC_PLACES = frozenset({"cambodia", "kingdom of cambodia", "province", "pro
                              "rural area", "urban area", "municipality", "region", "khan",
                              "sangkat", "commune/sangkat", "communes and sangkats"})
 _NAME_CATEGORIES = frozenset({"place", "institution", "ministry"})
+#: a month named alone ("November") dates the question like its year: a ``date`` entity
+_MONTHS = frozenset("january february march april may june july august september october "
+                    "november december".split())
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class Entity:
     """A key entity and the keyed forms it may take in evidence (Latin and Khmer)."""
 
     text: str
-    kind: str  # number | name
+    kind: str  # number | date (a month) | name
     latin: frozenset[str]  # casefolded words/phrases; all words of one form must occur
     khmer: frozenset[str]  # search-keyed, spaces removed
     #: every surface form the glossary knows ("Ministry of Post and Telecommunications"),
@@ -114,7 +117,8 @@ def key_entities(question: str, glossary: Glossary | None) -> list[Entity]:
             continue
         if any(words[0] in e.latin or " ".join(words) in e.latin for e in found):
             continue
-        found.append(Entity(name, "name", frozenset({" ".join(words)}), frozenset()))
+        kind = "date" if all(w in _MONTHS for w in words) else "name"
+        found.append(Entity(name, kind, frozenset({" ".join(words)}), frozenset()))
     return found
 
 

@@ -90,11 +90,21 @@ def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hit
     for sentence in evidence:
         if all(_names(e, (sentence.text,), sentence.hit) for e in entities):
             sentence.score *= ENTITY_BOOST
-    names: dict[str, bool] = {}  # per passage, not per sentence: it reads the whole passage
+    # per passage, not per sentence: it reads the whole passage; a date, month or figure
+    # also where its document's other passages found give it (a meeting record dates itself once,
+    # in its first passage; the report made at it, three passages later, is still that
+    # meeting's). Names stay per passage: most passages of a policy name Cambodia.
+    by_document: dict[str, list[str]] = {}
+    for hit in hits:
+        by_document.setdefault(hit.doc_id, []).extend((hit.text, hit.heading, hit.title))
+    names: dict[str, bool] = {}
     for s in evidence:
         if s.hit.chunk_id not in names:
-            names[s.hit.chunk_id] = all(_names(e, (s.hit.text, s.hit.heading, s.hit.title), s.hit)
-                                        for e in entities)
+            own = (s.hit.text, s.hit.heading, s.hit.title)
+            document = (*own, *by_document.get(s.hit.doc_id, ()))
+            names[s.hit.chunk_id] = all(
+                _names(e, document if e.kind in ("number", "date") else own, s.hit)
+                for e in entities)
     about = [s for s in evidence if names[s.hit.chunk_id]]
     if about and strength.enough(max(about, key=lambda s: s.score)):
         return about, []

@@ -134,3 +134,22 @@ def test_the_share_of_the_questions_own_words_a_sentence_holds() -> None:
     assert share_of_words(held, query, "en", given) == 1.0
     assert share_of_words(partial, query, "en", given) == 0.5  # announce, data of 4 words
     assert share_of_words(held, query, "km", given) == 0.0  # not the question's language
+
+
+def test_a_meetings_date_named_once_in_its_record_covers_the_records_other_passages() -> None:
+    asked = "At the ministry meeting of 23 November 2022, who reported on the draft plan?"
+    entities = key_entities(asked, None)
+    assert {(e.text, e.kind) for e in entities} >= {("23", "number"), ("2022", "number"),
+                                                    ("November", "date")}
+    opening = passage("On 23 November 2022 the ministry held a meeting on the draft plan.",
+                      doc_id="news/meeting.md", page=1)
+    report = passage("Mr. Lim Dara reported on the progress of the draft plan.",
+                     doc_id="news/meeting.md", page=1, start=200)
+    other = passage("Mr. Chan Sok reported on a draft plan of another office.",
+                    doc_id="news/other.md", page=1)
+    units = [unit(opening, opening.text, 0.9), unit(report, report.text, 0.8),
+             unit(other, other.text, 0.8)]
+    pool, lacking = about_entities(units, entities, [opening, report, other],
+                                   Strength(frozenset({"en"})))
+    assert lacking == []
+    assert [s.hit.doc_id for s in pool] == ["news/meeting.md", "news/meeting.md"]
