@@ -90,6 +90,22 @@ def test_every_fact_is_stated_on_a_judged_page(dev_cases: list[AnswerCase]) -> N
     assert not missing
 
 
+def test_the_blind_set_states_every_fact_on_a_judged_page() -> None:
+    """The 60 questions written without running PolicyKB: every kind the issue asks, and
+    each fact on a page it cites (read as PolicyKB reads it)."""
+    cases = load_answer_cases(ANSWER_SETS["blind"])
+    kinds = Counter(c.kind for c in cases)
+    assert len(cases) == 60 and kinds["unanswerable"] == 10 and kinds["which_policy"] == 4
+    assert sum(c.lang == "km" for c in cases) >= 12
+    cache: dict[Path, list[str]] = {}
+    missing = []
+    for case in cases:
+        text = " ".join(_page_text(d, p, cache) for d, p in sorted(case.sources))
+        facts = case.facts[1:] if case.kind == "which_policy" else case.facts
+        missing += [(case.id, f) for f in facts if not fact_found(f, text)]
+    assert not missing
+
+
 def test_unanswerable_questions_name_something_the_corpus_never_mentions(
         dev_cases: list[AnswerCase]) -> None:
     names = {"d48": "Mondulkiri", "d49": "Siem Reap", "d50": "Asian Development Bank",
