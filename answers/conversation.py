@@ -201,8 +201,8 @@ class ConversationResolver:
         n_terms = len([t for t in self.terms(question) if t not in _KM_CUES])
         for i, word in enumerate(words):
             # "IT" in capitals is information technology, not a pronoun
-            if (word in _PRONOUNS and not raw[i].isupper() and not self._refers_within(words, i)) \
-                    or word in _KM_PRONOUNS:
+            if (word in _PRONOUNS and not raw[i].isupper() and not self._refers_within(words, i)
+                    and not _names_before(raw, i)) or word in _KM_PRONOUNS:
                 return f"refers back ({word})"
             following = words[i + 1] if i + 1 < len(words) else ""
             previous = words[i - 1] if i else ""
@@ -296,3 +296,12 @@ class ConversationResolver:
         if self._titles is None:
             self._titles = self.titles()
         return self._titles
+
+
+def _names_before(raw: Sequence[str], i: int) -> bool:
+    """Whether the words before a pronoun name its subject: a country or a capitalised name
+    after the first word ("When did Kerala announce its first IT policy?", "What does the
+    DGP say about its budget?"). "What are its goals?" names none and follows up."""
+    before = [w for w in raw[1:i] if w.strip()]
+    return bool(countries_named(" ".join(raw[:i]))) or any(
+        w[:1].isupper() and w.lower() not in _PRONOUNS for w in before)

@@ -66,6 +66,9 @@ def test_follow_ups_carry_the_subject_as_a_filter_then_an_expansion(resolver, qu
     "How many digital government strategies are there and what are they?",
     # "the policy" with a subject of its own
     "What is the policy on mobile licence fees in remote districts?",
+    # "its" points at the name before it
+    "When did Kerala announce its first IT policy?",
+    "What does the DSP say about its budget?",
 ])
 def test_a_question_that_stands_alone_is_asked_as_it_is(resolver, question) -> None:
     resolution = resolver.resolve(question, [FIRST])
