@@ -32,6 +32,9 @@ from index.evidence import EvidenceSentence
 FACT_BOOST = 1.15
 #: a "when" is answered by a sentence scored at least this share of the answer's best
 WHEN_SHARE = 0.75
+#: after a lead that states the fact asked, the share of its score a further sentence of the
+#: same document needs (``without_stragglers``)
+SAME_DOCUMENT_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,20 @@ class AskedFacts:
                   (self.places, lambda text: states("place", text, self.known)))
         return self.says_when(chosen) and all(
             self._leads_with(chosen, check) for asked, check in checks if asked)
+
+    def without_stragglers(self, chosen: Sequence[EvidenceSentence]) -> list[EvidenceSentence]:
+        """Once the lead states a fact of the kind asked, the far weaker sentences of its own
+        document after it (under ``SAME_DOCUMENT_SHARE`` of its score) that state no asked
+        kind: "When did Kerala announce its first IT policy?" is the one sentence with 1998,
+        not three more about the policy's marketing group. Other documents' sentences stay:
+        when the lead is wrong (a committee of the same name's family), they may hold the
+        answer."""
+        if not chosen or not self.kinds or not self.stated_by(chosen[0].text):
+            return list(chosen)
+        lead = chosen[0]
+        return [lead, *(s for s in chosen[1:]
+                        if s.hit.doc_id != lead.hit.doc_id or self.stated_by(s.text)
+                        or s.score >= SAME_DOCUMENT_SHARE * lead.score)]
 
     def lead(self, chosen: Sequence[EvidenceSentence]) -> list[EvidenceSentence]:
         """``chosen`` with the sentence that states the fact best first: one that counts what

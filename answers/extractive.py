@@ -259,6 +259,10 @@ class ExtractiveAnswerer:
         chosen = [s for s in chosen if not is_sentence_tail(s, self._page_text)] or chosen
         if items is None:  # the sentence that states the fact asked for leads
             chosen = facts.lead(chosen)
+            if len(parts) == 1 and chosen[0].lexical >= self.strength.sure_lexical:
+                # a lead that holds nearly all the question's words and states the fact is
+                # the answer; a weaker lead keeps its company, which may hold the fact
+                chosen = facts.without_stragglers(chosen)
         known_words = entity_words | frozenset(self.searcher.analyzer.analyze(chosen[0].hit.title))
         held = share_of_words(chosen[0], query, language, known_words)
         if deep and held < DEEP_WORDS:

@@ -153,3 +153,22 @@ def test_a_meetings_date_named_once_in_its_record_covers_the_records_other_passa
                                    Strength(frozenset({"en"})))
     assert lacking == []
     assert [s.hit.doc_id for s in pool] == ["news/meeting.md", "news/meeting.md"]
+
+
+def test_a_lead_stating_the_fact_drops_its_documents_far_weaker_sentences() -> None:
+    from answers.asked import AskedFacts
+
+    policy = passage("The government announced its first IT policy in 1998. "
+                     "The marketing group drives demand for IT services.",
+                     doc_id="other/kerala.md")
+    news = passage("Another state announced a plan.", doc_id="news/other.md")
+    lead = unit(policy, "The government announced its first IT policy in 1998.", 1.0)
+    filler = unit(policy, "The marketing group drives demand for IT services.", 0.5)
+    close = unit(policy, "The marketing group drives demand for IT services.", 0.7)
+    elsewhere = unit(news, "Another state announced a plan.", 0.4)
+    facts = AskedFacts.of("When did the state announce its first IT policy?")
+    assert facts.without_stragglers([lead, filler, elsewhere]) == [lead, elsewhere]
+    assert facts.without_stragglers([lead, close]) == [lead, close]
+    # a lead that does not state the fact keeps its company
+    weak = unit(policy, "The marketing group drives demand for IT services.", 1.0)
+    assert facts.without_stragglers([weak, filler]) == [weak, filler]
