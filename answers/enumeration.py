@@ -11,6 +11,7 @@ hold as many sentences as the question asks items (up to :data:`MOST`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.evidence import EvidenceSentence
@@ -43,9 +44,21 @@ class ItemsAsked:
             re.search(rf"\b{noun}", head, re.IGNORECASE))
 
 
+#: "What four areas did ... focus on?", "Which three types of team ...": the count right after
+#: the question word
+_ASK_COUNTED = re.compile(r"\b(?:what|which)\s+(?:are\s+the\s+)?(?P<n>\d{1,2}|"
+                          + "|".join(_COUNTS) + r")\s+(?P<noun>[a-z]{3,}?)s\b", re.IGNORECASE)
+
+
 def items_asked(question: str) -> ItemsAsked | None:
     """The set a question asks the items of, when it names one with a count ("the five
-    levels") or asks for "the <plural> of" something."""
+    levels", "what four areas") or asks for "the <plural> of" something."""
+    if (m := _ASK_COUNTED.search(question)) is not None:
+        noun = m.group("noun").lower()
+        noun = noun[:-2] + "y" if noun.endswith("ie") else noun
+        count = m.group("n")
+        if noun not in _NOT_SETS:
+            return ItemsAsked(noun, int(count) if count.isdigit() else _COUNTS[count.lower()])
     for m in _ASK.finditer(question):
         noun = m.group("noun").lower()
         noun = noun[:-2] + "y" if noun.endswith("ie") else noun
@@ -92,6 +105,48 @@ def choose_items(pool: list[EvidenceSentence], asked: ItemsAsked, most: int,
     others = [s for s in pool if s not in mine and not asked.is_item(s.text)]
     lead = [max(others, key=lambda s: s.score)] if others and len(mine) < most else []
     return lead + mine
+
+
+#: the end of a lead-in that opens a list: "This forum focused on four areas namely:"
+_OPENS_LIST = re.compile(r"(?::|\b(?:namely|including|as follows|following))\s*$", re.IGNORECASE)
+#: how far before a block of items its lead-in may start (characters of the page)
+LEAD_IN_REACH = 300
+
+
+def block_after_lead_in(units: list[EvidenceSentence], asked: ItemsAsked,
+                        page_text: Callable[[str, int], str | None],
+                        strong_page: Callable[[str, int], bool]) -> list[EvidenceSentence]:
+    """The marked lines ("1. Structural Transformation ...") that follow, on a ``strong_page``,
+    a lead-in naming the asked set ("This forum focused on four areas namely:"): they are the
+    answer whatever their own words. The forum's four areas never say "area", and another
+    numbered list on the page ("2. Telecommunications and Media Forum") shares the
+    question's words. With a count, exactly that many items must follow. The lead-in itself
+    answers nothing alone (it is no evidence unit), so only the items are cited."""
+    noun = re.compile(rf"\b{re.escape(asked.noun)}", re.IGNORECASE)
+    pages: dict[tuple[str, int], list[EvidenceSentence]] = {}
+    for unit in units:
+        pages.setdefault((unit.hit.doc_id, unit.hit.page), []).append(unit)
+    for (doc_id, page), on_page in pages.items():
+        text = page_text(doc_id, page)
+        if not text or not strong_page(doc_id, page):
+            continue
+        ordered = sorted({(u.start, u.end): u for u in on_page}.values(), key=lambda u: u.start)
+        for i, first in enumerate(ordered):
+            if not re.match(_MARK, first.text.lstrip()):
+                continue
+            before = text[max(0, first.start - LEAD_IN_REACH):first.start].strip()
+            lead = " ".join(before.splitlines()[-1:] if before else [])
+            if not (noun.search(lead) and _OPENS_LIST.search(lead)):
+                continue
+            block = [first]
+            for unit in ordered[i + 1:]:
+                gap = text[block[-1].end:unit.start]
+                if gap.strip() or not re.match(_MARK, unit.text.lstrip()):
+                    break
+                block.append(unit)
+            if len(block) >= 2 and (asked.count is None or len(block) == asked.count):
+                return block[:MOST]
+    return []
 
 
 # "- Level 4: ...", "Mechanism 3 -", "ជំហានទី៣៖": a word and its number before a separator

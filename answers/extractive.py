@@ -27,7 +27,7 @@ from answers.coverage import cover_kinds, cover_parts
 from answers.direct_answers import DirectAnswers
 from answers.display import can_answer, display_text
 from answers.entities import key_entities, place_kinds, with_long_forms
-from answers.enumeration import boost_items, choose_items, items_asked
+from answers.enumeration import block_after_lead_in, boost_items, choose_items, items_asked
 from answers.events import (
     AnswerEvent,
     DoneEvent,
@@ -228,13 +228,18 @@ class ExtractiveAnswerer:
         # half a sentence the page break cut reads as a fragment
         pool = [s for s in pool if not is_cut_by_page(s, self._page_text)]
         pool, dropped = language_lead(pool, language, self.strength)
-        chosen = choose_items(pool, items, most) if items is not None else []
-        if not chosen or not self.strength.enough(chosen[0]):
+        strong_pages = {(s.hit.doc_id, s.hit.page) for s in pool if self.strength.enough(s)}
+        # a block of items under its lead-in, on a page strong enough to answer, is the
+        # answer however little its items repeat the question's words
+        block = [] if items is None else block_after_lead_in(
+            units, items, self._page_text, lambda doc, page: (doc, page) in strong_pages)
+        chosen = block or (choose_items(pool, items, most) if items is not None else [])
+        if not block and (not chosen or not self.strength.enough(chosen[0])):
             # no list items, or none strong enough to open the answer ("What are the KPIs
             # of ...?" is asked like a list; the page states them one at a time): the best
             # sentences instead
             chosen = select(pool, max_sentences=most, max_chars=max(900, 250 * most))
-        if not chosen or not self.strength.enough(chosen[0]):
+        if not block and (not chosen or not self.strength.enough(chosen[0])):
             chosen = select(identified(pool, question, stating))
         if not chosen:
             return self._not_found(question, language, response.hits, started)

@@ -172,3 +172,27 @@ def test_a_lead_stating_the_fact_drops_its_documents_far_weaker_sentences() -> N
     # a lead that does not state the fact keeps its company
     weak = unit(policy, "The marketing group drives demand for IT services.", 1.0)
     assert facts.without_stragglers([weak, filler]) == [weak, filler]
+
+
+def test_the_items_under_a_lead_in_naming_the_set_are_the_answer() -> None:
+    from answers.enumeration import ItemsAsked, block_after_lead_in, items_asked
+
+    assert items_asked("What four areas did the regulators' forum focus on?") == \
+        ItemsAsked("area", 4)
+    page = ("The forum had two parts:\n1. Regional Forum (RF)\n2. Media Forum (MF), attended "
+            "by ministers.\nOn the first day the Regional Forum met. This forum focused on "
+            "three areas namely:\n\n1. Structural change\n2. Convergence\n3. Innovation\n"
+            "On the second day the Media Forum met.")
+    hit = passage(page, doc_id="news/forum.md", page=1)
+    units = [unit(hit, line, 0.8 if "Forum" in line else 0.3)
+             for line in ("1. Regional Forum (RF)", "2. Media Forum (MF), attended by ministers.",
+                          "1. Structural change", "2. Convergence", "3. Innovation")]
+    texts = {("news/forum.md", 1): page}
+    block = block_after_lead_in(units, ItemsAsked("area", 3),
+                                lambda d, p: texts.get((d, p)), lambda d, p: True)
+    assert [u.text for u in block] == ["1. Structural change", "2. Convergence", "3. Innovation"]
+    # a count the block does not have, or a page too weak to answer, gives nothing
+    assert block_after_lead_in(units, ItemsAsked("area", 4),
+                               lambda d, p: texts.get((d, p)), lambda d, p: True) == []
+    assert block_after_lead_in(units, ItemsAsked("area", 3),
+                               lambda d, p: texts.get((d, p)), lambda d, p: False) == []
