@@ -120,7 +120,8 @@ def block_after_lead_in(units: list[EvidenceSentence], asked: ItemsAsked,
     a lead-in naming the asked set ("This forum focused on four areas namely:"): they are the
     answer whatever their own words. The forum's four areas never say "area", and another
     numbered list on the page ("2. Telecommunications and Media Forum") shares the
-    question's words. With a count, exactly that many items must follow. The lead-in itself
+    question's words. With a count, exactly that many marked lines must follow (an item
+    ending in "," shares a unit with the next). The lead-in itself
     answers nothing alone (it is no evidence unit), so only the items are cited."""
     noun = re.compile(rf"\b{re.escape(asked.noun)}", re.IGNORECASE)
     pages: dict[tuple[str, int], list[EvidenceSentence]] = {}
@@ -144,7 +145,10 @@ def block_after_lead_in(units: list[EvidenceSentence], asked: ItemsAsked,
                 if gap.strip() or not re.match(_MARK, unit.text.lstrip()):
                     break
                 block.append(unit)
-            if len(block) >= 2 and (asked.count is None or len(block) == asked.count):
+            # an item ending in "," runs into the next one's unit: count the marked lines
+            marked = sum(bool(re.match(_MARK, line.lstrip()))
+                         for line in text[first.start:block[-1].end].splitlines() if line.strip())
+            if marked >= 2 and (asked.count is None or marked == asked.count):
                 return block[:MOST]
     return []
 

@@ -196,3 +196,17 @@ def test_the_items_under_a_lead_in_naming_the_set_are_the_answer() -> None:
                                lambda d, p: texts.get((d, p)), lambda d, p: True) == []
     assert block_after_lead_in(units, ItemsAsked("area", 3),
                                lambda d, p: texts.get((d, p)), lambda d, p: False) == []
+
+
+def test_items_ending_in_a_comma_share_a_unit_and_still_count() -> None:
+    from answers.enumeration import ItemsAsked, block_after_lead_in
+
+    page = ("The evaluation team can be categorized into three types:\n"
+            "1. The team of each committee,\n2. The joint team, and\n"
+            "3. The independent team.\nA. Preparation")
+    hit = passage(page, doc_id="policy/plan.pdf", page=4)
+    units = [unit(hit, "1. The team of each committee,\n2. The joint team, and", 0.3),
+             unit(hit, "3. The independent team.", 0.3)]
+    block = block_after_lead_in(units, ItemsAsked("type", 3),
+                                lambda d, p: page, lambda d, p: True)
+    assert block == units
