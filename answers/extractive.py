@@ -71,6 +71,7 @@ from answers.policy_questions import (
     prefer_registered,
     with_policy_passages,
 )
+from answers.roles import body_asked, role_weight
 from answers.sections import SectionLookup
 from answers.topic import unmentioned_topic
 from answers.types import Answer
@@ -189,6 +190,9 @@ class ExtractiveAnswerer:
         sections = SectionCache(self.sections)
         for sentence in evidence:  # "how many", "when", "who": a sentence stating one answers
             sentence.score *= facts.weight(sentence.text)
+        if body := body_asked(question):  # "who chairs X": the role tied to X, not a neighbour
+            for sentence in evidence:
+                sentence.score *= role_weight(body, sentence.text)
         most = boost_items(evidence, items) if items is not None else 4
         if which_policy:
             for sentence in evidence:
