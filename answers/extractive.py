@@ -24,10 +24,11 @@ from answers.ask_evidence import UsableEvidence
 from answers.asked import AskedFacts
 from answers.compose import SectionCache, alternate, closest, compose, twins
 from answers.coverage import cover_kinds, cover_parts
+from answers.deeper import DEEP_PASSAGES, DEEP_WORDS, inside
 from answers.direct_answers import DirectAnswers
 from answers.display import can_answer, display_text
 from answers.entities import key_entities, place_kinds, with_long_forms
-from answers.enumeration import block_after_lead_in, boost_items, choose_items, items_asked
+from answers.enumeration import boost_items, items_asked
 from answers.events import (
     AnswerEvent,
     DoneEvent,
@@ -53,12 +54,12 @@ from answers.gates import (
     about_entities,
     beyond_entities,
     entity_terms,
-    identified,
     language_lead,
     share_of_words,
 )
 from answers.neighbours import with_neighbours
 from answers.notices import COUNTRY_NOTE, ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
+from answers.opening import opening_sentences
 from answers.parts import (
     COUNT_WORDS,
     QUESTION_VERBS,
@@ -75,7 +76,7 @@ from answers.roles import body_asked, role_weight
 from answers.sections import SectionLookup
 from answers.topic import unmentioned_topic
 from answers.types import Answer
-from index.evidence import EvidenceSentence, score_sentences, select
+from index.evidence import EvidenceSentence, score_sentences
 from index.search_types import Hit, SearchFilters
 from index.searcher import Searcher
 from index.sparse import SparseIndex
@@ -86,12 +87,6 @@ if TYPE_CHECKING:
 
 __all__ = ["NOT_FOUND", "OTHER_LANGUAGE_NOTE", "ExtractiveAnswerer", "compose", "display_text"]
 
-#: passages read in the second look inside one document (``_look_deeper``)
-DEEP_PASSAGES = 60
-#: the share of the question's own words (apart from its key entities and the document's
-#: title) the sentence stating the fact must hold: below it, the first look tries the second
-#: one, and the second look's answer stands only at or above it
-DEEP_WORDS = 0.8
 
 
 class ExtractiveAnswerer:
@@ -232,19 +227,8 @@ class ExtractiveAnswerer:
         # half a sentence the page break cut reads as a fragment
         pool = [s for s in pool if not is_cut_by_page(s, self._page_text)]
         pool, dropped = language_lead(pool, language, self.strength)
-        strong_pages = {(s.hit.doc_id, s.hit.page) for s in pool if self.strength.enough(s)}
-        # a block of items under its lead-in, on a page strong enough to answer, is the
-        # answer however little its items repeat the question's words
-        block = [] if items is None else block_after_lead_in(
-            units, items, self._page_text, lambda doc, page: (doc, page) in strong_pages)
-        chosen = block or (choose_items(pool, items, most) if items is not None else [])
-        if not block and (not chosen or not self.strength.enough(chosen[0])):
-            # no list items, or none strong enough to open the answer ("What are the KPIs
-            # of ...?" is asked like a list; the page states them one at a time): the best
-            # sentences instead
-            chosen = select(pool, max_sentences=most, max_chars=max(900, 250 * most))
-        if not block and (not chosen or not self.strength.enough(chosen[0])):
-            chosen = select(identified(pool, question, stating))
+        chosen = opening_sentences(question, pool, units, items, most, self.strength,
+                                   self._page_text, stating)
         if not chosen:
             return self._not_found(question, language, response.hits, started)
         chosen = without_weak_sessions(chosen)
@@ -307,13 +291,9 @@ class ExtractiveAnswerer:
 
     def _look_deeper(self, question: str, filters: SearchFilters | None, asks: str,
                      chosen: list[EvidenceSentence]) -> Answer | None:
-        """The answer from deeper inside the document the answer came from, when its best
-        passages do not state what is asked. A long page cut into many passages holds "The
-        State Government announced its first IT Policy in 1998." in its 34th best passage
-        for "When did Kerala announce its first IT policy?": the usual three passages of a
-        document never reach it. None when that look finds no more."""
-        narrowed = replace(filters or SearchFilters(), doc_ids=[chosen[0].hit.doc_id])
-        deeper = self._answer(question, narrowed, asks, deep=True)
+        """The answer from deeper inside the document the answer came from
+        (``answers/deeper.py``), or None when that look finds no more."""
+        deeper = self._answer(question, inside(filters, chosen[0].hit.doc_id), asks, deep=True)
         return deeper if deeper.found else None
 
     def _page_text(self, doc_id: str, page: int) -> str | None:
