@@ -153,7 +153,8 @@ def place_kinds(glossary: Glossary | None) -> frozenset[str]:
 
 
 def _distinctive(name: str) -> list[str]:
-    return [w for w in _WORD.findall(name.casefold()) if w not in _GENERIC and len(w) > 1]
+    return [w for w in _WORD.findall(name.casefold())
+            if w not in _GENERIC and _singular(w) not in _GENERIC and len(w) > 1]
 
 
 def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
@@ -169,10 +170,10 @@ def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
     acronym = entity.text if _ACRONYM.fullmatch(entity.text) else None
     for text in texts:
         khmer_letters = len(_KHMER.findall(text))
-        words = set(_WORD.findall(text.casefold()))
+        words = {_singular(w) for w in _WORD.findall(text.casefold())}
         if entity.latin and words and khmer_letters < len(text) / 3:
             checked = True
-            if any(all(w in words for w in form.split()) for form in entity.latin):
+            if any(all(_singular(w) in words for w in form.split()) for form in entity.latin):
                 return True
             if acronym and any(acronym in run for run in _initials(text)):
                 return True
@@ -194,6 +195,13 @@ def _initials(text: str) -> list[str]:
     gives "DESP"): an acronym the text never spells may be one of their stretches."""
     return ["".join(w[0] for w in run.split() if w[0].isupper())
             for run in _CAPITALISED_RUN.findall(text)]
+
+
+def _singular(word: str) -> str:
+    """A word without its plural "s": the same ministry is "of Post and Telecommunication"
+    on one page and "of Posts and Telecommunications" on another."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
+        else word
 
 
 def missing(entities: list[Entity], texts: list[str]) -> list[Entity]:

@@ -210,3 +210,12 @@ def test_items_ending_in_a_comma_share_a_unit_and_still_count() -> None:
     block = block_after_lead_in(units, ItemsAsked("type", 3),
                                 lambda d, p: page, lambda d, p: True)
     assert block == units
+
+
+def test_a_name_is_found_whatever_the_plural_s_of_its_words() -> None:
+    ministry = Entity("Ministry of Posts and Telecommunications", "name",
+                      frozenset({"posts telecommunications"}), frozenset())
+    assert mentions(ministry, ["the Ministry of Post and Telecommunication shall set up ..."])
+    assert mentions(ministry, ["The ministry of transport shall ..."]) is False
+    # "Cambodians" is as generic as "Cambodian": no key entity
+    assert not key_entities("What share of Cambodians use the internet?", None)
