@@ -95,6 +95,14 @@ def join_fragments(chosen: list[EvidenceSentence], evidence: list[EvidenceSenten
                                    dense=unit.dense)
                 elif refers_back(unit.text) and head.hit.chunk_id == unit.hit.chunk_id:
                     unit = _with_antecedent(head, unit)
+            if (nxt := following.get(key)) is not None and nxt.row is None \
+                    and nxt.hit.chunk_id == unit.hit.chunk_id and lists_members(nxt.text) \
+                    and unit.end <= nxt.start:
+                # "... shall set up common digital information systems for all ministries."
+                # | "These systems include a common email system, web portal, ...": the
+                # members are the fact
+                unit = replace(_with_antecedent(unit, nxt), score=unit.score,
+                               lexical=unit.lexical, dense=unit.dense)
             unit = _completed_from_page(unit, read(unit))
         out.append(unit)
     kept: list[tuple[int, EvidenceSentence]] = []
@@ -259,6 +267,16 @@ def _joined_across(unit: EvidenceSentence, nxt: EvidenceSentence, page: str | No
 _REFERS_BACK = re.compile(r"^(?:it(?!\s+(?:is|was|will|would|has|had|can|could|may|might|"
                           r"should|must|seems|appears)\b)|this|these|they|such|its|their)\b",
                           re.IGNORECASE)
+
+
+# "These systems include ...", "They are ...": the members of what the sentence before named
+_LISTS_MEMBERS = re.compile(r"^(?:these|those|they|such)\b(?:\s+[\w-]+){0,3}?\s+(?:include|"
+                            r"includes|including|are|consist|comprise|cover)\b", re.IGNORECASE)
+
+
+def lists_members(text: str) -> bool:
+    """A sentence that lists the members of what the sentence before it named."""
+    return bool(_LISTS_MEMBERS.match(text.lstrip("-•*\uf0b7● \t")))
 
 
 def refers_back(text: str) -> bool:

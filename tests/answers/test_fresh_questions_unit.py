@@ -219,3 +219,21 @@ def test_a_name_is_found_whatever_the_plural_s_of_its_words() -> None:
     assert mentions(ministry, ["The ministry of transport shall ..."]) is False
     # "Cambodians" is as generic as "Cambodian": no key entity
     assert not key_entities("What share of Cambodians use the internet?", None)
+
+
+def test_a_chosen_sentence_takes_the_next_one_that_lists_its_members() -> None:
+    from answers.fragments import join_fragments, lists_members
+
+    assert lists_members("These systems include email, a portal and messaging.")
+    assert not lists_members("The systems include email.")
+    text = ("The ministry shall set up common systems for all offices. These systems include "
+            "email, a portal and messaging. The office trains clerks.")
+    hit = passage(text)
+    first = unit(hit, "The ministry shall set up common systems for all offices.", 0.9)
+    members = unit(hit, "These systems include email, a portal and messaging.", 0.2)
+    other = unit(hit, "The office trains clerks.", 0.3)
+    (joined,) = join_fragments([first], [first, members, other])
+    assert joined.text == ("The ministry shall set up common systems for all offices. These "
+                           "systems include email, a portal and messaging.")
+    assert joined.score == 0.9 and text[joined.start - hit.start:joined.end - hit.start] == \
+        joined.text
