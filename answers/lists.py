@@ -65,8 +65,11 @@ _PLURAL = {"en": {"goal": "goals", "strategy": "strategies", "measure": "measure
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve"]
-# "What is the total budget ... of the 83 priority actions?" asks for one thing, not a list
-_ONE_THING = re.compile(r"^\W*what\s+(?:is|was)\s+the\s+(?!list\b|names?\b)", re.I)
+# "What is the total budget ... of the 83 priority actions?", "In the list of priority actions,
+# which institution leads ...?": one thing asked of the list, not the list
+_ONE_THING = re.compile(r"^\W*what\s+(?:is|was)\s+the\s+(?!list\b|names?\b)"
+                        r"|\bwhich\s+(?:institution|ministry|body|agency|organi[sz]ation|"
+                        r"committee|phase|year|date|one|person|official)\b", re.I)
 _NAME_NOISE = frozenset({"cambodia", "the", "of", "and", "for", "policy", "2021", "2022", "2035"})
 
 

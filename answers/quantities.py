@@ -16,7 +16,11 @@ from answers.parts import DAY_OF_MONTH, YEAR
 from ingest.khmer.script import DIGITS_TO_ASCII
 
 _HOW_MUCH = re.compile(r"\bhow\s+much\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:total\s+)?"
-                       r"(?:cost|price|amount)\b", re.IGNORECASE)
+                       r"(?:cost|price|amount)\b"
+                       # "What monthly salary does the policy set ...?" ("what budget" asks
+                       # what is planned, which a sentence without a figure may answer)
+                       r"|\bwhat\s+(?:\w+\s+)?(?:salary|salaries|wage|wages|fee|fees|price|"
+                       r"prices|cost)\b", re.IGNORECASE)
 _MONEY_WORD = re.compile(r"\b(?:cost|costs|costing|spend|spends|spent|spending|budget|budgets|"
                          r"fund|funds|funding|invest|invests|invested|investment|pay|pays|paid|"
                          r"price|prices|fee|fees|money|dollars?|riels?|usd|khr|salary|salaries|"

@@ -16,6 +16,7 @@ from evaluation.harness import AnswerSetError, load_answer_cases, score_answers
 EVALUATION_DIR = Path(__file__).resolve().parent
 ANSWER_SETS = {"dev": EVALUATION_DIR / "dev" / "answers.jsonl",
                "blind": EVALUATION_DIR / "dev" / "answers_blind.jsonl",
+               "blind2": EVALUATION_DIR / "dev" / "answers_blind2.jsonl",
                "sample": EVALUATION_DIR / "sample" / "answers.jsonl"}
 
 # (key in a summary, column title); "which" columns only mean something for which_policy
@@ -26,11 +27,11 @@ COLUMNS = (("questions", "n"), ("fact_recall", "fact recall"), ("all_facts", "al
 
 
 def answer_set(name_or_path: str | Path) -> Path:
-    """``dev`` (the default set over ../shared/corpus), ``blind`` (60 more over it, written
-    without running PolicyKB), ``sample``, or a JSONL path."""
+    """``dev`` (the default set over ../shared/corpus), ``blind`` and ``blind2`` (60 and 30
+    more over it, written without running PolicyKB), ``sample``, or a JSONL path."""
     path = ANSWER_SETS.get(str(name_or_path), Path(name_or_path))
     if not path.is_file():
-        raise AnswerSetError(f"{name_or_path}: no such answer set (use dev, blind, sample or a JSONL file)")
+        raise AnswerSetError(f"{name_or_path}: no such answer set (use dev, blind, blind2, sample or a JSONL file)")
     return path
 
 

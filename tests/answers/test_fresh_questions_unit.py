@@ -237,3 +237,10 @@ def test_a_chosen_sentence_takes_the_next_one_that_lists_its_members() -> None:
                            "systems include email, a portal and messaging.")
     assert joined.score == 0.9 and text[joined.start - hit.start:joined.end - hit.start] == \
         joined.text
+
+
+def test_one_thing_asked_of_a_registry_list_and_a_salary_are_not_a_list_and_are_money() -> None:
+    assert list_question("In the policy's list of priority actions, which institution leads "
+                         "the early warning system?") is None
+    assert asks_money("What monthly salary does the policy set for new officers?")
+    assert not asks_money("What budget does the government allocate to digital government?")

@@ -103,6 +103,9 @@ def test_the_blind_set_states_every_fact_on_a_judged_page() -> None:
     assert len(cases) == 60 and kinds["unanswerable"] == 10 and kinds["which_policy"] == 4
     assert sum(c.lang == "km" for c in cases) >= 12
     assert not _facts_not_on_their_pages(cases)
+    second = load_answer_cases(ANSWER_SETS["blind2"])
+    assert len(second) == 30 and sum(not c.answerable for c in second) == 5
+    assert not _facts_not_on_their_pages(second)
 
 
 def test_unanswerable_questions_name_something_the_corpus_never_mentions(
