@@ -41,8 +41,7 @@ council committee office agency authority institution institutions regulator pub
 goal goals measure measures priority pillar phase chapter section article annex appendix
 resolution resolutions conference forum meeting summit workshop agenda report session
 mr mrs ms dr he excellency samdech lok chumteav h.e ict it
-organisation organisations organization organizations company companies association
-associations partner partners firm firms operator operators
+organisation organization company companies association partner firm operator
 """.split())
 _GENERIC_PLACES = frozenset({"cambodia", "kingdom of cambodia", "province", "provincial", "city",
                              "capital", "district", "commune", "village", "town", "rural",

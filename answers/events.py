@@ -10,7 +10,7 @@ exception's text may hold paths or URLs of the server, which belong in its log.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
@@ -88,6 +88,19 @@ def sentence_event(text: str, citation_ids: Iterable[int],
     """The event of a sentence citing ``citation_ids`` among the answer's ``citations``."""
     wanted = set(citation_ids)
     return SentenceEvent(text, [c for c in citations if c.id in wanted])
+
+
+def answer_events(answer: Answer) -> Iterator[AnswerEvent]:
+    """A finished answer as a stream of events: its start, its note, one per sentence (the
+    not-found message as one sentence), then the whole answer."""
+    yield StartEvent(answer.language, answer.mode, answer.found)
+    if answer.note:
+        yield NoteEvent(answer.note)
+    for sentence in answer.sentences:
+        yield sentence_event(sentence.text, sentence.citations, answer.citations)
+    if not answer.found:
+        yield SentenceEvent(answer.answer, [])
+    yield DoneEvent(answer)
 
 
 def final_answer(events: Iterable[AnswerEvent]) -> Answer:

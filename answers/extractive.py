@@ -29,14 +29,7 @@ from answers.direct_answers import DirectAnswers
 from answers.display import can_answer, display_text
 from answers.entities import key_entities, place_kinds, with_long_forms
 from answers.enumeration import boost_items, items_asked
-from answers.events import (
-    AnswerEvent,
-    DoneEvent,
-    NoteEvent,
-    SentenceEvent,
-    StartEvent,
-    sentence_event,
-)
+from answers.events import AnswerEvent, answer_events
 from answers.focus import (
     named_document_terms,
     named_documents,
@@ -86,7 +79,6 @@ if TYPE_CHECKING:
     from index.glossary import Glossary
 
 __all__ = ["NOT_FOUND", "OTHER_LANGUAGE_NOTE", "ExtractiveAnswerer", "compose", "display_text"]
-
 
 
 class ExtractiveAnswerer:
@@ -241,8 +233,8 @@ class ExtractiveAnswerer:
         if kinds:
             chosen = cover_kinds(kinds, pool, chosen, known, page_pool=evidence)
         if len(parts) == 1 and not facts.says_what_is_asked(chosen):  # a part may say it
-            if not deep and (deeper := self._look_deeper(question, filters, asks, chosen)):
-                deeper.took_ms = (time.perf_counter() - started) * 1000
+            if not deep and (deeper := self._look_deeper(question, filters, asks, chosen,
+                                                         started)):
                 return deeper
             return self._not_found(question, language, response.hits, started)
         # a cut sentence's other half may be a unit no answer uses alone (a title-case head
@@ -261,12 +253,11 @@ class ExtractiveAnswerer:
         if deep and held < DEEP_WORDS:
             return self._not_found(question, language, response.hits, started)
         if not deep and facts.asks_a_fact and len(parts) == 1 and held < DEEP_WORDS and (
-                deeper := self._look_deeper(question, filters, asks, chosen)):
+                deeper := self._look_deeper(question, filters, asks, chosen, started)):
             # "How many policy measures ... for building digital government?": the executive
             # summary's "44 policy measures ... to build two foundations" states a count but
             # not of what is asked; page 86's "Building digital government consists of 35
             # measures" holds the question's words
-            deeper.took_ms = (time.perf_counter() - started) * 1000
             return deeper
         answer = compose(question, language, chosen, sections=sections,
                          policies_first=which_policy, lead_first=items is None)
@@ -277,23 +268,17 @@ class ExtractiveAnswerer:
     def events(self, question: str, filters: SearchFilters | None = None,
                asks: str = "") -> Iterator[AnswerEvent]:
         """The answer as a stream of events: one per sentence, then the whole answer."""
-        answer = self.answer(question, filters, asks)
-        yield StartEvent(answer.language, answer.mode, answer.found)
-        if answer.note:
-            yield NoteEvent(answer.note)
-        for sentence in answer.sentences:
-            yield sentence_event(sentence.text, sentence.citations, answer.citations)
-        if not answer.found:
-            yield SentenceEvent(answer.answer, [])
-        yield DoneEvent(answer)
+        yield from answer_events(self.answer(question, filters, asks))  # lazy, as streamed
 
     # -- steps -------------------------------------------------------------------------
 
     def _look_deeper(self, question: str, filters: SearchFilters | None, asks: str,
-                     chosen: list[EvidenceSentence]) -> Answer | None:
+                     chosen: list[EvidenceSentence], started: float) -> Answer | None:
         """The answer from deeper inside the document the answer came from
-        (``answers/deeper.py``), or None when that look finds no more."""
+        (``answers/deeper.py``), timed from the first look's ``started``; None when that
+        look finds no more."""
         deeper = self._answer(question, inside(filters, chosen[0].hit.doc_id), asks, deep=True)
+        deeper.took_ms = (time.perf_counter() - started) * 1000
         return deeper if deeper.found else None
 
     def _page_text(self, doc_id: str, page: int) -> str | None:

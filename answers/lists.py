@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from answers.notices import OTHER_LANGUAGE_NOTE
+from answers.parts import NUMBER_VALUES
 from answers.sections import ListItem, PolicyRef, SectionLookup
 from answers.types import Answer, AnswerSentence, Citation
 from ingest.khmer.normalize import search_key
@@ -63,8 +64,6 @@ _LABEL_WORDS = {  # how the registry may label a node a question calls "goal 2"
 _PLURAL = {"en": {"goal": "goals", "strategy": "strategies", "measure": "measures"},
            "km": {"goal": "គោលដៅ", "strategy": "យុទ្ធសាស្ត្រ", "measure": "វិធានការ"}}
 _WORD = re.compile(r"[a-z0-9]+")
-_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                 "eleven", "twelve"]
 # "What is the total budget ... of the 83 priority actions?", "In the list of priority actions,
 # which institution leads ...?": one thing asked of the list, not the list
 _ONE_THING = re.compile(r"^\W*what\s+(?:is|was)\s+the\s+(?!list\b|names?\b)"
@@ -121,7 +120,7 @@ def list_question(question: str, own_words: LevelWords = ()) -> ListQuestion | N
     return ListQuestion(level, tuple(scopes))
 
 
-_STATED_COUNT = re.compile(r"(?<![\d.])(\d{1,3})(?![\d.])|\b(" + "|".join(_NUMBER_WORDS) + r")\b",
+_STATED_COUNT = re.compile(r"(?<![\d.])(\d{1,3})(?![\d.])|\b(" + "|".join(NUMBER_VALUES) + r")\b",
                            re.I)
 
 
@@ -131,7 +130,7 @@ def _count_fits(question: str, items: int) -> bool:
     "the four features that differentiate the digital economy" not its 3 foundations. A
     question that states no count, or that names a numbered node ("Strategy 3"), fits."""
     keyed = _EN_SCOPE.sub(" ", _KM_SCOPE.sub(" ", question.translate(DIGITS_TO_ASCII)))
-    stated = {int(m.group(1)) if m.group(1) else _NUMBER_WORDS.index(m.group(2).lower()) + 1
+    stated = {int(m.group(1)) if m.group(1) else NUMBER_VALUES[m.group(2).lower()]
               for m in _STATED_COUNT.finditer(keyed)}
     return not stated or items in stated
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from answers.definitions import defined_term, defined_terms, defines
 from index.jurisdiction import DEFAULT_COUNTRY, countries_named
 from ingest.khmer.script import DIGITS_TO_ASCII
 
@@ -201,47 +202,6 @@ def asks_kinds(question: str) -> list[str]:
     return kinds
 
 
-#: "How does the policy define digital government?", "What is the definition of open data?",
-#: "What does interoperability mean?", "What is the Government Technology Stack?"
-_DEFINE = re.compile(
-    r"\bdefines?\s+(?:the\s+(?:term|concept)\s+(?:of\s+)?)?[\"“‘']?(?P<a>[^?\"”’']+?)[\"”’']?\s*\??$"
-    r"|\b(?:definition|meaning)\s+of\s+(?:the\s+(?:term|concept)\s+)?[\"“‘']?(?P<b>[^?\"”’']+?)[\"”’']?"
-    r"(?:\s+(?:in|according to)\b.*)?\s*\??$"
-    r"|\bwhat\s+(?:does|do)\s+(?:the\s+term\s+)?[\"“‘']?(?P<c>[^?\"”’']+?)[\"”’']?\s+mean\b"
-    r"|^\s*what\s+(?:is|are)\s+(?!(?:the\s+|a\s+)?(?:definition|meaning)\b)[\"“‘']?(?P<d>[^?\"”’']+?)[\"”’']?\s*\??$",
-    re.IGNORECASE)
-#: "Level 3 of digital government establishment": a numbered item of something, which the
-#: document labels by its head alone ("- Level 3: Government is data-centric, ...")
-_LABELLED_HEAD = re.compile(r"^(?P<head>(?:\w+\s+){0,2}\w*\d+[A-Za-z]?)\s+(?:of|in|under)\s+",
-                            re.IGNORECASE)
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-
-
-def defined_term(question: str) -> str | None:
-    """The term a question asks the definition of, or None."""
-    m = _DEFINE.search(question.strip())
-    if not m:
-        return None
-    term = _ARTICLE.sub("", next(g for g in m.groups() if g).strip())
-    return term if 0 < len(term.split()) <= 6 else None
-
-
-def defines(term: str, text: str) -> bool:
-    """Whether ``text`` opens by defining ``term``: "Digital government is the establishment
-    of ...", "Open data refers to ...", "Interoperability (IOP): the ability ...". A sentence
-    that only uses the term ("building a digital government is an important agenda") or
-    rates it ("... is a driver for new growth") does not."""
-    words = r"[\s-]+".join(re.escape(w) for w in term.split())
-    if re.match(rf"\W*\d{{1,3}}\.\s*{words}\s+(?:\([^)]*\)\s*)?(?-i:(?:The|A|An|Any)\b)", text.strip(),
-                re.IGNORECASE):
-        return True  # a numbered glossary row: "47. Interoperability The ability of ..."
-    return bool(re.match(
-        rf"\W*(?:the\s+(?:term\s+)?)?{words}\s*(?:\([^)]*\)\s*)?"
-        rf"(?:(?:is|are|refers?\s+to|means|(?:is|can\s+be)\s+defined\s+as)\b"
-        rf"(?!\s+(?:a|an|the)?\s*(?:important|key|necessary|priority|driver|challenge)\b)|[:–—])",
-        text.strip(), re.IGNORECASE))
-
-
 def asks_for(part: str) -> str | None:
     """The kind of fact a part asks for: ``date`` (when, which year), ``number`` (how many,
     how much), or None."""
@@ -293,9 +253,11 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
 _COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*?s)\b"
                       r"(?=\s+(?:are|were|is|was|do|does|did|has|have|had|will|can|in|of|for|"
                       r"at|across|on|there)\b|\s*\??$)", re.IGNORECASE)
-_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve "
-                 "thirteen fourteen fifteen twenty thirty forty fifty hundred").split()
-_NUMBER = rf"(?:\d[\d,.]*|{'|'.join(_NUMBER_WORDS)})"
+NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve "
+                "thirteen fourteen fifteen twenty thirty forty fifty hundred").split()
+#: "five" -> 5, for the counts a question states ("the five principles")
+NUMBER_VALUES = {w: n for n, w in enumerate(NUMBER_WORDS[:15], start=1)}
+_NUMBER = rf"(?:\d[\d,.]*|{'|'.join(NUMBER_WORDS)})"
 _FOLLOWING_COUNT = re.compile(rf"\bfollowing\s+{_NUMBER}\b", re.IGNORECASE)
 
 
@@ -337,8 +299,5 @@ def known_facts(question: str) -> frozenset[str]:
     """What the question states itself and so cannot be its answer: its numbers ("by 2027"
     does not answer "how many") and the bodies it names ("Which ministry leads the Digital
     Government Committee?" is not answered by a sentence because it names that committee)."""
-    term = defined_term(question)
-    terms = {term} if term else set()
-    if term and (labelled := _LABELLED_HEAD.match(term)):
-        terms.add(labelled.group("head"))
-    return numbers_in(question) | {m.group() for m in _NAMED_BODY.finditer(question)} | terms
+    return numbers_in(question) | {m.group() for m in _NAMED_BODY.finditer(question)} \
+        | defined_terms(question)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from answers.parts import DAY_OF_MONTH, YEAR
+from answers.parts import DAY_OF_MONTH, NUMBER_WORDS, YEAR
 from ingest.khmer.script import DIGITS_TO_ASCII
 
 _HOW_MUCH = re.compile(r"\bhow\s+much\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:total\s+)?"
@@ -58,9 +58,9 @@ _KHMER = re.compile("[\u1780-\u17ff]")
 #: or where the classifier follows them
 _KM_NUMBER_WORD = re.compile(r"(?:មួយ|ពីរ|បី|បួន|ប្រាំ|ដប់|ម្ភៃ|សាមសិប|សែសិប|ហាសិប|ហុកសិប|ចិតសិប|"
                              r"ប៉ែតសិប|កៅសិប|រយ|ពាន់|ម៉ឺន|សែន|លាន)+")
-_COUNT = re.compile(r"\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                    r"twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|"
-                    r"million|dozens?)\b", re.IGNORECASE)
+_COUNT = re.compile(r"\d[\d,.]*|\b(?:" + "|".join((*NUMBER_WORDS, "hundreds", "thousand",
+                                                  "thousands", "million", "dozens?"))
+                    + r")\b", re.IGNORECASE)
 #: the classifier a Khmer "how many" counts by: ប៉ុន្មាននាក់ (people), ប៉ុន្មានដង (times) ...
 _KM_CLASSIFIER = re.compile(r"ប៉ុន្មាន\s*(នាក់|ដង|គ្រឿង|ខេត្ត|កន្លែង|ក្រុម|ភាគរយ|គ្រួសារ|ខ្នង|ស្ថាប័ន|"
                             r"ក្រសួង|សាលា|មជ្ឈមណ្ឌល)")
