@@ -80,9 +80,23 @@ def _years_and_numbers(text: str) -> list[Entity]:
     return out
 
 
+# "(besides the E-Commerce and Consumer Protection laws adopted in 2019)": what a question sets
+# aside is not what it asks about; the clause runs to its closing bracket or the next comma
+_SET_ASIDE = re.compile(r"\b(?:besides|apart\s+from|aside\s+from|other\s+than|except(?:\s+for)?"
+                        r"|excluding|not\s+counting)\b[^),;?]*", re.IGNORECASE)
+
+
+def set_aside(question: str) -> str:
+    """The question with the clauses that set things aside blanked (same length, so spans
+    found in it are spans of the question): their names are not the question's subject."""
+    return _SET_ASIDE.sub(lambda m: " " * len(m.group()), question)
+
+
 def key_entities(question: str, glossary: Glossary | None) -> list[Entity]:
     """Years and figures of the question, the places and institutions the glossary knows in
-    it, and (English) capitalised names with a distinctive word."""
+    it, and (English) capitalised names with a distinctive word; none from a clause that sets
+    them aside ("besides the laws adopted in 2019")."""
+    question = set_aside(question)
     found: list[Entity] = _years_and_numbers(question)
     covered: list[tuple[int, int]] = []
     if glossary is not None:
@@ -172,7 +186,7 @@ def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
         words = {_singular(w) for w in _WORD.findall(text.casefold())}
         if entity.latin and words and khmer_letters < len(text) / 3:
             checked = True
-            if any(all(_singular(w) in words for w in form.split()) for form in entity.latin):
+            if any(all(_in_words(w, words) for w in form.split()) for form in entity.latin):
                 return True
             if acronym and any(acronym in run for run in _initials(text)):
                 return True
@@ -201,6 +215,20 @@ def _singular(word: str) -> str:
     on one page and "of Posts and Telecommunications" on another."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
         else word
+
+
+def _in_words(word: str, words: set[str]) -> bool:
+    """Whether a question's word is among a text's (``words``, made singular), as itself or,
+    for a people's adjective, as its country: "South Korean agency" is named by "South
+    Korea", "Japanese grant" by "Japan", "Singaporean" by "Singapore", "Chinese" by "China"."""
+    word = _singular(word)
+    if word in words:
+        return True
+    if len(word) > 4 and word.endswith("an"):
+        return word[:-1] in words or word[:-2] in words
+    if len(word) > 5 and word.endswith("ese"):
+        return word[:-3] in words or word[:-3] + "a" in words
+    return False
 
 
 def missing(entities: list[Entity], texts: list[str]) -> list[Entity]:

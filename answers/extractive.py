@@ -27,7 +27,7 @@ from answers.coverage import cover_kinds, cover_parts
 from answers.deeper import DEEP_PASSAGES, DEEP_WORDS, inside
 from answers.direct_answers import DirectAnswers
 from answers.display import can_answer, display_text
-from answers.entities import key_entities, place_kinds, with_long_forms
+from answers.entities import key_entities, place_kinds, set_aside, with_long_forms
 from answers.enumeration import boost_items, items_asked
 from answers.events import AnswerEvent, answer_events
 from answers.focus import (
@@ -161,13 +161,17 @@ class ExtractiveAnswerer:
         # sentences are compared with the question and the long forms of its abbreviations:
         # the model cannot know "CADT" is the "Cambodia Academy of Digital Technology"
         long_forms = "; ".join(query.long_forms.values())
-        read_as = replace(query, dense_text=f"{query.dense_text} ({long_forms})") \
-            if query.long_forms and query.dense_text else query
+        # what the question sets aside ("besides the laws adopted in 2019") found its pages,
+        # but a sentence is not scored for naming it
+        scored = query if (narrowed := set_aside(question)) == question \
+            else self.searcher.analyze(" ".join(narrowed.split()))
+        read_as = replace(scored, dense_text=f"{scored.dense_text} ({long_forms})") \
+            if query.long_forms and scored.dense_text else scored
         titled = titled_documents(query.terms, hits, self.searcher.analyzer.analyze)
         names = {**titled, **named_document_terms(question, query.translations, self.sections,
                                                   self.searcher.analyzer.analyze)}
         given = names_given(query.terms, names)
-        score_sentences(evidence, query, index.idf, self.embed,
+        score_sentences(evidence, scored, index.idf, self.embed,
                         self.searcher.query_vector(read_as,
                                                    filters.collections if filters else None),
                         self.searcher.embedder.languages,

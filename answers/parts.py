@@ -18,11 +18,13 @@ from ingest.khmer.script import DIGITS_TO_ASCII
 _EN_QUESTION = r"(?:what|when|who|whom|whose|which|where|why|how|is|are|was|were|does|do|did|will|can|should)"
 # "..., and when does it end" / "... and who chairs it"
 #: "..., and when?", "..., and on what date was it signed?" (a preposition may lead the part)
-_EN_SPLIT = re.compile(rf"\s*(?:,\s*)?\band\s+(?=(?:(?:on|in|at|from|for|by|with|to)\s+)?"
+#: "..., and roughly how many came?" (a hedge may lead it too)
+_EN_SPLIT = re.compile(rf"\s*(?:,\s*)?\band\s+(?=(?:(?:on|in|at|from|for|by|with|to|roughly|about"
+                       rf"|approximately|around|also|exactly)\s+)?"
                        rf"{_EN_QUESTION}\b)|\?\s*(?=\S)", re.IGNORECASE)
 _EN_WORD = re.compile(rf"\b{_EN_QUESTION}\b", re.IGNORECASE)
 # Khmer question words: what, when, which year, who, how many, how, why, where, which
-_KM_QUESTION = ("តើ", "អ្វី", "ពេលណា", "ឆ្នាំណា", "នរណា", "អ្នកណា", "ប៉ុន្មាន", "យ៉ាងដូចម្តេច",
+_KM_QUESTION = ("តើ", "អ្វី", "ពេលណា", "ឆ្នាំណា", "ថ្ងៃណា", "ខែណា", "នរណា", "អ្នកណា", "ប៉ុន្មាន", "យ៉ាងដូចម្តេច",
                 "យ៉ាងដូចម្ដេច", "យ៉ាងណា", "ហេតុអ្វី", "ទីណា", "កន្លែងណា", "ណាខ្លះ", "អ្វីខ្លះ")
 _KM_SPLIT = re.compile(r"\s*(?:ហើយ|និង)\s*(?=តើ)|\s+ហើយ\s*|[?？]\s*(?=\S)")
 
