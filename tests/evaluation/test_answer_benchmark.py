@@ -106,6 +106,10 @@ def test_the_blind_set_states_every_fact_on_a_judged_page() -> None:
     second = load_answer_cases(ANSWER_SETS["blind2"])
     assert len(second) == 30 and sum(not c.answerable for c in second) == 5
     assert not _facts_not_on_their_pages(second)
+    third = load_answer_cases(ANSWER_SETS["blind3"])
+    assert len(third) == 44 and sum(not c.answerable for c in third) == 6
+    assert sum(c.lang == "km" for c in third) >= 8
+    assert not _facts_not_on_their_pages(third)
 
 
 def test_unanswerable_questions_name_something_the_corpus_never_mentions(
