@@ -144,12 +144,33 @@ def _names_in(question: str) -> list[tuple[int, str]]:
     """The capitalised names of a question with where each starts."""
     out: list[tuple[int, str]] = []
     for m in _NAME.finditer(question):
-        name, start = m.group(), m.start()
-        if (split := _ACRONYM_OF.match(name)) is not None:
-            out.append((start, split.group(1)))
-            name, start = name[split.end():], start + split.end()
-        out.append((start, name))
+        for start, name in _pieces(m.group(), m.start()):
+            if (split := _ACRONYM_OF.match(name)) is not None:
+                out.append((start, split.group(1)))
+                name, start = name[split.end():], start + split.end()
+            out.append((start, name))
     return out
+
+
+# "the Interior Ministry's November 2022 review": a month is a date of its own, not a word of
+# the name before it
+_NAME_BREAK = re.compile(r"\s+(?=(?:January|February|March|April|May|June|July|"
+                         r"August|September|October|November|December)\b)")
+
+
+def _pieces(name: str, start: int) -> list[tuple[int, str]]:
+    """A capitalised run cut where a month begins (``_NAME_BREAK``), each piece with where it
+    starts."""
+    pieces: list[tuple[int, str]] = []
+    at = 0
+    for cut in [*_NAME_BREAK.finditer(name), None]:
+        end = cut.start() if cut is not None else len(name)
+        piece = name[at:end]
+        if piece.strip():
+            pieces.append((start + at, piece))
+        if cut is not None:
+            at = cut.end()
+    return pieces
 
 
 def place_kinds(glossary: Glossary | None) -> frozenset[str]:

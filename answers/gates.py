@@ -56,8 +56,10 @@ def strong_subset(pool: list[EvidenceSentence], keep: Callable[[EvidenceSentence
 
 def _names(entity: Entity, texts: tuple[str, ...], hit: Hit) -> bool:
     """Whether the texts name the entity, or the passage is a document of the country the
-    entity is: Singapore's Blueprint says "the Government", never "Singapore"."""
-    return mentions(entity, texts) is not False or _of_country(entity, hit)
+    entity is (Singapore's Blueprint says "the Government", never "Singapore") or the
+    entity issued it."""
+    return mentions(entity, texts) is not False or _of_country(entity, hit) \
+        or _issued_by(entity, hit)
 
 
 def _of_country(entity: Entity, hit: Hit) -> bool:
@@ -66,6 +68,13 @@ def _of_country(entity: Entity, hit: Hit) -> bool:
     codes = frozenset(code for form in (entity.text, *entity.latin)
                       if (code := normalize_country(form)))
     return bool(codes) and hit.country is not None and matches(hit.country, codes)
+
+
+def _issued_by(entity: Entity, hit: Hit) -> bool:
+    """Whether the entity is the passage's issuing body: Singapore's IMDA signs its news item
+    about an MOU with the TRC and never names itself in it. Only ever a yes: an English
+    issuer says nothing of whether a Khmer passage names something."""
+    return bool(hit.issuing_body) and mentions(entity, (str(hit.issuing_body),)) is True
 
 
 def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hits: list[Hit],
@@ -84,7 +93,7 @@ def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hit
     lacking = [e for e in entities
                if mentions(e, everything if e.kind == "number" else readable) is False
                and not (foreign and e.kind == "name")
-               and not any(_of_country(e, h) for h in hits)]
+               and not any(_of_country(e, h) or _issued_by(e, h) for h in hits)]
     if lacking:
         return [], lacking
     for sentence in evidence:

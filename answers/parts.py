@@ -84,6 +84,17 @@ _PLACE = re.compile(r"\b(?:[A-Z][a-z]+ (?:province|city|district)|(?:province|ci
 _DATE_WORDS = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|"
                          r"october|november|december)\b", re.IGNORECASE)
 _KM_MONTHS = "មករា|កុម្ភៈ|មីនា|មេសា|ឧសភា|មិថុនា|កក្កដា|សីហា|កញ្ញា|តុលា|វិច្ឆិកា|ធ្នូ"
+#: "how often is it evaluated", "at what interval", Khmer "ប៉ុន្មានដង" (how many times),
+#: "រៀងរាល់ប៉ុន្មាន" (every how many): a rate, which no date or bare count answers
+_ASKS_FREQUENCY = re.compile(r"\bhow\s+(?:often|frequently)\b|\b(?:what|which)\s+(?:interval|"
+                             r"frequency)\b|ប៉ុន្មានដង|រៀងរាល់ប៉ុន្មាន|ញឹកញាប់", re.IGNORECASE)
+#: "every two years", "every three to five years", "quarterly", "twice a year", "ប្រចាំឆ្នាំ"
+_FREQUENCY = re.compile(
+    r"\bevery\s+(?:[\w-]+\s+){0,3}?(?:years?|months?|weeks?|days?|quarters?|semesters?)\b"
+    r"|\b(?:annual(?:ly)?|yearly|quarterly|monthly|weekly|daily|biennial(?:ly)?|"
+    r"bi-?annual(?:ly)?|semi-annual(?:ly)?|periodic(?:ally)?|regularly)\b"
+    r"|\b(?:once|twice|\w+\s+times)\s+(?:a|per|each)\s+(?:year|month|week|day|quarter)\b"
+    r"|រៀងរាល់|ប្រចាំឆ្នាំ|ប្រចាំខែ|ប្រចាំត្រីមាស|ប្រចាំសប្តាហ៍|ប្រចាំសប្ដាហ៍", re.IGNORECASE)
 #: a day of a month: "19th November", "November 19", "on 3 March", Khmer "ថ្ងៃទី០៣ ... ខែមីនា"
 DAY_OF_MONTH = re.compile(
     r"\b\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?)?\s+(?:of\s+)?"
@@ -205,9 +216,11 @@ def asks_kinds(question: str) -> list[str]:
 
 
 def asks_for(part: str) -> str | None:
-    """The kind of fact a part asks for: ``date`` (when, which year), ``number`` (how many,
-    how much), or None."""
+    """The kind of fact a part asks for: ``frequency`` (how often), ``date`` (when, which
+    year), ``number`` (how many, how much), or None."""
     lowered = part.lower()
+    if _ASKS_FREQUENCY.search(part):
+        return "frequency"
     if re.search(r"\bwhen\b|\bwhat (?:year|date)\b|\bwhich year\b|\bhow long\b|\buntil\b"
                  r"|(?<!up to )\bdates?\b"
                  r"|\b(?:their|its|the|which|what) (?:years|dates|periods?|durations?|timeframes?|"
@@ -240,6 +253,8 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
     if kind == "country":  # another country than Cambodia and than the question names
         named = countries_named(text) - countries_named(" ".join(known)) - {DEFAULT_COUNTRY}
         return bool(named or _COUNTRY.search(text))
+    if kind == "frequency":
+        return bool(_FREQUENCY.search(text))
     if kind == "definition":  # the term defined is among what the question states itself
         return any(defines(term, text) for term in known if not term[:1].isdigit())
     text = text.translate(DIGITS_TO_ASCII)

@@ -87,9 +87,14 @@ def load_answer_cases(path: Path) -> list[AnswerCase]:
     return cases
 
 
+#: zero-width spaces and joiners: Khmer news marks word breaks with them, invisible to a reader
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def _fold(text: str) -> str:
-    """Khmer digits as ASCII, whitespace folded, lower case: "១០ ០០០" matches "10 000"."""
-    return " ".join(text.translate(DIGITS_TO_ASCII).split()).lower()
+    """Khmer digits as ASCII, invisible word-break marks dropped, whitespace folded, lower
+    case: "១០ ០០០" matches "10 000", and "ខែ\u200bសីហា" the "ខែសីហា" a reader sees."""
+    return " ".join(text.translate(DIGITS_TO_ASCII).translate(_INVISIBLE).split()).lower()
 
 
 def fact_found(alternatives: Sequence[str], text: str) -> bool:

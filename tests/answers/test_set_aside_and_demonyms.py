@@ -1,12 +1,17 @@
 """Rules learnt from a third set of questions written blind: a clause that sets things aside
 is not the question's subject, a people's adjective names its country, a second part may open
-with a hedge ("and roughly how many"), and Khmer "which day" is a question word. Pure logic,
-text written for the tests."""
+with a hedge ("and roughly how many"), Khmer "which day" is a question word, a month is no
+word of a name, a document names its issuer, "how often" asks for a rate. Pure logic, text
+written for the tests."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from answers.entities import key_entities, mentions, set_aside
-from answers.parts import question_parts
+from answers.gates import Strength, about_entities
+from answers.parts import asks_for, asks_kinds, question_parts, states
+from tests.answers.evidence_factory import passage, unit
 
 
 def test_a_set_aside_clause_is_blanked_in_place() -> None:
@@ -55,3 +60,43 @@ def test_a_second_part_may_open_with_a_hedge() -> None:
 def test_khmer_which_day_is_a_question_word() -> None:
     assert question_parts("ក្រសួងចេញប្រកាសនៅថ្ងៃណា ហើយមន្ត្រីនោះឈ្មោះអ្វី?") == [
         "ក្រសួងចេញប្រកាសនៅថ្ងៃណា", "មន្ត្រីនោះឈ្មោះអ្វី"]
+
+
+def test_a_month_is_not_part_of_the_name_before_it() -> None:
+    entities = key_entities("What did the Mekong Ministry's November 2022 review decide?", None)
+    kinds = {e.text: e.kind for e in entities}
+    assert kinds.get("November") == "date"
+    assert not any("November" in text for text, kind in kinds.items() if kind == "name")
+
+
+def test_a_document_names_its_issuing_body() -> None:
+    """A news item signed by the Mekong Media Development Authority never names "MMDA" in
+    its text: its document's issuer does, for the key-entity check."""
+    hit = replace(passage("We signed an MOU with the regulator to fight phone scams.",
+                          doc_id="news/mou.md", page=1),
+                  issuing_body="Mekong Media Development Authority")
+    sentence = unit(hit, "We signed an MOU with the regulator to fight phone scams.", 0.8)
+    mmda, = [e for e in key_entities("Why does the MOU of MMDA matter?", None)
+             if e.text == "MMDA"]
+    pool, lacking = about_entities([sentence], [mmda], [hit], Strength(frozenset({"en"})))
+    assert lacking == [] and pool == [sentence]
+    unsigned = replace(hit, issuing_body="Ministry of Tourism")
+    assert about_entities([unit(unsigned, sentence.text, 0.8)], [mmda], [unsigned],
+                          Strength(frozenset({"en"})))[1] == [mmda]
+    # an English issuer says nothing of whether a Khmer passage names an English-only name
+    khmer = replace(passage("ក្រុមការងារ Sisters បានបណ្តុះបណ្តាលសិស្ស។", doc_id="news/km.md",
+                            page=1, language="km", title="ព័ត៌មានថ្មី"),
+                    issuing_body="Ministry of Tourism")
+    sisters, = [e for e in key_entities("How many did Mekong Sisters train?", None)
+                if "Sisters" in e.text]
+    assert about_entities([unit(khmer, khmer.text, 0.8)], [sisters], [khmer],
+                          Strength(frozenset({"en"})))[1] == []
+
+
+def test_how_often_asks_for_a_rate() -> None:
+    assert asks_kinds("How often is the plan evaluated?") == ["frequency"]
+    assert asks_for("and how frequently must the committee report") == "frequency"
+    assert states("frequency", "The plan is reviewed every three to five years.")
+    assert states("frequency", "The committee reports quarterly to the council.")
+    assert states("frequency", "គណៈកម្មាធិការរាយការណ៍ប្រចាំឆ្នាំ។")
+    assert not states("frequency", "The plan was reviewed in 2022 by five ministries.")

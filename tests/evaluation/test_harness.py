@@ -104,6 +104,9 @@ def test_fact_found_folds_khmer_digits_spaces_and_case() -> None:
     assert not fact_found(["50"], "by 2050 and 500 services")
     assert fact_found(["50"], "បំប្លែងសេវាចំនួន ៥០ ឱ្យទៅជាសេវាឌីជីថល")
     assert not fact_found(["energy"], "finance and telecommunications")
+    # Khmer news marks word breaks with zero-width spaces a reader never sees
+    assert fact_found(["៣១ ខែសីហា ឆ្នាំ២០១៧"], "ថ្ងៃទី\u200b៣១ ខែ\u200bសីហា ឆ្នាំ\u200b២០១៧")
+    assert not fact_found(["៣១ ខែសីហា"], "ថ្ងៃទី\u200b៣១ ខែ\u200bមករា")
 
 
 @dataclass
