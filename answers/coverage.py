@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from answers.parts import asks_for, known_facts, states
+from answers.parts import asks_for, counted_noun, counts, known_facts, states
 from index.evidence import EvidenceSentence
 
 
@@ -27,11 +27,15 @@ def cover_parts(parts: list[str], pool: list[EvidenceSentence], chosen: list[Evi
         terms = {t: w if t in own else 0.3 * w for t, w in every.items()}
         total = sum(terms.values()) or 1.0
         kind, known = asks_for(part), known_facts(part)
+        # "how many ministries took part": a count of ministries, not any number
+        noun = counted_noun(part) if kind == "number" else None
 
         def fit(s: EvidenceSentence, terms: dict[str, float] = terms, total: float = total,
-                kind: str | None = kind, known: frozenset[str] = known) -> float:
+                kind: str | None = kind, known: frozenset[str] = known,
+                noun: str | None = noun) -> float:
             share = sum(w for t, w in terms.items() if t in s.terms or t in s.context_terms)
-            return 0.5 * share / total + 0.3 * states(kind, s.text, known) + 0.2 * s.score / top
+            stated = counts(noun, s.text) if noun else states(kind, s.text, known)
+            return 0.5 * share / total + 0.3 * stated + 0.2 * s.score / top
 
         best = max(pool, key=fit)
         if any(fit(s) >= fit(best) * 0.9 for s in out):

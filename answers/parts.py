@@ -267,9 +267,14 @@ def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> 
 
 
 #: "How many policy measures does ...": the words counted, up to the verb
-_COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*?s)\b"
+#: "how many ministries and institutions took part", "how many people joined": the counted
+#: noun ends in -s (or is an irregular plural) and is followed by a verb, a preposition or "and"
+_COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z][\w-]*\s+){0,2}?(?:[a-z][\w-]*?s|people|"
+                      r"children|women|men|staff|personnel))\b"
                       r"(?=\s+(?:are|were|is|was|do|does|did|has|have|had|will|can|in|of|for|"
-                      r"at|across|on|there)\b|\s*\??$)", re.IGNORECASE)
+                      r"at|across|on|there|and|or|took|take|joined|attended|participated|came|"
+                      r"received|benefited|signed|registered|used|got|from|under)\b|\s*\??$)",
+                      re.IGNORECASE)
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve "
                 "thirteen fourteen fifteen twenty thirty forty fifty hundred").split()
 #: "five" -> 5, for the counts a question states ("the five principles")

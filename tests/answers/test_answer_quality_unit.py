@@ -312,6 +312,13 @@ def test_a_sentence_cut_by_overlapping_passages_is_completed_from_the_page() -> 
     tail = unit(opening, "of data shared by every office.")
     tail.start, tail.end = opening.start, opening.start + len(tail.text)
     assert join_fragments([tail], [tail], lambda _doc, _page: page)[0].text == tail.text
+    # nor across a chapter title in capitals and a footer, without a blank line between
+    page = ("4. RISKS AND THEIR MANAGEMENT\nProvincial Data Plan 2025-2030  Page 34\n"
+            "of data shared by every office.")
+    opening = passage(page[page.index("of data"):], start=page.index("of data"))
+    tail = unit(opening, "of data shared by every office.")
+    tail.start, tail.end = opening.start, opening.start + len(tail.text)
+    assert join_fragments([tail], [tail], lambda _doc, _page: page)[0].text == tail.text
 
 
 def test_half_a_sentence_the_page_break_cut_is_a_fragment() -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from answers.coverage import cover_parts
 from answers.entities import key_entities, mentions, set_aside
 from answers.gates import Strength, about_entities
-from answers.parts import asks_for, asks_kinds, question_parts, states
+from answers.parts import asks_for, asks_kinds, counted_noun, question_parts, states
 from tests.answers.evidence_factory import passage, unit
 
 
@@ -100,3 +101,26 @@ def test_how_often_asks_for_a_rate() -> None:
     assert states("frequency", "The committee reports quarterly to the council.")
     assert states("frequency", "គណៈកម្មាធិការរាយការណ៍ប្រចាំឆ្នាំ។")
     assert not states("frequency", "The plan was reviewed in 2022 by five ministries.")
+
+
+def test_how_many_counts_the_noun_before_a_verb_or_and() -> None:
+    assert counted_noun("how many ministries and institutions took part in the survey") \
+        == "ministries"
+    assert counted_noun("and roughly how many people joined it") == "people"
+    assert counted_noun("How many policy measures does it set out?") == "policy measures"
+    assert counted_noun("How many of them are women?") is None
+
+
+def test_a_part_asking_how_many_ministries_gets_the_sentence_counting_ministries() -> None:
+    """"... ranked 124th out of 193 countries" states numbers but counts no ministry; the
+    part is answered by the sentence that counts them."""
+    hit = passage("The plan was ranked 124th out of 193 countries in 2020. The survey heard "
+                  "officials from only 28 ministries and institutions.")
+    ranked = unit(hit, "The plan was ranked 124th out of 193 countries in 2020.", 0.9,
+                  terms=frozenset({"plan", "rank", "countri", "2020"}))
+    counted = unit(hit, "The survey heard officials from only 28 ministries and institutions.",
+                   0.5, terms=frozenset({"survei", "offici", "ministri", "institut"}))
+    parts = ["Which model did the plan use", "how many ministries took part in the survey"]
+    chosen = cover_parts(parts, [ranked, counted], [ranked], lambda t: t.lower().split(),
+                         lambda _t: 1.0, 1.0)
+    assert counted in chosen
