@@ -109,6 +109,15 @@ def test_khmer_question_about_cybersecurity_capacity_building(real: Glossary) ->
     assert "civil servant" in english
 
 
+def test_khmer_questions_of_statistics_and_enforcement_reach_english_words(real: Glossary) -> None:
+    """Common words of a ministry's questions, not only its institutions' names: a rate that
+    grew, an operator fined for a violation."""
+    rate = real.translations("តើអត្រាប្រជាជនទទួលបានអគ្គិសនីកើនឡើងប៉ុន្មានភាគរយ?", "km")
+    assert {"electricity", "rate", "percent", "increase"} <= set(rate)
+    fined = real.translations("ប្រតិបត្តិករត្រូវផាកពិន័យព្រោះប្រព្រឹត្តខុស", "km")
+    assert {"fined", "violation"} <= set(fined)
+
+
 def test_english_question_about_interior_ict_plan(real: Glossary) -> None:
     question = "What are the mechanisms of the Ministry of Interior's ICT strategic plan?"
     matches = real.translate(question, "en")
