@@ -18,10 +18,10 @@ from core.models import Page
 from ingest.furniture import find_furniture
 from ingest.label_blocks import held_lines
 from ingest.schedule import find_sessions
-from ingest.structure import HeadingPath, LineRole, classify_line, is_contents_page
+from ingest.structure import HeadingPath, LineRole, classify_line, is_contents_page, runs_into
 
 #: Bump when what becomes a chunk or a heading changes: part of the ingest fingerprint.
-CHUNKING_VERSION = "7"  # 7: unreadable text is one passage, its title; 6: Markdown contents dropped
+CHUNKING_VERSION = "8"  # 8: a numbered line ending mid-phrase is no heading; 7: unreadable text is one passage, its title; 6: Markdown contents dropped
 
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]
 TokenCounter = Callable[[str], int]
@@ -106,6 +106,7 @@ class StructureAwareChunker:
                     first = False
             para_start, para_kind = None, "text"
 
+        previous = ""
         for line in text.splitlines(keepends=True):
             line_start, line_end = offset, offset + len(line.rstrip("\r\n"))
             offset += len(line)
@@ -114,8 +115,10 @@ class StructureAwareChunker:
                 flush(line_start)
                 continue
             role = classify_line(line)
-            if contents and role.kind == "heading":
+            if contents and role.kind == "heading" or role.kind == "heading" and runs_into(
+                    previous, line):
                 role = LineRole("text")
+            previous = line if line.strip() else ""
             if role.kind == "blank":
                 if line_start in held:
                     continue

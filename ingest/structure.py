@@ -104,6 +104,16 @@ def _numbered_section_level(line: str) -> int:
     return depth
 
 
+def runs_into(previous: str, line: str) -> bool:
+    """Whether ``line``, numbered like a section ("11.82. In this regard, ..."), is the rest
+    of the sentence ``previous`` left open ("... the average of other countries which is"):
+    a figure that wrapped to a line's start, not a heading. A heading follows a line that
+    ends a sentence, a title or a blank."""
+    before = previous.rstrip()
+    return bool(before) and line.lstrip()[:1].isdigit() and (
+        before[-1].islower() or before[-1] == ",")
+
+
 def is_toc_line(line: str) -> bool:
     """A table-of-contents entry: a title with dot leaders or a spaced page number."""
     stripped = line.strip()

@@ -204,3 +204,16 @@ def test_injected_sentence_splitter_decides_the_units() -> None:
                                   split_sentences=by_line).chunk([Page(1, lines)])
     assert [s.text for s in spans] == lines.split("\n")
     assert split_sentences(lines) != by_line(lines)  # the default would have cut differently
+
+
+def test_a_figure_wrapped_to_a_lines_start_is_no_heading() -> None:
+    """"... the average of the other provinces which is" | "11.82. In this regard, the
+    province ranked 12th, with the": the number ends a sentence the line before left open;
+    after a closed sentence the same kind of line is a heading."""
+    text = ("2.1-Readiness\nThe province scored 9.27 and is below the average of the others "
+            "which is\n11.82. In this regard, the province ranked 12th, with the\nmost "
+            "indicators low.\n2.2-Connectivity\nFibre reaches every district.\n")
+    spans = chunk_page(text, max_tokens=200)
+    assert [s.heading for s in spans] == ["2.1-Readiness", "2.2-Connectivity"]
+    assert "11.82. In this regard" in spans[0].text
+    assert_exact_slices(spans, [Page(1, text)])
