@@ -6,7 +6,10 @@ Division is responsible for:". Alone, the item is a fragment no answer may show,
 lead-in is left out as saying nothing by itself, so the question was answered with the
 longer bullets of other lists. Policies are written this way throughout ("The Committee has
 the following duties: - ..."). The joined unit is one exact span of the page, from the
-lead-in to the item, the items between included.
+lead-in to the item, the items between included. An item that is a sentence of its own ("1.
+Deactivating active mobile phone numbers and reselling them.") is quoted alone, with its
+lead-in's words as its context ("... has found irregularities ..., leading to penalties for two
+main violations:"), the way a heading's words are a passage's.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ def with_lead_ins(units: Sequence[EvidenceSentence], keep: Sequence[bool]
         if lead is not None and unit.row is None and _ITEM.match(unit.text):
             if kept and is_fragment(unit) and unit.end - lead.start <= MAX_JOINED_CHARS:
                 yield _joined(lead, unit)
+                continue
+            if kept:  # a whole-sentence item: its lead-in is its context, as a heading is
+                yield replace(unit, context_terms=unit.context_terms | lead.terms)
                 continue
         else:
             lead = None  # a unit that is no item ends the list

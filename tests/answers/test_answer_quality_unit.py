@@ -981,6 +981,10 @@ def test_only_short_items_under_a_lead_in_are_joined_to_it() -> None:
     assert out[0].start == lead.start and out[0].end == first.end
     # a whole sentence stands alone; after a unit that is no item the list has ended
     assert [u.text for u in out[1:]] == [sentence.text, report.text, stray.text]
+    # the lead-in's words are the whole-sentence item's context, as a heading's would be;
+    # the sentence after the list and the stray item have none
+    assert lead.terms <= out[1].context_terms
+    assert not out[2].context_terms and not out[3].context_terms
 
 
 def test_numbered_headings_over_sections_make_a_run_but_list_items_and_wrapped_lines_do_not() -> None:
