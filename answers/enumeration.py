@@ -73,6 +73,26 @@ def items_asked(question: str) -> ItemsAsked | None:
     return None
 
 
+#: "Which higher education institutions are partners ...?": a plural right before the verb
+_ASK_PLURAL = re.compile(r"^\W*(?:which|what)\s+(?P<words>(?:(?!of\b)[a-z0-9][\w-]*\s+){0,3}?)"
+                         r"(?P<noun>[a-z]{3,}?)s\s+(?:are|were|have|had|did|do|took|take|will|"
+                         r"joined|attended|received|signed)\b", re.IGNORECASE)
+
+
+def plural_asked(question: str) -> ItemsAsked | None:
+    """"Which higher education institutions are partners ...?": a set asked by its plural,
+    with no count or "the ... of" that makes it a list question. Only a block of items under
+    a lead-in naming it answers it as a list (``block_after_lead_in``); otherwise the
+    question is answered as any other."""
+    if (m := _ASK_PLURAL.search(question)) is None:
+        return None
+    noun = m.group("noun").lower()
+    noun = noun[:-2] + "y" if noun.endswith("ie") else noun
+    counted = [int(w) if w.isdigit() else _COUNTS[w.lower()] for w in m.group("words").split()
+               if w.isdigit() or w.lower() in _COUNTS]
+    return None if noun in _NOT_SETS else ItemsAsked(noun, counted[0] if counted else None)
+
+
 def boost_items(evidence: list[EvidenceSentence], asked: ItemsAsked) -> int:
     """Weigh the set's items more; returns how many sentences the answer may hold."""
     for sentence in evidence:

@@ -28,7 +28,7 @@ from answers.deeper import DEEP_PASSAGES, DEEP_WORDS, inside
 from answers.direct_answers import DirectAnswers
 from answers.display import can_answer, display_text
 from answers.entities import key_entities, place_kinds, set_aside, with_long_forms
-from answers.enumeration import boost_items, items_asked
+from answers.enumeration import boost_items, items_asked, plural_asked
 from answers.events import AnswerEvent, answer_events
 from answers.focus import (
     named_document_terms,
@@ -223,8 +223,10 @@ class ExtractiveAnswerer:
         # half a sentence the page break cut reads as a fragment
         pool = [s for s in pool if not is_cut_by_page(s, self._page_text)]
         pool, dropped = language_lead(pool, language, self.strength)
-        chosen = opening_sentences(question, pool, units, items, most, self.strength,
-                                   self._page_text, stating)
+        plural = plural_asked(question) if items is None else None
+        chosen = opening_sentences(
+            question, pool, units, items, most, self.strength, self._page_text, stating,
+            None if plural is None else (plural, lambda: self.usable(hits, index.generation)))
         if not chosen:
             return self._not_found(question, language, response.hits, started)
         chosen = without_weak_sessions(chosen)

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from answers.coverage import cover_parts
 from answers.entities import key_entities, mentions, set_aside
+from answers.enumeration import ItemsAsked, block_after_lead_in, plural_asked
 from answers.gates import Strength, about_entities
 from answers.parts import asks_for, asks_kinds, counted_noun, question_parts, states
 from tests.answers.evidence_factory import passage, unit
@@ -124,3 +125,23 @@ def test_a_part_asking_how_many_ministries_gets_the_sentence_counting_ministries
     chosen = cover_parts(parts, [ranked, counted], [ranked], lambda t: t.lower().split(),
                          lambda _t: 1.0, 1.0)
     assert counted in chosen
+
+
+def test_which_plurals_are_asks_a_set_only_a_block_under_its_lead_in_answers() -> None:
+    assert plural_asked("Which higher education institutions are partners?") == \
+        ItemsAsked("institution", None)
+    assert plural_asked("Which five Takeo high schools did the volunteers visit?") == \
+        ItemsAsked("school", 5)
+    assert plural_asked("What percentage of public services were applied for online?") is None
+    assert plural_asked("What is the status of the plan?") is None
+    # the scheme names its set and opens its list: its marked lines are the answer
+    text = ("The ministry funds 500 places at four partner institutions, as follows:\n"
+            "- Mekong Institute: 200 places\n- Delta University: 100 places\n"
+            "- River Academy: 150 places\n- Lake College: 50 places\n"
+            "Students apply online before May.")
+    hit = passage(text, doc_id="news/places.md", page=1)
+    items = [unit(hit, line) for line in text.split("\n")[1:5]]
+    block = block_after_lead_in([*items, unit(hit, "Students apply online before May.")],
+                                ItemsAsked("institution", None), lambda _d, _p: text,
+                                lambda _d, _p: True)
+    assert block == items
