@@ -81,13 +81,19 @@ class AskedFacts:
         """Whether the question asks for a time, an amount, a count or named places."""
         return self.when or self.money or self.count or self.places
 
-    def _leads_with(self, chosen: Sequence[EvidenceSentence],
-                    states_it: Callable[[str], bool]) -> bool:
+    def _leads_with(self, chosen: Sequence[EvidenceSentence], states_it: Callable[[str], bool],
+                    on_its_page: Callable[[str], bool] | None = None) -> bool:
         """Whether one of the answer's leading sentences (scored at least ``WHEN_SHARE`` of
         the best) states it: a weak fourth sentence from another item does not make an
-        answer."""
-        best = max(s.score for s in chosen)
-        return any(states_it(s.text) for s in chosen if s.score >= WHEN_SHARE * best)
+        answer. ``on_its_page``: what a weaker sentence on the best one's page must also do to
+        count (the inauguration page's "a total of approximately 1,800 people" counts the
+        people asked about, however few of the question's words it repeats)."""
+        lead = max(chosen, key=lambda s: s.score)
+        page = (lead.hit.doc_id, lead.hit.page)
+        return any(states_it(s.text) for s in chosen if s.score >= WHEN_SHARE * lead.score) \
+            or on_its_page is not None and any(
+                states_it(s.text) and on_its_page(s.text) for s in chosen
+                if (s.hit.doc_id, s.hit.page) == page)
 
     def says_when(self, chosen: Sequence[EvidenceSentence]) -> bool:
         """For a question asking when, whether the answer names a time. "When was the
@@ -103,11 +109,12 @@ class AskedFacts:
         classifier) or named provinces ("nine priority provinces" names none)."""
         if not chosen:
             return True
-        checks = ((self.money, names_money),
-                  (self.count, lambda text: states_count(text, self.known, self.count_unit)),
-                  (self.places, lambda text: states("place", text, self.known)))
+        checks = ((self.money, names_money, None),
+                  (self.count, lambda text: states_count(text, self.known, self.count_unit),
+                   self.counted_by),
+                  (self.places, lambda text: states("place", text, self.known), None))
         return self.says_when(chosen) and all(
-            self._leads_with(chosen, check) for asked, check in checks if asked)
+            self._leads_with(chosen, check, on_page) for asked, check, on_page in checks if asked)
 
     def without_stragglers(self, chosen: Sequence[EvidenceSentence]) -> list[EvidenceSentence]:
         """Once the lead states a fact of the kind asked, the far weaker sentences of its own

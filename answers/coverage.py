@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from answers.parts import asks_for, counted_noun, counts, known_facts, states
+from answers.quantities import states_count
 from index.evidence import EvidenceSentence
 
 
@@ -48,7 +49,8 @@ def cover_parts(parts: list[str], pool: list[EvidenceSentence], chosen: list[Evi
 
 def cover_kinds(kinds: Sequence[str], pool: list[EvidenceSentence], chosen: list[EvidenceSentence],
                 known: frozenset[str], most: int = 6, near: float = 0.5,
-                page_pool: Sequence[EvidenceSentence] = ()) -> list[EvidenceSentence]:
+                page_pool: Sequence[EvidenceSentence] = (), counted: str | None = None,
+                ) -> list[EvidenceSentence]:
     """Each kind of fact the question asks for ("how many ..., in which province?") is
     stated by a chosen sentence: else the best sentence that states it is added, from the
     page of a chosen sentence whatever its score ("The event was held ... at the Koh Pich
@@ -61,15 +63,23 @@ def cover_kinds(kinds: Sequence[str], pool: list[EvidenceSentence], chosen: list
     docs = {s.hit.doc_id for s in chosen}
     pages = {(s.hit.doc_id, s.hit.page) for s in chosen}
     for kind in kinds:
-        if any(states(kind, s.text, known) for s in out):
+        if any(_says(kind, s.text, known) for s in out):
             continue
-        stating = [s for s in pool if s not in out and states(kind, s.text, known)]
+        stating = [s for s in pool if s not in out and _says(kind, s.text, known)]
         same_page = [s for s in (*pool, *page_pool) if s not in out
-                     and (s.hit.doc_id, s.hit.page) in pages and states(kind, s.text, known)]
+                     and (s.hit.doc_id, s.hit.page) in pages and _says(kind, s.text, known)]
         stating = [s for s in stating if s.score >= near * top]
         same_doc = [s for s in stating if s.hit.doc_id in docs]
         candidates = same_page or same_doc or stating
         if not candidates or len(out) >= most:
             continue
-        out.append(max(candidates, key=lambda s: s.score))
+        # a count of what "how many" counts first ("1,800 people", not "18 high schools")
+        out.append(max(candidates, key=lambda s: (
+            kind == "number" and counted is not None and counts(counted, s.text), s.score)))
     return out
+
+
+def _says(kind: str, text: str, known: frozenset[str]) -> bool:
+    """``states``, with a count held to what answers "how many": "June 24, 2024" states
+    numbers but counts nobody (``states_count``)."""
+    return states_count(text, known) if kind == "number" else states(kind, text, known)

@@ -135,9 +135,9 @@ def key_entities(question: str, glossary: Glossary | None) -> list[Entity]:
     return found
 
 
-# "KPIs of Singapore's Blueprint": an acronym is a thing of the name after "of", not part of
-# one name with it (as "Ministry of Interior" is)
-_ACRONYM_OF = re.compile(r"^([A-Z]{2,}s?)\s+of\s+")
+# "KPIs of Singapore's Blueprint", "MoU on Community Tech Centers": an acronym is a thing of
+# the name after "of" or "on", not part of one name with it (as "Ministry of Interior" is)
+_ACRONYM_OF = re.compile(r"^([A-Z][A-Za-z]?[A-Z]{1,5}s?)\s+(?:of|on|for)\s+")
 
 
 def _names_in(question: str) -> list[tuple[int, str]]:
@@ -158,16 +158,25 @@ _NAME_BREAK = re.compile(r"\s+(?=(?:January|February|March|April|May|June|July|"
                          r"August|September|October|November|December)\b)")
 
 
+# "In the DESPF matrix", "During Sar Kheng's visit": a capitalised preposition or article that
+# opens the question is no word of the name after it, nor is a possessive's "'s"
+_LEADING_WORDS = re.compile(r"^(?:(?:in|at|on|for|by|with|from|during|under|according|after|"
+                            r"before|since|between|among|of|the|a|an|to|as|besides|within|"
+                            r"through|unlike|like|via|per)\s+)+", re.IGNORECASE)
+
+
 def _pieces(name: str, start: int) -> list[tuple[int, str]]:
     """A capitalised run cut where a month begins (``_NAME_BREAK``), each piece with where it
-    starts."""
+    starts, without the words that lead into it (``_LEADING_WORDS``)."""
     pieces: list[tuple[int, str]] = []
     at = 0
     for cut in [*_NAME_BREAK.finditer(name), None]:
         end = cut.start() if cut is not None else len(name)
-        piece = name[at:end]
+        lead = _LEADING_WORDS.match(name, at, end)
+        first = lead.end() if lead is not None else at
+        piece = re.sub(r"['’]s$", "", name[first:end])
         if piece.strip():
-            pieces.append((start + at, piece))
+            pieces.append((start + first, piece))
         if cut is not None:
             at = cut.end()
     return pieces
@@ -201,7 +210,7 @@ def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
         compact = re.sub(r"(?<=\d)[,\s\u202f](?=\d{3}\b)", "", plain)
         return any(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", compact) for n in entity.latin)
     checked = False
-    acronym = entity.text if _ACRONYM.fullmatch(entity.text) else None
+    acronym = _acronym_letters(entity.text)
     for text in texts:
         khmer_letters = len(_KHMER.findall(text))
         words = {_singular(w) for w in _WORD.findall(text.casefold())}
@@ -222,6 +231,20 @@ def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
 #: an acronym a reader makes of a name ("DES" for the Digital Economy and Society framework)
 _ACRONYM = re.compile(r"[A-Z]{3,6}")
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:and|of|for|the|&)\s+)?[A-Z][\w'’-]*)*")
+
+
+def _acronym_letters(text: str) -> str | None:
+    """The capitals of an acronym ("DESPF"; "MoU" gives "MU", as the initials of "Memorandum
+    of Understanding" do: a lower-case word's letter is no initial), else None."""
+    if _ACRONYM.fullmatch(text):
+        return text
+    if _MIXED_ACRONYM.fullmatch(text):
+        capitals = "".join(c for c in text if c.isupper())
+        return capitals if len(capitals) >= 2 else None
+    return None
+
+
+_MIXED_ACRONYM = re.compile(r"[A-Z][a-z]?[A-Z][A-Za-z]{0,4}")
 
 
 def _initials(text: str) -> list[str]:

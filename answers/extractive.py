@@ -53,6 +53,7 @@ from answers.gates import (
 from answers.neighbours import with_neighbours
 from answers.notices import COUNTRY_NOTE, ENTITY_NOTE, NOT_FOUND, OTHER_LANGUAGE_NOTE
 from answers.opening import opening_sentences
+from answers.page_texts import PageTexts
 from answers.parts import (
     COUNT_WORDS,
     QUESTION_VERBS,
@@ -191,7 +192,8 @@ class ExtractiveAnswerer:
                     sentence.score *= POLICY_BOOST
         entities = with_long_forms(key_entities(question, self.glossary), query.long_forms)
         entity_words = entity_terms(entities, self.searcher.analyzer.analyze) | self.framing_terms
-        pool, lacking = about_entities(evidence, entities, hits, self.strength)
+        pool, lacking = about_entities(evidence, entities, hits, self.strength,
+                                       PageTexts(self.searcher.catalog).document)
         if lacking:
             return self._not_found(question, language, response.hits, started,
                                    [e.text for e in lacking])
@@ -237,7 +239,8 @@ class ExtractiveAnswerer:
             chosen = cover_parts(parts, pool, chosen, self.searcher.analyzer.analyze,
                                  index.idf, index.max_idf())
         if kinds:
-            chosen = cover_kinds(kinds, pool, chosen, known, page_pool=evidence)
+            chosen = cover_kinds(kinds, pool, chosen, known, page_pool=evidence,
+                                 counted=facts.counted)
         if len(parts) == 1 and not facts.says_what_is_asked(chosen):  # a part may say it
             if not deep and (deeper := self._look_deeper(question, filters, asks, chosen,
                                                          started)):
@@ -288,9 +291,7 @@ class ExtractiveAnswerer:
         return deeper if deeper.found else None
 
     def _page_text(self, doc_id: str, page: int) -> str | None:
-        """A page's text, read only to quote a sentence the chunker cut between passages."""
-        record = self.searcher.catalog.page(doc_id, page)
-        return record.text if record is not None else None
+        return PageTexts(self.searcher.catalog).page(doc_id, page)
 
     def _not_found(self, question: str, language: str, hits: list[Hit], started: float,
                    lacking: list[str] | None = None,

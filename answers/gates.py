@@ -70,6 +70,21 @@ def _of_country(entity: Entity, hit: Hit) -> bool:
     return bool(codes) and hit.country is not None and matches(hit.country, codes)
 
 
+#: how many of the best passages' documents are read whole for a year or figure
+DOCUMENTS_READ = 3
+
+
+def _in_their_documents(entity: Entity, hits: list[Hit],
+                        document_text: Callable[[str], str] | None) -> bool:
+    """Whether a year or figure the passages do not state is in their documents elsewhere:
+    "the 2020 status study" of a policy whose retrieved pages on the study never repeat the
+    year. Names are not looked for this way: the documents of any question hold most words."""
+    if document_text is None or entity.kind not in ("number", "date"):
+        return False
+    documents = list(dict.fromkeys(h.doc_id for h in hits))[:DOCUMENTS_READ]
+    return any(mentions(entity, (document_text(d),)) is True for d in documents)
+
+
 def _issued_by(entity: Entity, hit: Hit) -> bool:
     """Whether the entity is the passage's issuing body: Singapore's IMDA signs its news item
     about an MOU with the TRC and never names itself in it. Only ever a yes: an English
@@ -78,7 +93,8 @@ def _issued_by(entity: Entity, hit: Hit) -> bool:
 
 
 def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hits: list[Hit],
-                   strength: Strength) -> tuple[list[EvidenceSentence], list[Entity]]:
+                   strength: Strength, document_text: Callable[[str], str] | None = None,
+                   ) -> tuple[list[EvidenceSentence], list[Entity]]:
     """The evidence that is about the question's key entities, and the entities no
     retrieved passage mentions at all (the question is then about something the index
     does not cover). Sentences that name the entities weigh more, and only passages that
@@ -93,7 +109,8 @@ def about_entities(evidence: list[EvidenceSentence], entities: list[Entity], hit
     lacking = [e for e in entities
                if mentions(e, everything if e.kind == "number" else readable) is False
                and not (foreign and e.kind == "name")
-               and not any(_of_country(e, h) or _issued_by(e, h) for h in hits)]
+               and not any(_of_country(e, h) or _issued_by(e, h) for h in hits)
+               and not _in_their_documents(e, hits, document_text)]
     if lacking:
         return [], lacking
     for sentence in evidence:

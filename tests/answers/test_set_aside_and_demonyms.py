@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from answers.coverage import cover_parts
+from answers.asked import AskedFacts
+from answers.coverage import cover_kinds, cover_parts
 from answers.entities import key_entities, mentions, set_aside
 from answers.enumeration import ItemsAsked, block_after_lead_in, plural_asked
 from answers.gates import Strength, about_entities
@@ -145,3 +146,49 @@ def test_which_plurals_are_asks_a_set_only_a_block_under_its_lead_in_answers() -
                                 ItemsAsked("institution", None), lambda _d, _p: text,
                                 lambda _d, _p: True)
     assert block == items
+
+
+def test_words_leading_into_a_name_are_not_part_of_it() -> None:
+    texts = {e.text for e in key_entities(
+        "During Sar Kheng's visit to Laos, who met him? In the DESPF, who leads?", None)}
+    assert {"Sar Kheng", "DESPF"} <= texts
+    assert not any(t.startswith(("During", "In the")) for t in texts)
+
+
+def test_a_mixed_case_acronym_is_named_by_its_long_form() -> None:
+    mou, = [e for e in key_entities("Who signed the MoU on Community Tech Centers?", None)
+            if e.text == "MoU"]
+    assert mentions(mou, ["the signing of the Memorandum of Understanding on schools"]) is True
+    assert mentions(mou, ["the signing of the agreement on schools"]) is False
+
+
+def test_a_year_on_none_of_the_passages_is_looked_for_in_their_documents() -> None:
+    hit = passage("More than 18 percent of systems stored data abroad.", doc_id="policy/p.pdf")
+    sentence = unit(hit, hit.text, 0.8)
+    year, = [e for e in key_entities("In the 2020 study, what share stored data abroad?", None)
+             if e.text == "2020"]
+    strength = Strength(frozenset({"en"}))
+    assert about_entities([sentence], [year], [hit], strength)[1] == [year]
+    whole = {"policy/p.pdf": "Annex 1. A 2020 survey was conducted ... More than 18 percent"}
+    assert about_entities([sentence], [year], [hit], strength, whole.__getitem__)[1] == []
+    assert about_entities([sentence], [year], [hit], strength,
+                          lambda _doc: "A survey of 2019.")[1] == [year]
+
+
+def test_a_count_of_what_is_asked_answers_from_the_leads_page() -> None:
+    """"About how many people came?": the page's "a total of about 1,800 people" states it
+    though it repeats few of the question's words; "18 high schools" on the same page does
+    not, nor does a date."""
+    hit = passage("On June 24, 2024 the minister opened the centre in Bati. It serves 18 high "
+                  "schools. Guests and students, a total of about 1,800 people, attended.",
+                  doc_id="news/opening.md", page=1)
+    lead = unit(hit, "On June 24, 2024 the minister opened the centre in Bati.", 0.9)
+    schools = unit(hit, "It serves 18 high schools.", 0.5)
+    people = unit(hit, "Guests and students, a total of about 1,800 people, attended.", 0.3)
+    facts = AskedFacts.of("About how many people turned out for the opening in Bati?")
+    assert facts.counted == "people"
+    chosen = cover_kinds(facts.kinds, [lead, schools, people], [lead], facts.known,
+                         page_pool=[lead, schools, people], counted=facts.counted)
+    assert chosen == [lead, people]
+    assert facts.says_what_is_asked(chosen)
+    assert not facts.says_what_is_asked([lead, schools])

@@ -91,6 +91,9 @@ def test_real_file_loads_with_at_least_500_entries(real: Glossary) -> None:
         ("Under-Secretary of State", "អនុរដ្ឋលេខាធិការ"),
         ("H.E.", "ឯកឧត្តម"),
         ("Takeo", "តាកែវ"),
+        ("Turkey", "តួកគី"),
+        ("Turkish", "តួកគី"),
+        ("Indonesia", "ឥណ្ឌូនេស៊ី"),
     ],
 )
 def test_real_file_covers_core_terms(real: Glossary, english: str, khmer: str) -> None:
