@@ -274,7 +274,7 @@ _COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z][\w-]*\s+){0,2}?(?:[a-z][\w-]*?s
                       r"(?=\s+(?:are|were|is|was|do|does|did|has|have|had|will|can|in|of|for|"
                       r"at|across|on|there|and|or|took|take|joined|attended|participated|came|"
                       r"received|benefited|signed|registered|used|got|from|under|[a-z]+ed)\b"
-                      r"|\s*\??$)",
+                      r"|\s*[)\].]?\s*\??$)",
                       re.IGNORECASE)
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve "
                 "thirteen fourteen fifteen twenty thirty forty fifty hundred").split()

@@ -17,7 +17,9 @@ import re
 #: the body a "who chairs / heads / leads / presides over" question asks about
 _ASKS_ROLE = re.compile(
     r"(?i:\bwho\s+(?:chairs|chaired|heads|headed|leads|led|presides\s+over|presided\s+over|"
-    r"is\s+(?:the\s+)?(?:chair|chairman|chairperson|head|president)\s+of)\s+(?:the\s+)?)"
+    r"(?:is|was|became|becomes|was\s+appointed|was\s+named)\s+(?:as\s+)?(?:the\s+)?"
+    r"(?:new\s+|newly\s+appointed\s+)?(?:chair|chairman|chairperson|head|president)\s+of)"
+    r"\s+(?:the\s+)?)"
     r"(?P<body>[A-Z][\w'’-]*(?:\s+(?:and|of|for|on|the)?\s*[A-Z][\w'’-]*)*)")
 _VERB = r"(?:chaired|headed|led|presided)"
 _NOUN = r"(?:chair|chairman|chairwoman|chairperson|head|president)"
@@ -38,11 +40,19 @@ def ties_role_to(body: str, text: str) -> bool:
     """Whether ``text`` puts a role word right after ``body`` ("the Digital Security
     Committee will be chaired by ...") or ``body`` right after a role noun ("Chairman of the
     Digital Security Committee")."""
-    name = r"\s+".join(re.escape(w) for w in body.split())
+    name = _name_or_initials(body)
     # "X (NDESC), chaired by", '"X" chaired by'
     gap = rf"[\"”’')]*(?:[\s,]+\S+){{0,{GAP_WORDS}}}?[\s,]+"
     return bool(re.search(rf"{name}{gap}{_VERB}\b", text, re.IGNORECASE)
                 or re.search(rf"\b{_NOUN}\s+of\s+(?:the\s+)?{name}", text, re.IGNORECASE))
+
+
+def _name_or_initials(body: str) -> str:
+    """A pattern for the body as named, or by its initials ("chairman of TRC" for the
+    Telecommunication Regulator of Cambodia)."""
+    name = r"\s+".join(re.escape(w) for w in body.split())
+    initials = "".join(w[0] for w in body.split() if w[0].isupper())
+    return rf"(?:{name}|{initials}\b)" if len(initials) >= 2 else name
 
 
 def role_weight(body: str, text: str) -> float:
@@ -50,7 +60,7 @@ def role_weight(body: str, text: str) -> float:
     body and has a role word tied to another, else 1."""
     if ties_role_to(body, text):
         return ROLE_BOOST
-    name = r"\s+".join(re.escape(w) for w in body.split())
+    name = _name_or_initials(body)
     if re.search(name, text, re.IGNORECASE) and re.search(rf"\b(?:{_VERB}|{_NOUN})\b", text,
                                                           re.IGNORECASE):
         return 1 / ROLE_BOOST

@@ -21,7 +21,7 @@ from ingest.schedule import find_sessions
 from ingest.structure import HeadingPath, LineRole, classify_line, is_contents_page, runs_into
 
 #: Bump when what becomes a chunk or a heading changes: part of the ingest fingerprint.
-CHUNKING_VERSION = "8"  # 8: a numbered line ending mid-phrase is no heading; 7: unreadable text is one passage, its title; 6: Markdown contents dropped
+CHUNKING_VERSION = "9"  # 9: a spaced-out running title is furniture anywhere; 8: a numbered line that continues a sentence is no heading; 7: unreadable text is one passage, its title; 6: Markdown contents dropped
 
 SentenceSplitter = Callable[[str], list[tuple[int, int]]]
 TokenCounter = Callable[[str], int]

@@ -176,7 +176,36 @@ def analyse_edges(texts: Sequence[str]) -> list[PageEdges]:
                 edges.spans += [(line.start, line.end) for pos, line in band if pos <= deepest]
         edges.spans = sorted(set(edges.spans))
         result.append(edges)
+    _running_titles_anywhere(pages, {key for _edge, key in titles}, result)
     return result
+
+
+def _running_titles_anywhere(pages: list[list[_Line]], titles: set[str],
+                             result: list[PageEdges]) -> None:
+    """A spaced-out running title ("C A M B O D I A  D I G I T A L ...") found repeated at the
+    page edges is furniture wherever a page prints it: after a table or a figure it lands
+    mid-page in the extracted text, or wraps ("... 2 0 2 1  -" / "2035") so that no line
+    repeats it whole, and it was quoted inside sentences. Only spaced-out lines: a title in plain letters mid-page may be the text's own
+    (a cover, a heading); the first page is left alone."""
+    spaced = {key for key in titles if len(key) >= 20}
+    for index, lines in enumerate(pages[1:], start=1):
+        extra: list[Span] = []
+        for i, line in enumerate(lines):
+            if not _is_spaced_out(line.text) or not any(k.startswith(line.key) for k in spaced):
+                continue
+            if line.key in spaced or len(line.key) >= 12:  # whole, or wrapped ("... 2 0 2 1 -")
+                extra.append((line.start, line.end))
+                rest = lines[i + 1] if i + 1 < len(lines) else None
+                if rest is not None and line.key + rest.key in spaced:  # its wrapped end: "2035"
+                    extra.append((rest.start, rest.end))
+        if extra:
+            result[index].spans = sorted(set(result[index].spans) | set(extra))
+
+
+def _is_spaced_out(text: str) -> bool:
+    """Whether most of a line's letters are set one by one ("C A M B O D I A  2 0 2 1")."""
+    spaced = sum(len(m.group()) for m in _SPACED_OUT.finditer(text))
+    return spaced >= 0.6 * len(text.strip())
 
 
 def find_furniture(texts: Sequence[str]) -> list[list[Span]]:

@@ -27,3 +27,12 @@ def test_a_role_tied_to_the_body_weighs_more_and_one_tied_to_another_less() -> N
     assert not ties_role_to(body, elsewhere)
     assert role_weight(body, elsewhere) == 1 / ROLE_BOOST
     assert role_weight(body, "The River Data Committee meets monthly.") == 1.0
+
+
+def test_who_became_the_new_chairman_asks_the_body_and_its_initials_name_it() -> None:
+    body = body_asked("Who became the new chairman of the Mekong Data Authority in 2020?")
+    assert body == "Mekong Data Authority"
+    assert role_weight(body, "H.E. Sok Dara, the newly appointed chairman of MDA, spoke.") \
+        == ROLE_BOOST
+    assert role_weight(body, "Chairman Sok also thanked the MDA staff.") == 1 / ROLE_BOOST
+    assert role_weight(body, "Source: Mekong Data Authority (MDA) 2020.") == 1.0

@@ -192,3 +192,7 @@ def test_a_count_of_what_is_asked_answers_from_the_leads_page() -> None:
     assert chosen == [lead, people]
     assert facts.says_what_is_asked(chosen)
     assert not facts.says_what_is_asked([lead, schools])
+
+
+def test_a_count_asked_in_brackets_still_names_what_it_counts() -> None:
+    assert counted_noun("Logistics index 2018 rank (out of how many countries)") == "countries"

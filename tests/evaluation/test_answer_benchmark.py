@@ -110,6 +110,9 @@ def test_the_blind_set_states_every_fact_on_a_judged_page() -> None:
     assert len(third) == 44 and sum(not c.answerable for c in third) == 6
     assert sum(c.lang == "km" for c in third) >= 8
     assert not _facts_not_on_their_pages(third)
+    fourth = load_answer_cases(ANSWER_SETS["blind4"])
+    assert len(fourth) == 40 and sum(not c.answerable for c in fourth) == 6
+    assert not _facts_not_on_their_pages(fourth)
 
 
 def test_unanswerable_questions_name_something_the_corpus_never_mentions(

@@ -152,3 +152,21 @@ def test_a_chapter_per_page_is_not_a_page_number() -> None:
     assert printed_page_labels(texts) == [None] * 5
     spans = StructureAwareChunker(words).chunk([Page(n, t) for n, t in enumerate(texts, 1)])
     assert [s.heading for s in spans if s.page == 2] == ["Chapter 2: Training topic B"]
+
+
+def test_a_spaced_out_running_title_is_furniture_mid_page_and_wrapped() -> None:
+    """After a table the extracted text puts the spaced-out title mid-page, or wraps its year
+    to a line of its own: no edge band sees it there, and it was quoted inside sentences."""
+    title = "M E K O N G  D A T A  P L A N  2 0 2 5  -  2 0 3 0"
+    pages = [f"{title}\nSection {i}. The plan connects every district office.\n"
+             f"Offices share one register of citizens.\nPage {i + 1}" for i in range(6)]
+    pages[3] = ("Offices report every quarter.\nTable 2: Offices online\n"
+                f"{title}\nThe register is kept by the province.\nPage 4")
+    pages[4] = ("M E K O N G  D A T A  P L A N  2 0 2 5  -\n2030\nThe offices train clerks.\n"
+                "Page 5")
+    spans = find_furniture(pages)
+    assert title in [pages[3][a:b] for a, b in spans[3]]
+    found = [pages[4][a:b] for a, b in spans[4]]
+    assert "M E K O N G  D A T A  P L A N  2 0 2 5  -" in found and "2030" in found
+    assert "The offices train clerks." not in found
+    assert "The register is kept by the province." not in [pages[3][a:b] for a, b in spans[3]]
