@@ -214,11 +214,14 @@ def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
     for text in texts:
         khmer_letters = len(_KHMER.findall(text))
         words = {_singular(w) for w in _WORD.findall(text.casefold())}
-        if entity.latin and words and khmer_letters < len(text) / 3:
-            checked = True
+        if entity.latin and words:
+            # a Khmer text that spells the name in Latin letters names it ("ហៅកាត់ថា GMAC");
+            # only a mostly Latin text can show it does not
+            checked = checked or khmer_letters < len(text) / 3
             if any(all(_in_words(w, words) for w in form.split()) for form in entity.latin):
                 return True
-            if acronym and any(acronym in run for run in _initials(text)):
+            if acronym and khmer_letters < len(text) / 3 \
+                    and any(acronym in run for run in _initials(text)):
                 return True
         if entity.khmer and khmer_letters:
             checked = True

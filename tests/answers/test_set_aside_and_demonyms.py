@@ -196,3 +196,12 @@ def test_a_count_of_what_is_asked_answers_from_the_leads_page() -> None:
 
 def test_a_count_asked_in_brackets_still_names_what_it_counts() -> None:
     assert counted_noun("Logistics index 2018 rank (out of how many countries)") == "countries"
+
+
+def test_a_khmer_text_that_spells_a_name_in_latin_letters_names_it() -> None:
+    gmac, = [e for e in key_entities("តើសមាគម (MGAC) មានសមាជិកប៉ុន្មាន?", None)
+             if e.text == "MGAC"]
+    assert mentions(gmac, ["ប្រធានសមាគមរោងចក្រ ហៅកាត់ថា MGAC បានឱ្យដឹងថា"]) is True
+    # a Khmer text without it cannot show it is absent (it may spell the name in Khmer)
+    assert mentions(gmac, ["ប្រធានសមាគមរោងចក្របានឱ្យដឹងថា"]) is None
+    assert mentions(gmac, ["The association's chairman said so."]) is False
