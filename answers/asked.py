@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from answers.counting import counted_noun, counts, counts_the_whole
 from answers.parts import (
     asks_for,
     asks_kinds,
     asks_named_place,
     asks_when,
-    counted_noun,
-    counts,
-    counts_the_whole,
     gives_day,
     known_facts,
     names_time,

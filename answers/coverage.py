@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from answers.parts import asks_for, counted_noun, counts, known_facts, states
+from answers.counting import counted_noun, counts
+from answers.parts import asks_for, known_facts, states
 from answers.quantities import states_count
 from index.evidence import EvidenceSentence
 
@@ -35,7 +36,8 @@ def cover_parts(parts: list[str], pool: list[EvidenceSentence], chosen: list[Evi
                 kind: str | None = kind, known: frozenset[str] = known,
                 noun: str | None = noun) -> float:
             share = sum(w for t, w in terms.items() if t in s.terms or t in s.context_terms)
-            stated = counts(noun, s.text) if noun else states(kind, s.text, known)
+            stated = counts(noun, s.text) if noun else kind is not None and _says(kind, s.text,
+                                                                                known)
             return 0.5 * share / total + 0.3 * stated + 0.2 * s.score / top
 
         best = max(pool, key=fit)

@@ -275,3 +275,16 @@ def can_answer(question: str, terms: Collection[str], dates_asked: bool,
                       and (list_asked or not is_fragment(s))
                       and (not is_break(s) or bool(s.terms & asked))
                       and (contact or not is_referral(s)) and (basis or not is_visa(s)))
+
+
+#: "Cambodia Digital Government Policy 2022-2035  Page 34", "- 12 -"
+_PAGE_FOOTER = re.compile(r"(?:\bpage\s*\d{1,4}|^\W*\d{1,4}\W*)$", re.IGNORECASE)
+
+
+def is_running_line(line: str) -> bool:
+    """A whole line a page prints above its text: a chapter title in capitals ("9. IMPACT
+    AVOIDANCE, MITIGATION ...") or a footer with the page number. The chunker left them out
+    of every passage; a sentence's head is never read across one."""
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and not any(c.islower() for c in letters) and len(letters) > 3 \
+        or bool(_PAGE_FOOTER.search(line.strip()))

@@ -236,6 +236,10 @@ _ACRONYM = re.compile(r"[A-Z]{3,6}")
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:and|of|for|the|&)\s+)?[A-Z][\w'’-]*)*")
 
 
+#: "MoU", "MoEYS": capitals with at most one lower-case letter between the first two
+_MIXED_ACRONYM = re.compile(r"[A-Z][a-z]?[A-Z][A-Za-z]{0,4}")
+
+
 def _acronym_letters(text: str) -> str | None:
     """The capitals of an acronym ("DESPF"; "MoU" gives "MU", as the initials of "Memorandum
     of Understanding" do: a lower-case word's letter is no initial), else None."""
@@ -245,9 +249,6 @@ def _acronym_letters(text: str) -> str | None:
         capitals = "".join(c for c in text if c.isupper())
         return capitals if len(capitals) >= 2 else None
     return None
-
-
-_MIXED_ACRONYM = re.compile(r"[A-Z][a-z]?[A-Z][A-Za-z]{0,4}")
 
 
 def _initials(text: str) -> list[str]:

@@ -112,6 +112,7 @@ class ExtractiveAnswerer:
             for t in searcher.analyzer.analyze(word))
         # each passage's lead-in and debris verdicts, once per index generation
         self.usable = UsableEvidence(split_sentences, searcher.analyzer)
+        self.texts = PageTexts(searcher.catalog)
         self.direct = DirectAnswers(searcher, sections, passages)
 
     def answer(self, question: str, filters: SearchFilters | None = None,
@@ -193,7 +194,7 @@ class ExtractiveAnswerer:
         entities = with_long_forms(key_entities(question, self.glossary), query.long_forms)
         entity_words = entity_terms(entities, self.searcher.analyzer.analyze) | self.framing_terms
         pool, lacking = about_entities(evidence, entities, hits, self.strength,
-                                       PageTexts(self.searcher.catalog).document)
+                                       self.texts.document)
         if lacking:
             return self._not_found(question, language, response.hits, started,
                                    [e.text for e in lacking])
@@ -291,7 +292,7 @@ class ExtractiveAnswerer:
         return deeper if deeper.found else None
 
     def _page_text(self, doc_id: str, page: int) -> str | None:
-        return PageTexts(self.searcher.catalog).page(doc_id, page)
+        return self.texts.page(doc_id, page)
 
     def _not_found(self, question: str, language: str, hits: list[Hit], started: float,
                    lacking: list[str] | None = None,

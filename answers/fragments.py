@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from answers.display import is_running_line
 from index.evidence import EvidenceSentence
 from ingest.sentences import EVIDENCE_SENTENCE_CHARS
 
@@ -145,19 +146,6 @@ def _in_page_order(evidence: list[EvidenceSentence], across_chunks: bool
 
 
 # the end of the sentence before: a stop (and a closing quote or bracket) then a space
-#: "Cambodia Digital Government Policy 2022-2035  Page 34", "- 12 -"
-_PAGE_FOOTER = re.compile(r"(?:\bpage\s*\d{1,4}|^\W*\d{1,4}\W*)$", re.IGNORECASE)
-
-
-def _is_running_line(line: str) -> bool:
-    """A whole line a page prints above its text: a chapter title in capitals ("9. IMPACT
-    AVOIDANCE, MITIGATION ...") or a footer with the page number. The chunker left them out
-    of every passage; a sentence's head is never read across one."""
-    letters = [c for c in line if c.isalpha()]
-    return bool(letters) and not any(c.islower() for c in letters) and len(letters) > 3 \
-        or bool(_PAGE_FOOTER.search(line.strip()))
-
-
 _SENTENCE_END_BEFORE = re.compile(r"[.!?។៕;]['\"”’)\]]*\s+")
 _SENTENCE_END_AFTER = re.compile(r"[.!?។៕;](?=['\"”’)\]]*(?:\s|$))['\"”’)\]]*")
 
@@ -226,7 +214,7 @@ def _completed_from_page(unit: EvidenceSentence, page: str | None) -> EvidenceSe
         # never across a blank line or a running header: above them is another paragraph,
         # or nothing (the sentence began on the page before)
         if ends and "\n\n" not in page[head:unit.start] \
-                and not any(map(_is_running_line, page[head:unit.start].split("\n")[:-1])):
+                and not any(map(is_running_line, page[head:unit.start].split("\n")[:-1])):
             start = head
     if not _ENDED.search(unit.text.rstrip()) and hit.end - unit.end <= CHUNK_GAP:
         found = _SENTENCE_END_AFTER.search(page, unit.end, start + MAX_JOINED)

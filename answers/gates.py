@@ -79,7 +79,7 @@ def _in_their_documents(entity: Entity, hits: list[Hit],
     """Whether a year or figure the passages do not state is in their documents elsewhere:
     "the 2020 status study" of a policy whose retrieved pages on the study never repeat the
     year. Names are not looked for this way: the documents of any question hold most words."""
-    if document_text is None or entity.kind not in ("number", "date"):
+    if document_text is None or entity.kind != "number":
         return False
     documents = list(dict.fromkeys(h.doc_id for h in hits))[:DOCUMENTS_READ]
     return any(mentions(entity, (document_text(d),)) is True for d in documents)

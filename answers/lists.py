@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from answers.counting import NUMBER_VALUES
 from answers.notices import OTHER_LANGUAGE_NOTE
-from answers.parts import NUMBER_VALUES
 from answers.sections import ListItem, PolicyRef, SectionLookup
 from answers.types import Answer, AnswerSentence, Citation
 from ingest.khmer.normalize import search_key

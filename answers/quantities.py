@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from answers.parts import DAY_OF_MONTH, NUMBER_WORDS, YEAR
+from answers.counting import NUMBER_WORDS
+from answers.parts import DAY_OF_MONTH, YEAR
 from ingest.khmer.script import DIGITS_TO_ASCII
 
 _HOW_MUCH = re.compile(r"\bhow\s+much\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:total\s+)?"

@@ -52,7 +52,7 @@ def _name_or_initials(body: str) -> str:
     Telecommunication Regulator of Cambodia)."""
     name = r"\s+".join(re.escape(w) for w in body.split())
     initials = "".join(w[0] for w in body.split() if w[0].isupper())
-    return rf"(?:{name}|{initials}\b)" if len(initials) >= 2 else name
+    return rf"(?:{name}|\b{initials}\b)" if len(initials) >= 2 else name
 
 
 def role_weight(body: str, text: str) -> float:

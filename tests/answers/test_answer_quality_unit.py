@@ -12,6 +12,7 @@ import pytest
 
 from answers.ask_evidence import UsableEvidence
 from answers.asked import AskedFacts
+from answers.counting import counted_noun, counts
 from answers.coverage import cover_kinds
 from answers.display import (
     is_break,
@@ -42,8 +43,6 @@ from answers.parts import (
     asks_kinds,
     asks_legal_basis,
     asks_when,
-    counted_noun,
-    counts,
     gives_day,
     known_facts,
     names_time,

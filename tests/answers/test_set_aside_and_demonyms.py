@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from answers.asked import AskedFacts
+from answers.counting import counted_noun
 from answers.coverage import cover_kinds, cover_parts
 from answers.entities import key_entities, mentions, set_aside
 from answers.enumeration import ItemsAsked, block_after_lead_in, plural_asked
 from answers.gates import Strength, about_entities
-from answers.parts import asks_for, asks_kinds, counted_noun, question_parts, states
+from answers.parts import asks_for, asks_kinds, question_parts, states
 from tests.answers.evidence_factory import passage, unit
 
 
