@@ -33,7 +33,7 @@ from evaluation.answer_scoring import (
     score_answers,
     summarize_answers,
 )
-from evaluation.metrics import Hit, Query, evaluate, load_qrels, load_queries
+from evaluation.metrics import Hit, Query, evaluate, load_answer_pages, load_qrels, load_queries
 
 # The answer and alignment scorers moved to their own modules; their names stay importable here.
 __all__ = ["SUMMARY_METRICS", "AlignmentCase", "AnswerCase", "AnswerSetError", "ExpectedMechanism",
@@ -57,8 +57,9 @@ def run_queries(search: SearchFn, queries: Sequence[Query]) -> tuple[dict[str, l
 def score(search: SearchFn, queries_path: Path, qrels_path: Path, k: int = 10) -> dict[str, Any]:
     queries = load_queries(queries_path)
     qrels, page_qrels = load_qrels(qrels_path, [q.id for q in queries])
+    answer_pages = load_answer_pages(qrels_path, [q.id for q in queries])
     run, latencies = run_queries(search, queries)
-    result = evaluate(run, queries, qrels, page_qrels, k)
+    result = evaluate(run, queries, qrels, page_qrels, k, answer_pages)
     result["latency_ms"] = {
         "p50": float(np.percentile(latencies, 50)) if latencies else 0.0,
         "p95": float(np.percentile(latencies, 95)) if latencies else 0.0,

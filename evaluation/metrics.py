@@ -10,7 +10,8 @@ Conventions (see ``evaluation/dev/README.md``):
 * nDCG uses graded gains ``2**grade - 1`` and a ``log2(rank + 1)`` discount; the ideal ranking
   is built from the query's qrels.
 * ``page_recall@k`` looks at the first k distinct (doc_id, page) pairs of the run and is
-  averaged only over queries that have page judgements.
+  averaged only over queries that have page judgements; ``answer_page_recall@k`` does the
+  same over the pages graded 2 alone.
 """
 
 from __future__ import annotations
@@ -184,14 +185,37 @@ def load_qrels(
     Raises ValueError naming the file and line on a bad header or row, a duplicate row,
     or a row whose query id is unknown.
     """
-    path = Path(path)
+    doc_qrels: DocQrels = {}
+    page_qrels: PageQrels = {}
+    for qid, doc_id, page, score in _judgements(Path(path), query_ids):
+        if page is None:
+            doc_qrels.setdefault(qid, {})[doc_id] = score
+        else:
+            page_qrels.setdefault(qid, set()).add((doc_id, page))
+    return doc_qrels, page_qrels
+
+
+def load_answer_pages(path: str | Path, query_ids: Iterable[str] | None = None) -> PageQrels:
+    """The pages graded 2 (they answer the question), validated as ``load_qrels`` does.
+
+    Page recall over every judged page also counts pages that only touch the topic (grade 1);
+    this set isolates the pages a citation should name."""
+    pages: PageQrels = {}
+    for qid, doc_id, page, score in _judgements(Path(path), query_ids):
+        if page is not None and score == MAX_GRADE:
+            pages.setdefault(qid, set()).add((doc_id, page))
+    return pages
+
+
+def _judgements(
+    path: Path, query_ids: Iterable[str] | None
+) -> Iterable[tuple[str, str, int | None, int]]:
+    """Validated (query id, document id, page or None, grade) rows with a grade above 0."""
     if query_ids is None:
         sibling = path.with_name("queries.jsonl")
         known: set[str] | None = {q.id for q in load_queries(sibling)} if sibling.exists() else None
     else:
         known = set(query_ids)
-    doc_qrels: DocQrels = {}
-    page_qrels: PageQrels = {}
     seen: set[tuple[str, str]] = set()
     with path.open(encoding="utf-8") as fh:
         header = fh.readline()
@@ -224,13 +248,8 @@ def load_qrels(
             if (qid, corpus_id) in seen:
                 raise _fail(path, lineno, f"duplicate judgement for {qid} / {corpus_id}")
             seen.add((qid, corpus_id))
-            if score == 0:
-                continue
-            if page is None:
-                doc_qrels.setdefault(qid, {})[doc_id] = score
-            else:
-                page_qrels.setdefault(qid, set()).add((doc_id, page))
-    return doc_qrels, page_qrels
+            if score:
+                yield qid, doc_id, page, score
 
 
 # -- evaluation ---------------------------------------------------------------------------
@@ -246,15 +265,19 @@ def evaluate(
     qrels: Mapping[str, Mapping[str, int]],
     page_qrels: Mapping[str, set[tuple[str, int]]],
     k: int = 10,
+    answer_pages: Mapping[str, set[tuple[str, int]]] | None = None,
 ) -> dict[str, Any]:
     """Score a run against the judgements, overall and per query kind.
 
     Queries without any relevant document are skipped; a query missing from the run scores 0.
     ``page_recall@k`` is averaged over queries with page judgements only and is None for a
-    group that has none. Returns ``{"overall": {...}, "by_kind": {kind: {...}}, "counts": ...}``.
+    group that has none. With ``answer_pages`` (pages graded 2), ``answer_page_recall@k`` is
+    page recall over those pages alone. Returns ``{"overall": {...}, "by_kind": {kind: {...}}, "counts": ...}``.
     """
     _check_k(k)
-    names = (f"ndcg@{k}", f"recall@{k}", f"mrr@{k}", f"page_recall@{k}")
+    names: tuple[str, ...] = (f"ndcg@{k}", f"recall@{k}", f"mrr@{k}", f"page_recall@{k}")
+    if answer_pages is not None:
+        names += (f"answer_page_recall@{k}",)
     per_kind: dict[str, dict[str, list[float]]] = {}
     overall: dict[str, list[float]] = {n: [] for n in names}
     for query in queries:
@@ -272,6 +295,9 @@ def evaluate(
         if pages:
             ranked_pages = [(h.doc_id, h.page) for h in hits if h.page is not None]
             scores[names[3]] = page_recall_at_k(ranked_pages, set(pages), k)
+            answering = (answer_pages or {}).get(query.id)
+            if answering:
+                scores[names[4]] = page_recall_at_k(ranked_pages, set(answering), k)
         bucket = per_kind.setdefault(query.kind, {n: [] for n in names})
         for name, value in scores.items():
             overall[name].append(value)

@@ -16,7 +16,7 @@ from rich.table import Table
 from core.errors import PolicyKBError
 from policykb.cli.common import console, index_services
 
-_METRICS = ("ndcg@10", "recall@10", "mrr@10", "page_recall@10")
+_METRICS = ("ndcg@10", "recall@10", "mrr@10", "page_recall@10", "answer_page_recall@10")
 
 
 def eval_command(
@@ -61,7 +61,8 @@ def eval_command(
 def _table(systems: dict[str, Any], baselines: bool) -> Table:
     from evaluation.harness import relative_gain
 
-    table = Table("system", "group", "nDCG@10", "recall@10", "MRR@10", "page recall@10", "vs best baseline")
+    table = Table("system", "group", "nDCG@10", "recall@10", "MRR@10", "page recall@10",
+                  "answering pages@10", "vs best baseline")
     for name, res in systems.items():
         for group, values in [("overall", res["overall"]), *res["by_kind"].items()]:
             gain = ""

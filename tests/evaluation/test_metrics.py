@@ -16,6 +16,7 @@ from evaluation.metrics import (
     Query,
     dedupe,
     evaluate,
+    load_answer_pages,
     load_qrels,
     load_queries,
     mrr_at_k,
@@ -172,6 +173,18 @@ def test_evaluate_overall_and_by_kind() -> None:
     assert result["counts"]["overall"] == {"queries": 3, "page_queries": 1}
 
 
+def test_answer_page_recall_counts_only_the_answering_pages() -> None:
+    queries = [Query("q1", "one", "en", "en_policy"), Query("q2", "two", "en", "en_policy")]
+    qrels = {"q1": {"p.pdf": 2}, "q2": {"p.pdf": 2}}
+    page_qrels = {"q1": {("p.pdf", 4), ("p.pdf", 5)}, "q2": {("p.pdf", 7)}}
+    answering = {"q1": {("p.pdf", 4)}}  # q2's only judged page touches the topic
+    run = {"q1": [Hit("p.pdf", 4), Hit("p.pdf", 9)], "q2": [Hit("p.pdf", 1)]}
+    result = evaluate(run, queries, qrels, page_qrels, answer_pages=answering)
+    assert result["overall"]["page_recall@10"] == pytest.approx(0.25)
+    assert result["overall"]["answer_page_recall@10"] == pytest.approx(1.0)  # over q1 alone
+    assert "answer_page_recall@10" not in evaluate(run, queries, qrels, page_qrels)["overall"]
+
+
 def test_evaluate_accepts_any_hit_like_object_and_other_k() -> None:
     class Passage:
         def __init__(self, doc_id: str, page: int | None) -> None:
@@ -219,6 +232,7 @@ def test_load_queries_and_qrels_roundtrip(tmp_path: Path) -> None:
     docs, pages = load_qrels(path)
     assert docs == {"q1": {"policy/p.pdf": 2}, "q2": {"seed/s.txt#headline-3": 2}}
     assert pages == {"q1": {("policy/p.pdf", 3), ("policy/p.pdf", 4)}}
+    assert load_answer_pages(path) == {"q1": {("policy/p.pdf", 3)}}  # grade 2 only
     assert split_corpus_id("seed/s.txt#headline-3") == ("seed/s.txt#headline-3", None)
 
 
