@@ -20,7 +20,7 @@ from evaluation.answer_scoring import AnswerCase, load_answer_cases
 from evaluation.answers_report import answer_set
 from evaluation.metrics import MAX_GRADE, QRELS_HEADER
 
-DEFAULT_SETS = ("blind", "blind2", "blind3", "blind4")
+DEFAULT_SETS = ("blind", "blind2", "blind3", "blind4", "blind5")
 
 
 def retrieval_rows(set_name: str, cases: Iterable[AnswerCase]) -> tuple[list[dict[str, str]], list[str]]:

@@ -19,6 +19,7 @@ ANSWER_SETS = {"dev": EVALUATION_DIR / "dev" / "answers.jsonl",
                "blind2": EVALUATION_DIR / "dev" / "answers_blind2.jsonl",
                "blind3": EVALUATION_DIR / "dev" / "answers_blind3.jsonl",
                "blind4": EVALUATION_DIR / "dev" / "answers_blind4.jsonl",
+               "blind5": EVALUATION_DIR / "dev" / "answers_blind5.jsonl",
                "sample": EVALUATION_DIR / "sample" / "answers.jsonl"}
 
 # (key in a summary, column title); "which" columns only mean something for which_policy
@@ -33,7 +34,7 @@ def answer_set(name_or_path: str | Path) -> Path:
     more over it, written without running PolicyKB), ``sample``, or a JSONL path."""
     path = ANSWER_SETS.get(str(name_or_path), Path(name_or_path))
     if not path.is_file():
-        raise AnswerSetError(f"{name_or_path}: no such answer set (use dev, blind, blind2, blind3, blind4, sample or a JSONL file)")
+        raise AnswerSetError(f"{name_or_path}: no such answer set (use dev, blind, blind2, blind3, blind4, blind5, sample or a JSONL file)")
     return path
 
 

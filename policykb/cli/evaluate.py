@@ -25,7 +25,7 @@ def eval_command(
     json_path: Annotated[Path | None, typer.Option("--json", help="Write results here.")] = None,
     baselines: Annotated[bool, typer.Option(help="Also run plain bm25s and LlamaIndex's VectorStoreIndex.")] = False,
     answers: Annotated[bool, typer.Option("--answers", help="Score cited answers instead of search (fact recall, citations, declines).")] = False,
-    answer_set: Annotated[str, typer.Option("--set", help="With --answers: dev, blind, blind2, blind3, blind4, sample or a JSONL path.")] = "dev",
+    answer_set: Annotated[str, typer.Option("--set", help="With --answers: dev, blind, blind2, blind3, blind4, blind5, sample or a JSONL path.")] = "dev",
     peer: Annotated[bool, typer.Option("--peer/--no-peer", help="With --answers: also score LlamaIndex's top passage as the answer.")] = True,
 ) -> None:
     """nDCG@10, recall@10, MRR@10 (and page recall) of the full search path on a query set;

@@ -113,6 +113,10 @@ def test_the_blind_set_states_every_fact_on_a_judged_page() -> None:
     fourth = load_answer_cases(ANSWER_SETS["blind4"])
     assert len(fourth) == 40 and sum(not c.answerable for c in fourth) == 6
     assert not _facts_not_on_their_pages(fourth)
+    fifth = load_answer_cases(ANSWER_SETS["blind5"])
+    assert len(fifth) == 40 and sum(not c.answerable for c in fifth) == 4
+    assert sum(c.lang == "km" for c in fifth) >= 9
+    assert not _facts_not_on_their_pages(fifth)
 
 
 def test_unanswerable_questions_name_something_the_corpus_never_mentions(
