@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from answers.display import folded, shown
 from answers.naming import lead, page_text
-from answers.notices import OTHER_LANGUAGE_NOTE
+from answers.notices import NOT_FOUND, OTHER_LANGUAGE_NOTE
 from answers.sections import Section, SectionLookup
 from answers.types import Alternate, Answer, AnswerSentence, Citation, ClosestDocument
 from index.evidence import EvidenceSentence
@@ -123,3 +123,13 @@ def closest(hits: list[Hit], n: int = 3) -> list[ClosestDocument]:
         if hit.doc_id not in seen:
             seen[hit.doc_id] = ClosestDocument(hit.doc_id, hit.title, hit.page)
     return list(seen.values())[:n]
+
+
+def declined(question: str, language: str, hits: list[Hit], lacking: list[str] | None,
+             notes: dict[str, str], took_ms: float) -> Answer:
+    """The answer that declines: the fixed notice, the closest documents, and (``lacking``)
+    the key entities no evidence mentions, named in ``notes``' sentence."""
+    note = notes[language].format(entity=", ".join(lacking)) if lacking else None
+    return Answer(question=question, language=language, mode="extractive", found=False,
+                  answer=NOT_FOUND[language], closest_documents=closest(hits), note=note,
+                  took_ms=took_ms)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from answers.counting import counted_noun, counts
-from answers.parts import asks_for, known_facts, states
+from answers.parts import asks_kinds, known_facts, states
 from answers.quantities import states_count
 from index.evidence import EvidenceSentence
 
@@ -28,16 +28,17 @@ def cover_parts(parts: list[str], pool: list[EvidenceSentence], chosen: list[Evi
         # the other parts' words count a little: "when does it end" is about "it"
         terms = {t: w if t in own else 0.3 * w for t, w in every.items()}
         total = sum(terms.values()) or 1.0
-        kind, known = asks_for(part), known_facts(part)
+        # each part's own kinds: "Who chaired it, and on what date was it signed?" wants a
+        # person for its first part, a date for its second
+        kinds, known = asks_kinds(part), known_facts(part)
         # "how many ministries took part": a count of ministries, not any number
-        noun = counted_noun(part) if kind == "number" else None
+        noun = counted_noun(part) if "number" in kinds else None
 
         def fit(s: EvidenceSentence, terms: dict[str, float] = terms, total: float = total,
-                kind: str | None = kind, known: frozenset[str] = known,
+                kinds: Sequence[str] = kinds, known: frozenset[str] = known,
                 noun: str | None = noun) -> float:
             share = sum(w for t, w in terms.items() if t in s.terms or t in s.context_terms)
-            stated = counts(noun, s.text) if noun else kind is not None and _says(kind, s.text,
-                                                                                known)
+            stated = counts(noun, s.text) if noun else any(says(k, s.text, known) for k in kinds)
             return 0.5 * share / total + 0.3 * stated + 0.2 * s.score / top
 
         best = max(pool, key=fit)
@@ -65,11 +66,11 @@ def cover_kinds(kinds: Sequence[str], pool: list[EvidenceSentence], chosen: list
     docs = {s.hit.doc_id for s in chosen}
     pages = {(s.hit.doc_id, s.hit.page) for s in chosen}
     for kind in kinds:
-        if any(_says(kind, s.text, known) for s in out):
+        if any(says(kind, s.text, known) for s in out):
             continue
-        stating = [s for s in pool if s not in out and _says(kind, s.text, known)]
+        stating = [s for s in pool if s not in out and says(kind, s.text, known)]
         same_page = [s for s in (*pool, *page_pool) if s not in out
-                     and (s.hit.doc_id, s.hit.page) in pages and _says(kind, s.text, known)]
+                     and (s.hit.doc_id, s.hit.page) in pages and says(kind, s.text, known)]
         stating = [s for s in stating if s.score >= near * top]
         same_doc = [s for s in stating if s.hit.doc_id in docs]
         candidates = same_page or same_doc or stating
@@ -81,7 +82,7 @@ def cover_kinds(kinds: Sequence[str], pool: list[EvidenceSentence], chosen: list
     return out
 
 
-def _says(kind: str, text: str, known: frozenset[str]) -> bool:
+def says(kind: str, text: str, known: frozenset[str]) -> bool:
     """``states``, with a count held to what answers "how many": "June 24, 2024" states
     numbers but counts nobody (``states_count``)."""
     return states_count(text, known) if kind == "number" else states(kind, text, known)

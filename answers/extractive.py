@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from answers.ask_evidence import UsableEvidence
 from answers.asked import AskedFacts
-from answers.compose import SectionCache, alternate, closest, compose, twins
+from answers.by_parts import in_subject, with_parts
+from answers.compose import SectionCache, alternate, compose, declined, twins
 from answers.coverage import cover_kinds, cover_parts
 from answers.deeper import DEEP_PASSAGES, DEEP_WORDS, inside
 from answers.direct_answers import DirectAnswers
@@ -119,10 +120,16 @@ class ExtractiveAnswerer:
                asks: str = "") -> Answer:
         """The answer to ``question``; ``asks``: the user's own words when the question
         searched also carries the conversation's subject (see ``Attempt.asks``)."""
-        return self._answer(question, filters, asks, deep=False)
+        whole, parts = self._answer(question, filters, asks, deep=False), question_parts(question)
+        # each part on its own too ("When and where was it held?": "When" alone asks nothing)
+        if len(parts) > 1 and not asks_which_policy(question) \
+                and all(self.searcher.analyze(part).terms for part in parts):
+            return with_parts(question, whole, parts, [
+                self._answer(part, filters, asks, deep=False, whole=question) for part in parts])
+        return whole
 
     def _answer(self, question: str, filters: SearchFilters | None, asks: str,
-                deep: bool) -> Answer:
+                deep: bool, whole: str = "") -> Answer:
         """``deep``: the second look inside one document (``_look_deeper``), over its
         ``DEEP_PASSAGES`` best passages instead of the usual few per document; its answer
         stands only if the sentence stating the fact holds, in the question's language,
@@ -130,14 +137,18 @@ class ExtractiveAnswerer:
         the document's title (the document is already theirs): "The State Government
         announced its first IT Policy in 1998." holds announce, first and policy; a list of
         laws naming "the Sub-decree on Digital Signatures (2018)" does not answer when the
-        digital security sub-decree was signed."""
+        digital security sub-decree was signed. ``whole``: the whole question when
+        ``question`` is one of its parts (``answers/by_parts.py``): the whole finds the
+        passages and names the documents and entities, the part picks the sentences."""
         started = time.perf_counter()
+        whole = whole or question
         query = self.searcher.analyze(question)
+        query_whole = query if whole == question else self.searcher.analyze(whole)
         language = asked_in(question)
         listed = None if deep else self.direct.from_registry(question, query, language, filters)
         if listed is None:
             response = self.searcher.search(
-                question, k=DEEP_PASSAGES if deep else self.passages, filters=filters,
+                whole, k=DEEP_PASSAGES if deep else self.passages, filters=filters,
                 per_doc=None if deep else 3, rerank=None)
             listed = None if deep else self.direct.from_headings(question, language,
                                                                  response.hits)
@@ -146,9 +157,9 @@ class ExtractiveAnswerer:
             return listed
         hits = response.hits
         which_policy = self.sections is not None and asks_which_policy(question)
-        named = named_documents(question, query.translations, self.sections)
+        named = named_documents(whole, query_whole.translations, self.sections)
         if which_policy or named:
-            hits = with_policy_passages(self.searcher.search, question, hits, filters, named)
+            hits = with_policy_passages(self.searcher.search, whole, hits, filters, named)
         hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
         facts = AskedFacts.of(question)
@@ -169,10 +180,10 @@ class ExtractiveAnswerer:
             else self.searcher.analyze(" ".join(narrowed.split()))
         read_as = replace(scored, dense_text=f"{scored.dense_text} ({long_forms})") \
             if query.long_forms and scored.dense_text else scored
-        titled = titled_documents(query.terms, hits, self.searcher.analyzer.analyze)
-        names = {**titled, **named_document_terms(question, query.translations, self.sections,
+        titled = titled_documents(query_whole.terms, hits, self.searcher.analyzer.analyze)
+        names = {**titled, **named_document_terms(whole, query_whole.translations, self.sections,
                                                   self.searcher.analyzer.analyze)}
-        given = names_given(query.terms, names)
+        given = names_given(query_whole.terms, names)
         score_sentences(evidence, scored, index.idf, self.embed,
                         self.searcher.query_vector(read_as,
                                                    filters.collections if filters else None),
@@ -191,7 +202,7 @@ class ExtractiveAnswerer:
             for sentence in evidence:
                 if sections.of(sentence) is not None:
                     sentence.score *= POLICY_BOOST
-        entities = with_long_forms(key_entities(question, self.glossary), query.long_forms)
+        entities = with_long_forms(key_entities(whole, self.glossary), query_whole.long_forms)
         entity_words = entity_terms(entities, self.searcher.analyzer.analyze) | self.framing_terms
         pool, lacking = about_entities(evidence, entities, hits, self.strength,
                                        self.texts.document)
@@ -199,7 +210,7 @@ class ExtractiveAnswerer:
             return self._not_found(question, language, response.hits, started,
                                    [e.text for e in lacking])
         if language == "en" and (off_topic := unmentioned_topic(
-                question, units, self.searcher.analyzer.analyze)):
+                whole, units, self.searcher.analyzer.analyze)):
             return self._not_found(question, language, response.hits, started, off_topic)
         if entities:
             asked = frozenset((*query.terms, *query.translated_terms)) - entity_words
@@ -217,12 +228,14 @@ class ExtractiveAnswerer:
             # not another policy's measure on the same topic
             pool = only_named(pool, named, self.strength)
         else:
-            if missing := unsupported_countries(pool, question, self.strength, bool(named)):
+            if missing := unsupported_countries(pool, whole, self.strength, bool(named)):
                 return self._not_found(question, language, response.hits, started, missing,
                                        COUNTRY_NOTE)
-            pool = prefer_named(pool, {d: words.intersection(query.terms)
+            pool = prefer_named(pool, {d: words.intersection(query_whole.terms)
                                        for d, words in names.items()}, language, self.strength)
-            pool = prefer_jurisdiction(pool, question, self.strength)
+            pool = prefer_jurisdiction(pool, whole, self.strength)
+        if whole != question and response.hits:  # a part: read in the whole's subject
+            pool = in_subject(pool, response.hits[0], self.strength)
         # half a sentence the page break cut reads as a fragment
         pool = [s for s in pool if not is_cut_by_page(s, self._page_text)]
         pool, dropped = language_lead(pool, language, self.strength)
@@ -244,7 +257,7 @@ class ExtractiveAnswerer:
                                  counted=facts.counted)
         if len(parts) == 1 and not facts.says_what_is_asked(chosen):  # a part may say it
             if not deep and (deeper := self._look_deeper(question, filters, asks, chosen,
-                                                         started)):
+                                                         started, whole)):
                 return deeper
             return self._not_found(question, language, response.hits, started)
         # a cut sentence's other half may be a unit no answer uses alone (a title-case head
@@ -263,7 +276,7 @@ class ExtractiveAnswerer:
         if deep and held < DEEP_WORDS:
             return self._not_found(question, language, response.hits, started)
         if not deep and facts.asks_a_fact and len(parts) == 1 and held < DEEP_WORDS and (
-                deeper := self._look_deeper(question, filters, asks, chosen, started)):
+                deeper := self._look_deeper(question, filters, asks, chosen, started, whole)):
             # "How many policy measures ... for building digital government?": the executive
             # summary's "44 policy measures ... to build two foundations" states a count but
             # not of what is asked; page 86's "Building digital government consists of 35
@@ -283,23 +296,22 @@ class ExtractiveAnswerer:
     # -- steps -------------------------------------------------------------------------
 
     def _look_deeper(self, question: str, filters: SearchFilters | None, asks: str,
-                     chosen: list[EvidenceSentence], started: float) -> Answer | None:
+                     chosen: list[EvidenceSentence], started: float,
+                     whole: str) -> Answer | None:
         """The answer from deeper inside the document the answer came from
         (``answers/deeper.py``), timed from the first look's ``started``; None when that
         look finds no more."""
-        deeper = self._answer(question, inside(filters, chosen[0].hit.doc_id), asks, deep=True)
+        deeper = self._answer(question, inside(filters, chosen[0].hit.doc_id), asks, deep=True,
+                              whole=whole)
         deeper.took_ms = (time.perf_counter() - started) * 1000
         return deeper if deeper.found else None
 
     def _page_text(self, doc_id: str, page: int) -> str | None:
         return self.texts.page(doc_id, page)
 
-    def _not_found(self, question: str, language: str, hits: list[Hit], started: float,
+    @staticmethod
+    def _not_found(question: str, language: str, hits: list[Hit], started: float,
                    lacking: list[str] | None = None,
                    notes: dict[str, str] = ENTITY_NOTE) -> Answer:
-        note = None
-        if lacking:
-            note = notes[language].format(entity=", ".join(lacking))
-        return Answer(question=question, language=language, mode="extractive", found=False,
-                      answer=NOT_FOUND[language], closest_documents=closest(hits), note=note,
-                      took_ms=(time.perf_counter() - started) * 1000)
+        return declined(question, language, hits, lacking, notes,
+                        (time.perf_counter() - started) * 1000)

@@ -22,3 +22,8 @@ COUNTRY_NOTE = {
     "en": "No indexed document is from {entity}.",
     "km": "គ្មានឯកសារណាមួយក្នុងប្រព័ន្ធជារបស់ {entity} ទេ។",
 }
+#: one part of a question with several that no evidence answers: ``{part}`` is filled in
+PART_NOTE = {
+    "en": "The indexed documents do not answer this part: \"{part}\".",
+    "km": "ឯកសារដែលមានក្នុងប្រព័ន្ធ មិនឆ្លើយផ្នែកនេះទេ៖ «{part}»។",
+}

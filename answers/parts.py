@@ -19,8 +19,10 @@ _EN_QUESTION = r"(?:what|when|who|whom|whose|which|where|why|how|is|are|was|were
 # "..., and when does it end" / "... and who chairs it"
 #: "..., and when?", "..., and on what date was it signed?" (a preposition may lead the part)
 #: "..., and roughly how many came?" (a hedge may lead it too)
-_EN_SPLIT = re.compile(rf"\s*(?:,\s*)?\band\s+(?=(?:(?:on|in|at|from|for|by|with|to|roughly|about"
-                       rf"|approximately|around|also|exactly)\s+)?"
+#: "..., and until what date could they register?", "..., and through what process?"
+_EN_SPLIT = re.compile(rf"\s*(?:,\s*)?\band\s+(?=(?:(?:on|in|at|from|for|by|with|to|until|till"
+                       rf"|since|after|before|during|under|through|of|into|within|over|among"
+                       rf"|roughly|about|approximately|around|also|exactly|then)\s+)?"
                        rf"{_EN_QUESTION}\b)|\?\s*(?=\S)", re.IGNORECASE)
 _EN_WORD = re.compile(rf"\b{_EN_QUESTION}\b", re.IGNORECASE)
 # Khmer question words: what, when, which year, who, how many, how, why, where, which
@@ -215,23 +217,28 @@ def asks_kinds(question: str) -> list[str]:
     return kinds
 
 
+_ASKS_DATE = re.compile(r"\bwhen\b|\bwhat (?:year|date)\b|\bwhich year\b|\bhow long\b|\buntil\b"
+                        r"|(?<!up to )\bdates?\b"
+                        r"|\b(?:their|its|the|which|what) (?:years|dates|periods?|durations?|"
+                        r"timeframes?|timelines?|deadlines?)\b")
+_ASKS_NUMBER = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b")
+
+
 def asks_for(part: str) -> str | None:
     """The kind of fact a part asks for: ``frequency`` (how often), ``date`` (when, which
     year), ``number`` (how many, how much), or None."""
     lowered = part.lower()
     if _ASKS_FREQUENCY.search(part):
         return "frequency"
-    if re.search(r"\bwhen\b|\bwhat (?:year|date)\b|\bwhich year\b|\bhow long\b|\buntil\b"
-                 r"|(?<!up to )\bdates?\b"
-                 r"|\b(?:their|its|the|which|what) (?:years|dates|periods?|durations?|timeframes?|"
-                 r"timelines?|deadlines?)\b",
-                 lowered) \
-            or any(w in part for w in ("ពេលណា", "ឆ្នាំណា", "ថ្ងៃណា", "រយៈពេល")):
-        return "date"
-    if re.search(r"\bhow (?:many|much)\b|\bwhat (?:percentage|share|number|amount)\b", lowered) \
-            or "ប៉ុន្មាន" in part:
+    date = _ASKS_DATE.search(lowered)
+    number = _ASKS_NUMBER.search(lowered)
+    if number and (not date or number.start() < date.start()):
+        # "How many systems were in operation when the DGP was drafted": the clause after
+        # the question phrase says which count, it does not ask for a time
         return "number"
-    return None
+    if date or any(w in part for w in ("ពេលណា", "ឆ្នាំណា", "ថ្ងៃណា", "រយៈពេល")):
+        return "date"
+    return "number" if "ប៉ុន្មាន" in part else None
 
 
 def states(kind: str | None, text: str, known: frozenset[str] = frozenset()) -> bool:
