@@ -103,6 +103,12 @@ def fact_found(alternatives: Sequence[str], text: str) -> bool:
     return any(re.search(rf"(?<!\d){re.escape(_fold(a))}(?!\d)", folded) for a in alternatives)
 
 
+def _file_of(doc_id: str) -> str:
+    """A headline record is a line of its file's one page: "seed/x.txt#headline-10" is cited
+    on "seed/x.txt" page 1, whichever of the two a judge wrote."""
+    return doc_id.split("#headline-", 1)[0]
+
+
 def answer_row(case: AnswerCase, result: Any) -> dict[str, Any]:
     """One question's scores: a declined answer states no fact and cites nothing."""
     found = bool(result.found)
@@ -114,7 +120,8 @@ def answer_row(case: AnswerCase, result: Any) -> dict[str, Any]:
         hits = [fact_found(f, text) for f in case.facts]
         row["fact_recall"] = sum(hits) / len(hits)
         row["all_facts"] = float(all(hits))
-        row["right_source"] = float(bool(cited & case.sources))
+        row["right_source"] = float(bool({(_file_of(d), p) for d, p in cited}
+                                         & {(_file_of(d), p) for d, p in case.sources}))
         row["wrongly_declined"] = float(not found)
         if case.kind == "which_policy":
             row["names_policy"] = float(hits[0])

@@ -15,6 +15,7 @@ from evaluation.harness import (
     AlignmentCase,
     AnswerCase,
     ExpectedMechanism,
+    answer_row,
     fact_found,
     load_alignment_cases,
     load_answer_cases,
@@ -147,6 +148,15 @@ def test_score_answers_hand_computed() -> None:
     assert core(result["overall"]) == {"fact_recall": 0.75, "right_source": 0.5,
                                        "not_found_accuracy": 0.5}
     assert [r["id"] for r in result["per_question"]] == ["a1", "a2", "a3", "a4"]
+
+
+def test_a_headline_record_is_cited_on_its_files_page() -> None:
+    """A judge may cite the seed file or one of its headline records: the same page."""
+    case = AnswerCase("h", "q", "km", (("៩៦,១៦",),), frozenset({("seed/s.txt", 1)}))
+    cited = _Answer(True, "សម្រេចបាន៩៦,១៦ ភាគរយ", [_Citation("seed/s.txt#headline-10", 1)])
+    assert answer_row(case, cited)["right_source"] == 1.0
+    elsewhere = _Answer(True, "សម្រេចបាន៩៦,១៦ ភាគរយ", [_Citation("seed/t.txt#headline-10", 1)])
+    assert answer_row(case, elsewhere)["right_source"] == 0.0
 
 
 def test_load_answer_cases(tmp_path: Path) -> None:
