@@ -11,6 +11,7 @@ does not know, against Khmer text) is not held against it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -165,6 +166,12 @@ _LEADING_WORDS = re.compile(r"^(?:(?:in|at|on|for|by|with|from|during|under|acco
                             r"through|unlike|like|via|per)\s+)+", re.IGNORECASE)
 
 
+# "its Verify-based platform", "a Japan-funded project": the name is the capitalised head
+_ADJECTIVE_SUFFIX = re.compile(r"(?<=[A-Za-z])-(?:based|led|driven|owned|funded|run|related|"
+                               r"style|like|wide|level|specific|enabled|powered|backed|"
+                               r"sponsored|focused|centric|oriented|made|built)\b")
+
+
 def _pieces(name: str, start: int) -> list[tuple[int, str]]:
     """A capitalised run cut where a month begins (``_NAME_BREAK``), each piece with where it
     starts, without the words that lead into it (``_LEADING_WORDS``)."""
@@ -174,7 +181,7 @@ def _pieces(name: str, start: int) -> list[tuple[int, str]]:
         end = cut.start() if cut is not None else len(name)
         lead = _LEADING_WORDS.match(name, at, end)
         first = lead.end() if lead is not None else at
-        piece = re.sub(r"['’]s$", "", name[first:end])
+        piece = _ADJECTIVE_SUFFIX.sub("", re.sub(r"['’]s$", "", name[first:end]))
         if piece.strip():
             pieces.append((start + first, piece))
         if cut is not None:
@@ -213,7 +220,7 @@ def mentions(entity: Entity, texts: Iterable[str]) -> bool | None:
     acronym = _acronym_letters(entity.text)
     for text in texts:
         khmer_letters = len(_KHMER.findall(text))
-        words = {_singular(w) for w in _WORD.findall(text.casefold())}
+        words = _text_words(text)
         if entity.latin and words:
             # a Khmer text that spells the name in Latin letters names it ("ហៅកាត់ថា GMAC");
             # only a mostly Latin text can show it does not
@@ -256,6 +263,13 @@ def _initials(text: str) -> list[str]:
     gives "DESP"): an acronym the text never spells may be one of their stretches."""
     return ["".join(w[0] for w in run.split() if w[0].isupper())
             for run in _CAPITALISED_RUN.findall(text)]
+
+
+def _text_words(text: str) -> set[str]:
+    """A text's words (made singular), and each two neighbours written as one: the question's
+    "Technopark" is the text's "Techno park", its "database" a "data base"."""
+    found = _WORD.findall(text.casefold())
+    return {_singular(w) for w in found} | {_singular(a + b) for a, b in itertools.pairwise(found)}
 
 
 def _singular(word: str) -> str:

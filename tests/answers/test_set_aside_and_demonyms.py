@@ -206,3 +206,17 @@ def test_a_khmer_text_that_spells_a_name_in_latin_letters_names_it() -> None:
     # a Khmer text without it cannot show it is absent (it may spell the name in Khmer)
     assert mentions(gmac, ["ប្រធានសមាគមរោងចក្របានឱ្យដឹងថា"]) is None
     assert mentions(gmac, ["The association's chairman said so."]) is False
+
+
+def test_a_hyphenated_adjective_is_no_word_of_the_name_before_it() -> None:
+    names = {e.text for e in key_entities(
+        "How many people did the Philippines say its Verify-based platform covers?", None)}
+    assert "Verify" in names and not any("based" in n for n in names)
+    assert "Japan" in {e.text for e in key_entities("Who ran the Japan-funded project?", None)}
+
+
+def test_a_name_written_as_one_word_is_found_written_as_two() -> None:
+    park = next(e for e in key_entities("Under what brand is Technopark joined?", None)
+                if e.text == "Technopark")
+    assert mentions(park, ["All IT parks (Techno park, info park and Cyber park) are joined."])
+    assert not mentions(park, ["All IT parks are joined under one brand."])
