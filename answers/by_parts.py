@@ -13,7 +13,9 @@ part names.
 The whole question's answer stays first: it was read with every word of the question. Each
 part adds its leading sentence, the one that states what the part asks, unless the answer
 already quotes it. When the whole question finds no answer, the parts' answers are the answer
-and a part none answers is named in a note.
+and a part none answers is named in a note; when no part can be answered on its own, the
+question is declined ("How much will the Digital Park cost, and where will it be built?" is
+not answered by the park's purpose).
 """
 
 from __future__ import annotations
@@ -37,15 +39,16 @@ def with_parts(question: str, whole: Answer, parts: Sequence[str],
     """The whole question's answer with each answered part's leading sentence added; when the
     whole finds nothing, the answered parts, the others named in the note."""
     took = whole.took_ms + sum(a.took_ms for a in part_answers)
+    found = [a for a in part_answers if a.found]
+    if not found:  # no part can be answered on its own: neither can the whole
+        return replace(part_answers[0], question=question, took_ms=took) if whole.found \
+            else replace(whole, took_ms=took)
     if whole.found:
         quoted = {_key(c) for c in whole.citations}
         extras = [stating_part(part, a, quoted) for part, a in zip(parts, part_answers, strict=True)
                   if a.found]
         merged = merge_answers(question, [whole, *extras], [whole.note] if whole.note else [])
         return replace(merged, took_ms=took)
-    found = [a for a in part_answers if a.found]
-    if not found:
-        return replace(whole, took_ms=took)
     notes = [PART_NOTE[whole.language].format(part=part.strip())
              for part, a in zip(parts, part_answers, strict=True) if not a.found]
     notes += [a.note for a in found if a.note]

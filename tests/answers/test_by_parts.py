@@ -62,6 +62,10 @@ def test_the_whole_answer_leads_and_a_declined_whole_falls_back_to_the_parts() -
                           [_answer(found=False), count])
     assert fallback.found and fallback.note == PART_NOTE["en"].format(part="who signed it")
     assert not with_parts("q", declined, ["a", "b"], [declined, declined]).found
+    # "How much will it cost, and where will it be built?": neither part can be answered on
+    # its own, so the whole question's answer about the park's purpose is no answer either
+    assert not with_parts("q", whole, ["how much will it cost", "where will it be built"],
+                          [declined, declined]).found
 
 
 @pytest.mark.parametrize(("question", "parts"), [
