@@ -31,10 +31,15 @@ _LEAD_IN_END = (":", "៖")
 
 def with_lead_ins(units: Sequence[EvidenceSentence], keep: Sequence[bool]
                   ) -> Iterator[EvidenceSentence]:
-    """A passage's kept ``units`` (in passage order; ``keep`` says which), each short list
-    item that follows a lead-in replaced by the span from the lead-in to it."""
+    """A passage's kept ``units`` (in passage order; ``keep`` says which), each run of short
+    list items that follows a lead-in replaced by the span from the lead-in to the run's last
+    item ("... subjects, including: - Scratch programming - Digital design - Algorithms"),
+    shorter when the whole run would pass ``MAX_JOINED_CHARS``."""
     lead: EvidenceSentence | None = None
-    for unit, kept in zip(units, keep, strict=True):
+    i = 0
+    while i < len(units):
+        unit, kept = units[i], keep[i]
+        i += 1
         text = unit.text.strip()
         if unit.row is None and text.endswith(_LEAD_IN_END):
             lead = unit
@@ -42,8 +47,12 @@ def with_lead_ins(units: Sequence[EvidenceSentence], keep: Sequence[bool]
                 yield unit
             continue
         if lead is not None and unit.row is None and _ITEM.match(unit.text):
-            if kept and is_fragment(unit) and unit.end - lead.start <= MAX_JOINED_CHARS:
-                yield _joined(lead, unit)
+            if kept and _short_item(unit, lead):
+                last = unit
+                while i < len(units) and keep[i] and units[i].row is None \
+                        and _ITEM.match(units[i].text) and _short_item(units[i], lead):
+                    last, i = units[i], i + 1
+                yield _joined(lead, last)
                 continue
             if kept:  # a whole-sentence item: its lead-in is its context, as a heading is
                 yield replace(unit, context_terms=unit.context_terms | lead.terms)
@@ -52,6 +61,11 @@ def with_lead_ins(units: Sequence[EvidenceSentence], keep: Sequence[bool]
             lead = None  # a unit that is no item ends the list
         if kept:
             yield unit
+
+
+def _short_item(item: EvidenceSentence, lead: EvidenceSentence) -> bool:
+    """A fragment item close enough to its lead-in to be quoted with it."""
+    return is_fragment(item) and item.end - lead.start <= MAX_JOINED_CHARS
 
 
 def _joined(lead: EvidenceSentence, item: EvidenceSentence) -> EvidenceSentence:

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from ingest.analysis import Analyzer
 
 _HAS_LETTER = re.compile(f"[A-Za-z{BASE_CLASS}]")
+#: a bulleted or numbered line: an item of a list however short ("- Digital design")
+_LIST_ITEM = re.compile(r"^(?:[-*•▪●]|\(?\d{1,2}[.)])\s+\S")
+#: the shortest list item kept as a unit ("- AI" is too short to say anything alone)
+MIN_ITEM_CHARS = 8
 #: a unit read whole by its structure: a priority-action table row or a programme session
 Structured = TableRow | Session
 
@@ -55,7 +59,8 @@ def evidence_units(text: str, split: Callable[[str], list[tuple[int, int]]],
     """The evidence units of a passage as ``(start, end, row)`` offsets into ``text``:
     each row of a priority-action table and each session of a programme whole (``row``
     set), and the sentences outside them (cut where one starts or ends), without headings,
-    numbers-only or too short or long pieces."""
+    numbers-only or too short or long pieces (a bulleted or numbered list item may be as short
+    as ``MIN_ITEM_CHARS``: "- Digital design" is one of the subjects a list question asks)."""
     rows: list[tuple[int, int, Structured]] = [*find_rows(text)]
     if not rows:
         rows = [*find_sessions(text)]
@@ -75,7 +80,8 @@ def evidence_units(text: str, split: Callable[[str], list[tuple[int, int]]],
             while hi > lo and text[hi - 1].isspace():
                 hi -= 1
             piece = text[lo:hi]
-            if not (min_chars <= len(piece) <= max_chars) or not _HAS_LETTER.search(piece):
+            shortest = MIN_ITEM_CHARS if _LIST_ITEM.match(piece) else min_chars
+            if not (shortest <= len(piece) <= max_chars) or not _HAS_LETTER.search(piece):
                 continue
             if is_heading_unit(piece):
                 continue  # a heading says what follows, it does not answer anything

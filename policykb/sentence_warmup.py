@@ -50,13 +50,13 @@ def warm_sentence_vectors(vectors: Callable[[list[str]], Any], catalog: Catalog,
     """Embed every evidence sentence of the index not stored yet (a no-op when this
     generation was warmed; ``model()`` is called directly, not through the request queue)
     and, ``with_terms``, analyse every passage for this process's answers."""
-    from index.evidence import embedding_texts, prepare
+    from index.evidence import MIN_ITEM_CHARS, embedding_texts, prepare
     from index.sentence_vectors import SentenceVectors
     from ingest.sentences import EVIDENCE_SENTENCE_CHARS, split_evidence
 
     embedded = 0
-    # the evidence units' length is part of what was warmed: other lengths, other texts
-    generation = f"{catalog.generation()}|units{EVIDENCE_SENTENCE_CHARS}"
+    # the evidence units' lengths are part of what was warmed: other lengths, other texts
+    generation = f"{catalog.generation()}|units{EVIDENCE_SENTENCE_CHARS}|items{MIN_ITEM_CHARS}"
     if isinstance(vectors, SentenceVectors) and vectors.warmed_generation() != generation:
         passages = ((c.text, c.heading) for c in catalog.iter_chunks())
         texts = embedding_texts(passages, split_evidence, frozenset(embedder.languages))

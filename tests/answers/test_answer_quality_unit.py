@@ -986,6 +986,19 @@ def test_only_short_items_under_a_lead_in_are_joined_to_it() -> None:
     assert not out[2].context_terms and not out[3].context_terms
 
 
+def test_a_run_of_short_items_is_quoted_whole_with_its_lead_in() -> None:
+    """"... subjects, including: - Scratch - Digital design - Algorithms": the list as a reader
+    sees it, not its lead-in with only the first item."""
+    text = ("Volunteers teach several subjects, including:\n- Scratch programming\n"
+            "- Digital design\n- Algorithms\nThe course runs in July.")
+    hit = passage(text)
+    units = [unit(hit, t) for t in ("Volunteers teach several subjects, including:",
+                                    "- Scratch programming", "- Digital design", "- Algorithms",
+                                    "The course runs in July.")]
+    out = list(with_lead_ins(units, [False, True, True, True, True]))
+    assert [u.text for u in out] == [text[:text.index("\nThe course")], "The course runs in July."]
+
+
 def test_numbered_headings_over_sections_make_a_run_but_list_items_and_wrapped_lines_do_not() -> None:
     headings = ("We set four priorities.\n1. Connected offices\nOffices reach the internet.\n"
                 "2. Shared data\nRegisters are published.\n3. Skilled clerks\nClerks train.\n")

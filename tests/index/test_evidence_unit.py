@@ -73,6 +73,13 @@ def test_short_numeric_and_heading_sentences_are_not_evidence() -> None:
     ]
 
 
+def test_a_short_list_item_is_evidence_a_short_sentence_is_not() -> None:
+    text = ("Volunteers teach these subjects:\n- Digital design\n- AI\n1. Algorithms\n"
+            "Short one.\n")
+    texts = [s.text for s in evidence(make_hit("a#1", text))]
+    assert texts == ["Volunteers teach these subjects:", "- Digital design", "1. Algorithms"]
+
+
 def test_length_limits_are_configurable() -> None:
     hit = make_hit("a#1", PASSAGE)
     everything = sentences_of([hit], split_sentences, ANALYZER, min_chars=1, max_chars=10_000)

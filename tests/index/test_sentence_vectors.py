@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index.evidence import embedding_text, sentences_of
+from index.evidence import MIN_ITEM_CHARS, embedding_text, sentences_of
 from index.sentence_vectors import SentenceVectors
 from ingest.sentences import EVIDENCE_SENTENCE_CHARS, split_sentences
 
@@ -104,9 +104,9 @@ def test_services_answer_from_stored_vectors(search_services: Any) -> None:
     before = services.answerer.answer(question)
     assert before.found
     services.warm_sentence_vectors(with_terms=True)
-    # the generation warmed names the evidence units' length: another length re-warms
+    # the generation warmed names the evidence units' lengths: other lengths re-warm
     assert store.warmed_generation() == \
-        f"{services.catalog.generation()}|units{EVIDENCE_SENTENCE_CHARS}"
+        f"{services.catalog.generation()}|units{EVIDENCE_SENTENCE_CHARS}|items{MIN_ITEM_CHARS}"
     misses = store.misses
     after = services.answerer.answer(question)
     assert store.misses == misses  # every candidate sentence was stored
@@ -143,7 +143,7 @@ def test_the_server_warm_up_runs_in_the_background(tmp_path: Path, embedder: Any
         thread.join(timeout=120)
         assert not thread.is_alive()
         assert store.warmed_generation() == \
-            f"{services.catalog.generation()}|units{EVIDENCE_SENTENCE_CHARS}"
+            f"{services.catalog.generation()}|units{EVIDENCE_SENTENCE_CHARS}|items{MIN_ITEM_CHARS}"
         from index.evidence import embedding_texts
 
         chunks = [(c.text, c.heading) for c in services.catalog.iter_chunks()]
