@@ -20,8 +20,9 @@ not answered by the park's purpose).
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import replace
+from typing import Any
 
 from answers.coverage import says as _says
 from answers.gates import Strength, strong_subset
@@ -31,7 +32,22 @@ from answers.types import Alternate, Answer, AnswerSentence, Citation
 from index.evidence import EvidenceSentence
 from index.search_types import Hit
 
-__all__ = ["in_subject", "lead_only", "merge_answers", "stating_part", "with_parts"]
+__all__ = ["SearchMemo", "in_subject", "lead_only", "merge_answers", "stating_part", "with_parts"]
+
+
+class SearchMemo:
+    """One answer's searches, each run once: the parts search with the whole question, as the
+    whole did (a search is most of an answer's time)."""
+
+    def __init__(self, search: Callable[..., Any]) -> None:
+        self.search = search
+        self._done: dict[str, Any] = {}
+
+    def __call__(self, text: str, **options: Any) -> Any:
+        key = repr((text, sorted(options.items())))
+        if key not in self._done:
+            self._done[key] = self.search(text, **options)
+        return self._done[key]
 
 
 def with_parts(question: str, whole: Answer, parts: Sequence[str],

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from answers.ask_evidence import UsableEvidence
 from answers.asked import AskedFacts
-from answers.by_parts import in_subject, with_parts
+from answers.by_parts import SearchMemo, in_subject, with_parts
 from answers.compose import SectionCache, alternate, compose, declined, twins
 from answers.coverage import cover_kinds, cover_parts
 from answers.deeper import DEEP_PASSAGES, DEEP_WORDS, inside
@@ -120,16 +120,18 @@ class ExtractiveAnswerer:
                asks: str = "") -> Answer:
         """The answer to ``question``; ``asks``: the user's own words when the question
         searched also carries the conversation's subject (see ``Attempt.asks``)."""
-        whole, parts = self._answer(question, filters, asks, deep=False), question_parts(question)
+        search = SearchMemo(self.searcher.search)  # the parts search as the whole did
+        whole = self._answer(question, filters, asks, deep=False, search=search)
+        parts = question_parts(question)
         # each part on its own too ("When and where was it held?": "When" alone asks nothing)
         if len(parts) > 1 and not asks_which_policy(question) \
                 and all(self.searcher.analyze(part).terms for part in parts):
-            return with_parts(question, whole, parts, [
-                self._answer(part, filters, asks, deep=False, whole=question) for part in parts])
+            return with_parts(question, whole, parts, [self._answer(
+                part, filters, asks, deep=False, whole=question, search=search) for part in parts])
         return whole
 
     def _answer(self, question: str, filters: SearchFilters | None, asks: str,
-                deep: bool, whole: str = "") -> Answer:
+                deep: bool, whole: str = "", search: Callable[..., Any] | None = None) -> Answer:
         """``deep``: the second look inside one document (``_look_deeper``), over its
         ``DEEP_PASSAGES`` best passages instead of the usual few per document; its answer
         stands only if the sentence stating the fact holds, in the question's language,
@@ -141,13 +143,13 @@ class ExtractiveAnswerer:
         ``question`` is one of its parts (``answers/by_parts.py``): the whole finds the
         passages and names the documents and entities, the part picks the sentences."""
         started = time.perf_counter()
-        whole = whole or question
+        whole, search = whole or question, search or self.searcher.search
         query = self.searcher.analyze(question)
         query_whole = query if whole == question else self.searcher.analyze(whole)
         language = asked_in(question)
         listed = None if deep else self.direct.from_registry(question, query, language, filters)
         if listed is None:
-            response = self.searcher.search(
+            response = search(
                 whole, k=DEEP_PASSAGES if deep else self.passages, filters=filters,
                 per_doc=None if deep else 3, rerank=None)
             listed = None if deep else self.direct.from_headings(question, language,
@@ -159,7 +161,7 @@ class ExtractiveAnswerer:
         which_policy = self.sections is not None and asks_which_policy(question)
         named = named_documents(whole, query_whole.translations, self.sections)
         if which_policy or named:
-            hits = with_policy_passages(self.searcher.search, whole, hits, filters, named)
+            hits = with_policy_passages(search, whole, hits, filters, named)
         hits, ranks = with_neighbours(hits, self.searcher.catalog)
         index = self.sparse()
         facts = AskedFacts.of(question)
