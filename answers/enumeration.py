@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from index.evidence import EvidenceSentence
 
 MOST = 6
+#: a block of items under its lead-in is the list itself: all of it, up to this many
+MOST_IN_BLOCK = 12
 #: an item of the asked set weighs this much more
 ITEM_BOOST = 1.3
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -169,7 +171,7 @@ def block_after_lead_in(units: list[EvidenceSentence], asked: ItemsAsked,
             marked = sum(bool(re.match(_MARK, line.lstrip()))
                          for line in text[first.start:block[-1].end].splitlines() if line.strip())
             if marked >= 2 and (asked.count is None or marked == asked.count):
-                return block[:MOST]
+                return block[:MOST_IN_BLOCK]
     return []
 
 

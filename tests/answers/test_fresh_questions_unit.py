@@ -244,3 +244,15 @@ def test_one_thing_asked_of_a_registry_list_and_a_salary_are_not_a_list_and_are_
                          "the early warning system?") is None
     assert asks_money("What monthly salary does the policy set for new officers?")
     assert not asks_money("What budget does the government allocate to digital government?")
+
+
+def test_a_block_under_its_lead_in_is_answered_whole_beyond_the_usual_six() -> None:
+    from answers.enumeration import MOST, ItemsAsked, block_after_lead_in
+
+    items = [f"- Subject number {n} of the course" for n in range(1, 9)]
+    page = "Volunteers teach eight subjects, including:\n" + "\n".join(items) + "\nThe end."
+    hit = passage(page, doc_id="news/course.md", page=1)
+    units = [unit(hit, line, 0.5) for line in items]
+    block = block_after_lead_in(units, ItemsAsked("subject", None),
+                                lambda d, p: page, lambda d, p: True)
+    assert len(block) == 8 > MOST
