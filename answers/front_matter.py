@@ -45,7 +45,9 @@ _PREPARED = re.compile(
     r"|^[ \t]*(?:រៀបចំ|តាក់តែង)ដោយ[^\n]{0,150}(?:\n[ \t]*\S[^\n]{2,150})?"
 )
 
-_SIGNED_VERB = r"(?:adopted|approved|signed|issued|promulgated|enacted|endorsed|launched|dated)"
+# "when was it signed", and "on what date did the Prime Minister sign it"
+_SIGNED_VERB = (r"(?:adopted|approved|signed|issued|promulgated|enacted|endorsed|launched|dated"
+                r"|adopt|approve|sign|issue|promulgate|enact|endorse)")
 _ASKS_WHEN = re.compile(
     rf"\bwhen\b(?:\W+\w+){{0,8}}?\W+{_SIGNED_VERB}\b"
     rf"|\b(?:what|which)\s+(?:date|day|year|month)\b(?:\W+\w+){{0,8}}?\W+{_SIGNED_VERB}\b"

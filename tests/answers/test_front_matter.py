@@ -75,6 +75,9 @@ def test_a_follow_up_asks_it_of_the_policy_the_conversation_is_on(answer_service
     ("When does the policy end?", False),
     ("In which year did the policy start?", False),
     ("When was the meeting held?", False),
+    ("On what date did the Prime Minister sign the preamble of the framework?", True),
+    # a service launched in a year is no document signed: "launch" counts only as "launched"
+    ("From which year will 5G mobile services officially launch?", False),
 ])
 def test_questions_asking_when_it_was_signed(question: str, asks: bool) -> None:
     assert asks_when_signed(question) is asks
