@@ -11,8 +11,8 @@ finds the passages and names the documents and entities (``ExtractiveAnswerer._a
 part names.
 
 The whole question's answer stays first: it was read with every word of the question. Each
-part adds its leading sentence, the one that states what the part asks, unless the answer
-already quotes it. When the whole question finds no answer, the parts' answers are the answer
+part adds the sentences of its own answer that state the kind of fact it asks and are not
+quoted yet (its leading sentence when it asks no such kind). When the whole question finds no answer, the parts' answers are the answer
 and a part none answers is named in a note; when no part can be answered on its own, the
 question is declined ("How much will the Digital Park cost, and where will it be built?" is
 not answered by the park's purpose).
@@ -32,7 +32,7 @@ from answers.types import Alternate, Answer, AnswerSentence, Citation
 from index.evidence import EvidenceSentence
 from index.search_types import Hit
 
-__all__ = ["SearchMemo", "in_subject", "lead_only", "merge_answers", "stating_part", "with_parts"]
+__all__ = ["SearchMemo", "in_subject", "merge_answers", "stating_part", "with_parts"]
 
 
 class SearchMemo:
@@ -52,8 +52,9 @@ class SearchMemo:
 
 def with_parts(question: str, whole: Answer, parts: Sequence[str],
                part_answers: Sequence[Answer]) -> Answer:
-    """The whole question's answer with each answered part's leading sentence added; when the
-    whole finds nothing, the answered parts, the others named in the note."""
+    """The whole question's answer with what each answered part adds (``stating_part``); when
+    the whole finds nothing, the answered parts, the others named in the note; when no part
+    is answered, the declined answer."""
     took = whole.took_ms + sum(a.took_ms for a in part_answers)
     found = [a for a in part_answers if a.found]
     if not found:  # no part can be answered on its own: neither can the whole
@@ -105,11 +106,6 @@ def _quote(answer: Answer, sentence: AnswerSentence) -> str:
     """The quoted span of a sentence, without the source label its text may open with."""
     by_id = {c.id: c.quote for c in answer.citations}
     return " ".join(by_id.get(i, "") for i in sentence.citations)
-
-
-def lead_only(answer: Answer) -> Answer:
-    """The answer's first sentence (the one that states the fact asked) and its citations."""
-    return _only(answer, answer.sentences[:1])
 
 
 def _only(answer: Answer, lead: list[AnswerSentence]) -> Answer:
