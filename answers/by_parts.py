@@ -12,10 +12,10 @@ part names.
 
 The whole question's answer stays first: it was read with every word of the question. Each
 part adds the sentences of its own answer that state the kind of fact it asks and are not
-quoted yet (its leading sentence when it asks no such kind). When the whole question finds no answer, the parts' answers are the answer
-and a part none answers is named in a note; when no part can be answered on its own, the
-question is declined ("How much will the Digital Park cost, and where will it be built?" is
-not answered by the park's purpose).
+quoted yet (its leading sentence when it asks no such kind). When the whole question finds no
+answer, the parts' answers are the answer and a part none answers is named in a note; when no
+part can be answered on its own, the question is declined ("How much will the Digital Park
+cost, and where will it be built?" is not answered by the park's purpose).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence, Set
 from dataclasses import replace
 from typing import Any
 
-from answers.coverage import says as _says
+from answers.coverage import says
 from answers.gates import Strength, strong_subset
 from answers.notices import PART_NOTE
 from answers.parts import asks_kinds, known_facts
@@ -94,7 +94,7 @@ def stating_part(part: str, answer: Answer, quoted: Set[tuple[str, int, int, int
     by_id = {c.id: c for c in answer.citations}
     stating = [s for s in answer.sentences
                if not any(_key(by_id[i]) in quoted for i in s.citations)
-               and any(_says(kind, _quote(answer, s), known) for kind in kinds)][:most]
+               and any(says(kind, _quote(answer, s), known) for kind in kinds)][:most]
     return _only(answer, stating)
 
 

@@ -115,8 +115,8 @@ class StructureAwareChunker:
                 flush(line_start)
                 continue
             role = classify_line(line)
-            if contents and role.kind == "heading" or role.kind == "heading" and runs_into(
-                    previous, line):
+            # a contents entry, or a numbered line that carries on the sentence above it
+            if role.kind == "heading" and (contents or runs_into(previous, line)):
                 role = LineRole("text")
             previous = line if line.strip() else ""
             if role.kind == "blank":

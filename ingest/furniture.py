@@ -185,8 +185,9 @@ def _running_titles_anywhere(pages: list[list[_Line]], titles: set[str],
     """A spaced-out running title ("C A M B O D I A  D I G I T A L ...") found repeated at the
     page edges is furniture wherever a page prints it: after a table or a figure it lands
     mid-page in the extracted text, or wraps ("... 2 0 2 1  -" / "2035") so that no line
-    repeats it whole, and it was quoted inside sentences. Only spaced-out lines: a title in plain letters mid-page may be the text's own
-    (a cover, a heading); the first page is left alone."""
+    repeats it whole, and it was quoted inside sentences. Only spaced-out lines: a title in
+    plain letters mid-page may be the text's own (a cover, a heading); the first page is left
+    alone."""
     spaced = {key for key in titles if len(key) >= 20}
     for index, lines in enumerate(pages[1:], start=1):
         extra: list[Span] = []

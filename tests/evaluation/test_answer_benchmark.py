@@ -95,28 +95,22 @@ def test_every_fact_is_stated_on_a_judged_page(dev_cases: list[AnswerCase]) -> N
     assert not _facts_not_on_their_pages(dev_cases)
 
 
-def test_the_blind_set_states_every_fact_on_a_judged_page() -> None:
-    """The 60 questions written without running PolicyKB: every kind the issue asks, and
-    each fact on a page it cites (read as PolicyKB reads it)."""
-    cases = load_answer_cases(ANSWER_SETS["blind"])
-    kinds = Counter(c.kind for c in cases)
-    assert len(cases) == 60 and kinds["unanswerable"] == 10 and kinds["which_policy"] == 4
-    assert sum(c.lang == "km" for c in cases) >= 12
+@pytest.mark.parametrize(("name", "questions", "unanswerable", "least_khmer"), [
+    ("blind", 60, 10, 12), ("blind2", 30, 5, 0), ("blind3", 44, 6, 8), ("blind4", 40, 6, 0),
+    ("blind5", 40, 4, 9)])
+def test_each_blind_set_states_every_fact_on_a_judged_page(
+        name: str, questions: int, unanswerable: int, least_khmer: int) -> None:
+    """The sets written without running PolicyKB: their size, unanswerable and Khmer
+    questions, and each fact on a page it cites (read as PolicyKB reads it)."""
+    cases = load_answer_cases(ANSWER_SETS[name])
+    assert len(cases) == questions and sum(not c.answerable for c in cases) == unanswerable
+    assert sum(c.lang == "km" for c in cases) >= least_khmer
     assert not _facts_not_on_their_pages(cases)
-    second = load_answer_cases(ANSWER_SETS["blind2"])
-    assert len(second) == 30 and sum(not c.answerable for c in second) == 5
-    assert not _facts_not_on_their_pages(second)
-    third = load_answer_cases(ANSWER_SETS["blind3"])
-    assert len(third) == 44 and sum(not c.answerable for c in third) == 6
-    assert sum(c.lang == "km" for c in third) >= 8
-    assert not _facts_not_on_their_pages(third)
-    fourth = load_answer_cases(ANSWER_SETS["blind4"])
-    assert len(fourth) == 40 and sum(not c.answerable for c in fourth) == 6
-    assert not _facts_not_on_their_pages(fourth)
-    fifth = load_answer_cases(ANSWER_SETS["blind5"])
-    assert len(fifth) == 40 and sum(not c.answerable for c in fifth) == 4
-    assert sum(c.lang == "km" for c in fifth) >= 9
-    assert not _facts_not_on_their_pages(fifth)
+
+
+def test_the_first_blind_set_asks_every_kind_the_issue_names() -> None:
+    kinds = Counter(c.kind for c in load_answer_cases(ANSWER_SETS["blind"]))
+    assert kinds["which_policy"] == 4 and kinds["list"] >= 1 and kinds["meeting"] >= 1
 
 
 def test_unanswerable_questions_name_something_the_corpus_never_mentions(
